@@ -4,6 +4,7 @@ export * from "./attributes/as-path.js";
 export * from "./attributes/communities.js";
 export * from "./attributes/decode.js";
 export * from "./attributes/encode.js";
+export * from "./attributes/ext-communities.js";
 export * from "./attributes/scan.js";
 export * from "./capabilities.js";
 export * from "./constants.js";

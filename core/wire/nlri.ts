@@ -50,6 +50,26 @@ export function countPrefixes(
   return n;
 }
 
+/** Where the complete, valid prefixes at the start of b[start, end) stop: for salvaging what can be read
+ *  from a malformed field (MRT analysis), never for a live session. */
+export function validPrefixesEnd(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  afi: number,
+  addPath: boolean,
+): number {
+  const max = afi === Afi.IPV4 ? 32 : 128;
+  let p = start;
+  for (;;) {
+    const q = p + (addPath ? 4 : 0);
+    if (q >= end || b[q] > max) return p;
+    const next = q + 1 + ((b[q] + 7) >>> 3);
+    if (next > end) return p;
+    p = next;
+  }
+}
+
 /** Validate and wrap an NLRI field; null when malformed. */
 export function readNlri(
   b: Uint8Array,

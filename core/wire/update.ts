@@ -23,7 +23,7 @@ export interface UpdateMessage {
   readonly mpReach: MpReach | null;
   readonly mpUnreach: NlriList | null;
   /** The interned attributes (all but MP_REACH/MP_UNREACH); null when the UPDATE has none or when its
-   *  routes are to be treated as withdrawn. */
+   *  routes are to be treated as withdrawn (unless the caller asked to keep them). */
   readonly attrs: AttrSet | null;
   /** The strongest RFC 7606 action among `problems`. With TREAT_AS_WITHDRAW, `nlri` and `mpReach.nlri`
    *  are to be withdrawn; with SESSION_RESET, the first problem of that action holds the NOTIFICATION. */
@@ -48,8 +48,14 @@ function broken(subcode: number, reason: string): UpdateMessage {
 }
 
 /** Decode an UPDATE body (the bytes after the 19-byte header). Attribute sets are interned in
- *  `interner` when one is given. */
-export function decodeUpdate(body: Uint8Array, ctx: CodecContext, interner?: AttrInterner): UpdateMessage {
+ *  `interner` when one is given. `keepAttributesOnWithdraw` fills `attrs` even for treat-as-withdraw, for
+ *  tools that show what a faulty UPDATE carried; a session never sets it. */
+export function decodeUpdate(
+  body: Uint8Array,
+  ctx: CodecContext,
+  interner?: AttrInterner,
+  keepAttributesOnWithdraw = false,
+): UpdateMessage {
   const len = body.length;
   // RFC 4271 §6.3: lengths that do not add up make the whole message unparseable.
   if (len < 4) return broken(UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, "UPDATE shorter than its length fields");
@@ -110,7 +116,8 @@ export function decodeUpdate(body: Uint8Array, ctx: CodecContext, interner?: Att
     );
   }
   let attrs: AttrSet | null = null;
-  if (r.canonicalEnd > r.canonicalStart && r.action < UpdateAction.TREAT_AS_WITHDRAW) {
+  const limit = keepAttributesOnWithdraw ? UpdateAction.AFI_SAFI_DISABLE : UpdateAction.ATTRIBUTE_DISCARD;
+  if (r.canonicalEnd > r.canonicalStart && r.action <= limit) {
     attrs = interner
       ? interner.intern(r.canonical, r.canonicalStart, r.canonicalEnd, r.summary)
       : uninternedSet(r.canonical, r.canonicalStart, r.canonicalEnd, r.summary);

@@ -3,7 +3,7 @@
  * encode to equal bytes, so they intern to one object). Four-octet form is canonical; the two-octet form
  * for peers without RFC 6793 support adds AS4_PATH / AS4_AGGREGATOR as §4.2.2 requires.
  */
-import { AS_TRANS, AttrFlag, AttrType } from "../constants.js";
+import { AS_TRANS, AttrFlag, AttrType, SegmentType } from "../constants.js";
 import { parseIp } from "../ip.js";
 import { ByteWriter } from "../writer.js";
 import { encodeAsPath, needsAs4 } from "./as-path.js";
@@ -108,7 +108,8 @@ export function writeAttributes(w: ByteWriter, a: PathAttributes, opts: EncodeAt
     });
   }
   if (asSize === 2 && a.asPath && needsAs4(a.asPath)) {
-    const path = a.asPath;
+    // RFC 6793 §4.2.2: AS4_PATH leaves out confederation segments.
+    const path = a.asPath.filter((s) => s.type === SegmentType.AS_SEQUENCE || s.type === SegmentType.AS_SET);
     writeAttribute(w, OPTIONAL_TRANSITIVE, AttrType.AS4_PATH, (w) => encodeAsPath(w, path, 4));
   }
   if (asSize === 2 && agg && agg.asn > 0xffff) {

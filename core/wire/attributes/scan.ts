@@ -443,7 +443,8 @@ export function scanAttributes(b: Uint8Array, start: number, end: number, ctx: C
         break;
       case AttrType.AS4_PATH:
         // RFC 6793 §6: between two NEW speakers AS4_PATH is discarded; from an OLD speaker a malformed one
-        // (including confederation segments) is discarded too. Either way it never enters canonical form.
+        // is discarded too (confederation segments in it are not malformed: they are dropped at the merge).
+        // Either way it never enters canonical form: it is merged into AS_PATH.
         if (as4) {
           r.problem(
             UpdateAction.ATTRIBUTE_DISCARD,
@@ -451,7 +452,7 @@ export function scanAttributes(b: Uint8Array, start: number, end: number, ctx: C
             UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR,
             "AS4_PATH from a 4-octet AS speaker",
           );
-        } else if (scanAsPath(b, vs, ve, 4) < 0 || hasConfedSegments(b, vs, ve, 4)) {
+        } else if (len < 6 || scanAsPath(b, vs, ve, 4) < 0) {
           r.problem(
             UpdateAction.ATTRIBUTE_DISCARD,
             type,
@@ -532,7 +533,9 @@ export function scanAttributes(b: Uint8Array, start: number, end: number, ctx: C
     else keep.push(as, ve);
   }
 
-  if (r.action >= UpdateAction.TREAT_AS_WITHDRAW || keep.length === 0) return r;
+  // The canonical set is built for treat-as-withdraw and AFI/SAFI disable too: a live session drops it,
+  // an analysis tool may want to show what the faulty UPDATE carried.
+  if (r.action >= UpdateAction.SESSION_RESET || keep.length === 0) return r;
   if (keep.length === 2 && keep[0] >= 0) {
     r.canonical = b;
     r.canonicalStart = keep[0];
