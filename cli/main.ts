@@ -28,7 +28,8 @@ const parser = yargs(argv)
         "dump <file>",
         "Print every route in an MRT file, one line each, as bgpdump -m does (gzip and bzip2 read as is; - for stdin)",
         (y) => y.positional("file", { type: "string", demandOption: true }),
-        (args) => mrtDump(args.file, args.json),
+        // yargs turns a lone "-" into an empty string.
+        (args) => mrtDump(args.file === "" ? "-" : args.file, args.json),
       )
       .demandCommand(1, "name an mrt command: dump"),
   )

@@ -20,6 +20,15 @@ export class LineWriter {
     const text = `${this.lines.join("\n")}\n`;
     this.lines.length = 0;
     if (this.closed) return;
-    if (!this.out.write(text)) await new Promise<void>((resolve) => this.out.once("drain", resolve));
+    if (!this.out.write(text)) {
+      // A closed pipe never drains: wake on error or close as well.
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.out.off("drain", done).off("error", done).off("close", done);
+          resolve();
+        };
+        this.out.on("drain", done).on("error", done).on("close", done);
+      });
+    }
   }
 }

@@ -8,6 +8,8 @@ const args = process.argv.slice(2);
 if (args.includes("--version") || args.includes("-v")) {
   process.stdout.write(`kbgpd ${VERSION}\n`);
 } else {
-  process.stderr.write("kbgpd: the BGP speaker is not built yet; only the wire codec and `kbgp mrt dump` exist\n");
+  process.stderr.write(
+    "kbgpd: the BGP speaker is not built yet; only the wire codec and `kbgp mrt dump` exist\n",
+  );
   process.exit(1);
 }

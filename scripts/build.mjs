@@ -12,7 +12,9 @@ const common = {
   sourcemap: "linked",
   define: { __KBGP_VERSION__: JSON.stringify(version) },
   // CommonJS dependencies inside an ESM bundle need `require`.
-  banner: { js: "import { createRequire as __kbgpRequire } from 'node:module'; const require = __kbgpRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __kbgpRequire } from 'node:module'; const require = __kbgpRequire(import.meta.url);",
+  },
   logLevel: "warning",
 };
 

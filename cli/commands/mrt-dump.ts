@@ -27,7 +27,10 @@ export async function mrtDump(file: string, json: boolean): Promise<void> {
       if (item.kind === "update") for (const w of item.warnings) report(w);
       format(item, out.lines);
     },
-    () => out.flush(),
+    async () => {
+      await out.flush();
+      return !out.closed; // nobody reads any more (| head): stop
+    },
   );
   await out.flush(true);
   if (bad > MAX_REPORTED) process.stderr.write(`kbgp: ${file}: ${bad} problems in all\n`);

@@ -50,7 +50,8 @@ function base(item: MrtItem): Json {
   const r = item.record;
   return {
     kbgpJson: MRT_JSON_VERSION,
-    time: r.microseconds >= 0 ? r.timestamp + r.microseconds / 1e6 : r.timestamp,
+    time: r.timestamp,
+    ...(r.microseconds >= 0 ? { microseconds: r.microseconds } : {}),
   };
 }
 

@@ -38,18 +38,19 @@ async function openDecompressed(path: string): Promise<AsyncIterable<Buffer>> {
 
 /**
  * Call `onRecord` for each record, and `onChunk` after each decompressed chunk (a point where the caller
- * may flush output and wait for backpressure).
+ * may flush output and wait for backpressure; returning false stops reading).
  */
 export async function readMrt(
   path: string,
   onRecord: (r: MrtRecord) => void,
-  onChunk: () => Promise<void> | void = () => {},
+  onChunk: () => Promise<boolean | undefined> | boolean | undefined = () => true,
 ): Promise<ReadResult> {
   const framer = new MrtRecordFramer();
   let error: string | null = null;
   // Only failures of the byte stream (missing file, corrupt compression) are reported as read errors;
   // an exception from the callback is a bug and propagates as one.
-  const cannotRead = (e: unknown) => `cannot read ${path === "-" ? "standard input" : path}: ${(e as Error).message}`;
+  const cannotRead = (e: unknown) =>
+    `cannot read ${path === "-" ? "standard input" : path}: ${(e as Error).message}`;
   let chunks: AsyncIterator<Buffer>;
   try {
     chunks = (await openDecompressed(path))[Symbol.asyncIterator]();
@@ -66,8 +67,10 @@ export async function readMrt(
     }
     if (next.done) break;
     error = framer.push(next.value, onRecord);
-    await onChunk();
-    if (error) break;
+    if ((await onChunk()) === false || error) {
+      await chunks.return?.();
+      return { records: framer.count, error };
+    }
   }
   return { records: framer.count, error: error ?? framer.end() };
 }

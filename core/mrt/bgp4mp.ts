@@ -64,17 +64,27 @@ export function decodeBgp4mp(subtype: number, b: Uint8Array): Bgp4mpMessage | Bg
   const alen = afi === Afi.IPV4 ? 4 : 16;
   const p = head + 2 * alen;
   if (b.length < p) return "BGP4MP addresses overrun the record";
-  const ends: Endpoints = {
+  const peerAddress = b.slice(head, head + alen);
+  const localAddress = b.slice(head + alen, p);
+  if (state) {
+    if (b.length < p + 4) return "BGP4MP state change too short";
+    const [oldState, newState] = [u16(b, p), u16(b, p + 2)];
+    return { kind: "state", peerAs, localAs, ifIndex, afi, peerAddress, localAddress, oldState, newState };
+  }
+  // Built field by field: object spreads here cost more than the rest of the header parsing.
+  const { as4, addPath, local } = flags!;
+  const message = b.subarray(p);
+  return {
+    kind: "message",
     peerAs,
     localAs,
     ifIndex,
     afi,
-    peerAddress: b.slice(head, head + alen),
-    localAddress: b.slice(head + alen, p),
+    peerAddress,
+    localAddress,
+    as4,
+    addPath,
+    local,
+    message,
   };
-  if (state) {
-    if (b.length < p + 4) return "BGP4MP state change too short";
-    return { kind: "state", ...ends, oldState: u16(b, p), newState: u16(b, p + 2) };
-  }
-  return { kind: "message", ...ends, ...flags!, message: b.subarray(p) };
 }

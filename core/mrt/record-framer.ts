@@ -4,6 +4,7 @@
  * handed out as views of the chunk; only a record split across chunks is assembled. Record lengths are
  * 32-bit (records over 64 KiB exist in real dumps); an absurd length is refused instead of allocated.
  */
+import { plainBytes } from "../wire/index.js";
 import { hasMicroseconds } from "./constants.js";
 
 export interface MrtRecord {
@@ -33,8 +34,9 @@ export class MrtRecordFramer {
   private error: string | null = null;
 
   /** Feed a chunk. Returns an error message when the stream cannot be framed any further. */
-  push(chunk: Uint8Array, sink: MrtRecordSink): string | null {
+  push(input: Uint8Array, sink: MrtRecordSink): string | null {
     if (this.error) return this.error;
+    const chunk = plainBytes(input);
     let p = 0;
     if (this.partial) {
       p = this.fill(chunk, sink);

@@ -3,6 +3,8 @@
  * chunk (no copy); only a message split across chunks is assembled, in a buffer of exactly its size.
  * After a header error the framer stops: RFC 4271 §6.1 requires closing the connection.
  */
+
+import { plainBytes } from "./bytes.js";
 import { HEADER_LENGTH, MAX_MESSAGE_LENGTH } from "./constants.js";
 import type { BgpError } from "./errors.js";
 import { checkHeader } from "./header.js";
@@ -24,8 +26,9 @@ export class MessageFramer {
   }
 
   /** Feed one chunk. Returns the header error that ends the stream, or null. */
-  push(chunk: Uint8Array, sink: MessageSink): BgpError | null {
+  push(input: Uint8Array, sink: MessageSink): BgpError | null {
     if (this.failed) return this.failed;
+    const chunk = plainBytes(input);
     let p = 0;
     const n = chunk.length;
     if (this.partial) {

@@ -6,6 +6,7 @@ export * from "./attributes/decode.js";
 export * from "./attributes/encode.js";
 export * from "./attributes/ext-communities.js";
 export * from "./attributes/scan.js";
+export * from "./bytes.js";
 export * from "./capabilities.js";
 export * from "./constants.js";
 export * from "./context.js";

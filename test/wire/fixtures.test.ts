@@ -26,9 +26,9 @@ import {
   nlriPrefixes,
   openAsn,
   type PathAttributes,
+  type Prefix,
   parseIp,
   parsePrefix,
-  type Prefix,
   SegmentType,
   UpdateAction,
 } from "../../core/wire/index.js";
@@ -81,7 +81,9 @@ describe("OPEN", () => {
   });
 
   it("encodes", () => {
-    expect(toHex(encodeOpen({ asn: 65001, holdTime: 90, bgpId: 0x0a000001, capabilities }))).toBe(toHex(bytes));
+    expect(toHex(encodeOpen({ asn: 65001, holdTime: 90, bgpId: 0x0a000001, capabilities }))).toBe(
+      toHex(bytes),
+    );
   });
 
   it("puts AS_TRANS in My AS for a 4-octet AS and keeps the real one in the capability", () => {
@@ -107,11 +109,18 @@ describe("NOTIFICATION", () => {
 
   it("Hard Reset wrapping an Administrative Reset with text (RFC 8538 §3.1)", () => {
     const r = decodeNotification(hex("06 09 06 04 02 6869"));
-    expect(r.ok && r.value).toMatchObject({ code: 6, subcode: 9, inner: { code: 6, subcode: 4 }, shutdownMessage: "hi" });
+    expect(r.ok && r.value).toMatchObject({
+      code: 6,
+      subcode: 9,
+      inner: { code: 6, subcode: 4 },
+      shutdownMessage: "hi",
+    });
   });
 
   it("reports a malformed shutdown communication instead of failing (RFC 9003 §4)", () => {
-    expect(decodeNotification(hex("06 02 05 6869")).ok && decodeNotification(hex("06 02 05 6869"))).toMatchObject({
+    expect(
+      decodeNotification(hex("06 02 05 6869")).ok && decodeNotification(hex("06 02 05 6869")),
+    ).toMatchObject({
       value: { malformedShutdown: true },
     });
     const badUtf8 = decodeNotification(hex("06 04 02 c328"));
@@ -162,7 +171,13 @@ describe("UPDATE, IPv4 unicast", () => {
     expect(u.action).toBe(UpdateAction.NONE);
     expect(nlriPrefixes(u.nlri!).map(formatPrefix)).toEqual(["10.0.0.0/8", "192.168.1.0/24"]);
     expect(u.attrs!.decoded()).toEqual(attrs);
-    expect(u.attrs).toMatchObject({ origin: 0, asPathLength: 2, med: 10, localPref: -1, nextHop: 0xc6120001 });
+    expect(u.attrs).toMatchObject({
+      origin: 0,
+      asPathLength: 2,
+      med: 10,
+      localPref: -1,
+      nextHop: 0xc6120001,
+    });
   });
 
   it("encodes", () => {
@@ -174,7 +189,9 @@ describe("UPDATE, IPv4 unicast", () => {
 
   it("withdraws", () => {
     const w = hex(`${MARKER} 001c 02 0005 080a 0cac10 0000`);
-    expect(encodeWithdrawals(IPV4_UNICAST, [P("10.0.0.0/8"), P("172.16.0.0/12")], opts).map(toHex)).toEqual([toHex(w)]);
+    expect(encodeWithdrawals(IPV4_UNICAST, [P("10.0.0.0/8"), P("172.16.0.0/12")], opts).map(toHex)).toEqual([
+      toHex(w),
+    ]);
     const u = decodeUpdate(body(w), ctx);
     expect(nlriPrefixes(u.withdrawn!).map(formatPrefix)).toEqual(["10.0.0.0/8", "172.16.0.0/12"]);
     expect(u.attrs).toBeNull();

@@ -44,8 +44,13 @@ const ebgp = codecContext({ ebgp: true });
 const old2 = codecContext({ as4: false, ebgp: true });
 
 type Row = [name: string, body: Uint8Array, action: UpdateAction, subcode: number, ctx?: typeof ibgp];
-const { NONE, ATTRIBUTE_DISCARD: DISCARD, TREAT_AS_WITHDRAW: TAW, AFI_SAFI_DISABLE: DISABLE, SESSION_RESET: RESET } =
-  UpdateAction;
+const {
+  NONE,
+  ATTRIBUTE_DISCARD: DISCARD,
+  TREAT_AS_WITHDRAW: TAW,
+  AFI_SAFI_DISABLE: DISABLE,
+  SESSION_RESET: RESET,
+} = UpdateAction;
 
 const rows: Row[] = [
   ["well-formed", update(BASE, NLRI), NONE, 0],
@@ -61,14 +66,29 @@ const rows: Row[] = [
   // §3 (c): Optional/Transitive bits in conflict.
   ["ORIGIN marked optional", update(`c0 01 01 00 ${AS_PATH} ${NEXT_HOP}`, NLRI), TAW, 4],
   ["COMMUNITIES marked well-known", update(`${BASE} 40 08 04 fde80064`, NLRI), TAW, 4],
-  ["MP_REACH_NLRI marked transitive (§5.3)", update(`c0 0e 1a 0002 01 10 ${"00".repeat(16)} 00 20 20010db8 ${ORIGIN} ${AS_PATH}`), DISABLE, 4],
+  [
+    "MP_REACH_NLRI marked transitive (§5.3)",
+    update(`c0 0e 1a 0002 01 10 ${"00".repeat(16)} 00 20 20010db8 ${ORIGIN} ${AS_PATH}`),
+    DISABLE,
+    4,
+  ],
   // §3 (d): missing well-known attributes.
   ["ORIGIN missing", update(`${AS_PATH} ${NEXT_HOP}`, NLRI), TAW, 3],
   ["AS_PATH missing", update(`${ORIGIN} ${NEXT_HOP}`, NLRI), TAW, 3],
   ["NEXT_HOP missing with IPv4 NLRI", update(`${ORIGIN} ${AS_PATH}`, NLRI), TAW, 3],
-  ["NEXT_HOP not needed with MP_REACH only (RFC 4760 §3)", update(`${V6_REACH} ${ORIGIN} ${AS_PATH}`), NONE, 0],
+  [
+    "NEXT_HOP not needed with MP_REACH only (RFC 4760 §3)",
+    update(`${V6_REACH} ${ORIGIN} ${AS_PATH}`),
+    NONE,
+    0,
+  ],
   // §3 (g): repeats.
-  ["COMMUNITIES twice: the second is discarded", update(`${BASE} c0 08 04 fde80064 c0 08 04 fde80065`, NLRI), DISCARD, 1],
+  [
+    "COMMUNITIES twice: the second is discarded",
+    update(`${BASE} c0 08 04 fde80064 c0 08 04 fde80065`, NLRI),
+    DISCARD,
+    1,
+  ],
   ["MP_REACH_NLRI twice", update(`${V6_REACH} ${V6_REACH} ${ORIGIN} ${AS_PATH}`), RESET, 1],
   // §7: per attribute.
   ["ORIGIN value 3", update(`40 01 01 03 ${AS_PATH} ${NEXT_HOP}`, NLRI), TAW, 6],
@@ -81,20 +101,53 @@ const rows: Row[] = [
   ["NEXT_HOP length 5", update(`${ORIGIN} ${AS_PATH} 40 03 05 c612000100`, NLRI), TAW, 5],
   ["MED length 3", update(`${BASE} 80 04 03 000001`, NLRI), TAW, 5],
   ["LOCAL_PREF from an internal peer, length 2", update(`${BASE} 40 05 02 0064`, NLRI), TAW, 5],
-  ["LOCAL_PREF from an external peer is discarded", update(`${BASE} 40 05 04 00000064`, NLRI), DISCARD, 4, ebgp],
+  [
+    "LOCAL_PREF from an external peer is discarded",
+    update(`${BASE} 40 05 04 00000064`, NLRI),
+    DISCARD,
+    4,
+    ebgp,
+  ],
   ["ATOMIC_AGGREGATE length 1", update(`${BASE} 40 06 01 00`, NLRI), DISCARD, 5],
   ["AGGREGATOR length 7", update(`${BASE} c0 07 07 0000fde9 0a0000`, NLRI), DISCARD, 5],
   ["AGGREGATOR of 6 octets on a 4-octet session", update(`${BASE} c0 07 06 fde9 0a000001`, NLRI), DISCARD, 5],
   ["COMMUNITIES length 6", update(`${BASE} c0 08 06 fde80064 0000`, NLRI), TAW, 9],
   ["COMMUNITIES length 0", update(`${BASE} c0 08 00`, NLRI), TAW, 9],
   ["ORIGINATOR_ID from an internal peer, length 3", update(`${BASE} 80 09 03 0a0000`, NLRI), TAW, 5],
-  ["ORIGINATOR_ID from an external peer is discarded", update(`${BASE} 80 09 04 0a000001`, NLRI), DISCARD, 9, ebgp],
+  [
+    "ORIGINATOR_ID from an external peer is discarded",
+    update(`${BASE} 80 09 04 0a000001`, NLRI),
+    DISCARD,
+    9,
+    ebgp,
+  ],
   ["CLUSTER_LIST length 5", update(`${BASE} 80 0a 05 0a00000100`, NLRI), TAW, 5],
-  ["CLUSTER_LIST from an external peer is discarded", update(`${BASE} 80 0a 04 0a000001`, NLRI), DISCARD, 9, ebgp],
+  [
+    "CLUSTER_LIST from an external peer is discarded",
+    update(`${BASE} 80 0a 04 0a000001`, NLRI),
+    DISCARD,
+    9,
+    ebgp,
+  ],
   ["MP_REACH_NLRI shorter than 5", update(`80 0e 04 0002 0110 ${ORIGIN} ${AS_PATH}`), RESET, 9],
-  ["MP_REACH_NLRI IPv6 with a 4-byte next hop (§7.11)", update(`80 0e 0a 0002 01 04 0a000001 00 20 20010db8 ${ORIGIN} ${AS_PATH}`), DISABLE, 9],
-  ["MP_REACH_NLRI with a /129", update(`80 0e 16 0002 01 10 ${"00".repeat(16)} 00 81 ${ORIGIN} ${AS_PATH}`), DISABLE, 10],
-  ["MP_REACH_NLRI next hop past its end", update(`80 0e 06 0002 01 20 0000 ${ORIGIN} ${AS_PATH}`), DISABLE, 9],
+  [
+    "MP_REACH_NLRI IPv6 with a 4-byte next hop (§7.11)",
+    update(`80 0e 0a 0002 01 04 0a000001 00 20 20010db8 ${ORIGIN} ${AS_PATH}`),
+    DISABLE,
+    9,
+  ],
+  [
+    "MP_REACH_NLRI with a /129",
+    update(`80 0e 16 0002 01 10 ${"00".repeat(16)} 00 81 ${ORIGIN} ${AS_PATH}`),
+    DISABLE,
+    10,
+  ],
+  [
+    "MP_REACH_NLRI next hop past its end",
+    update(`80 0e 06 0002 01 20 0000 ${ORIGIN} ${AS_PATH}`),
+    DISABLE,
+    9,
+  ],
   ["MP_UNREACH_NLRI shorter than 3", update("80 0f 02 0002"), RESET, 9],
   ["MP_UNREACH_NLRI with an overrunning prefix", update("80 0f 05 0002 01 30 20"), DISABLE, 10],
   ["EXTENDED_COMMUNITIES length 7", update(`${BASE} c0 10 07 00020000fde800`, NLRI), TAW, 9],
@@ -103,9 +156,26 @@ const rows: Row[] = [
   ["unrecognized well-known attribute (RFC 4271 §6.3)", update(`${BASE} 40 63 01 00`, NLRI), RESET, 2],
   ["unrecognized optional transitive attribute passes", update(`${BASE} c0 63 02 abcd`, NLRI), NONE, 0],
   // RFC 6793 §6
-  ["AS4_PATH between 4-octet speakers is discarded", update(`${BASE} c0 11 06 02 01 0000fde9`, NLRI), DISCARD, 9],
-  ["AS4_AGGREGATOR of 6 octets from a 2-octet speaker", update(`${ORIGIN} 40 02 04 02 01 fde9 ${NEXT_HOP} c0 12 06 0000fde9 0a00`, NLRI), DISCARD, 9, old2],
-  ["AS4_PATH too short from a 2-octet speaker", update(`${ORIGIN} 40 02 04 02 01 fde9 ${NEXT_HOP} c0 11 02 0200`, NLRI), DISCARD, 9, old2],
+  [
+    "AS4_PATH between 4-octet speakers is discarded",
+    update(`${BASE} c0 11 06 02 01 0000fde9`, NLRI),
+    DISCARD,
+    9,
+  ],
+  [
+    "AS4_AGGREGATOR of 6 octets from a 2-octet speaker",
+    update(`${ORIGIN} 40 02 04 02 01 fde9 ${NEXT_HOP} c0 12 06 0000fde9 0a00`, NLRI),
+    DISCARD,
+    9,
+    old2,
+  ],
+  [
+    "AS4_PATH too short from a 2-octet speaker",
+    update(`${ORIGIN} 40 02 04 02 01 fde9 ${NEXT_HOP} c0 11 02 0200`, NLRI),
+    DISCARD,
+    9,
+    old2,
+  ],
   // §5.2: attributes but no NLRI: only attribute discard is tolerable.
   ["bad ORIGIN in an UPDATE without NLRI", update(`40 01 01 07 ${AS_PATH}`, "", "08 0a"), RESET, 6],
   ["bad AGGREGATOR in an UPDATE without NLRI", update(`${BASE} c0 07 02 0000`), DISCARD, 5],
@@ -186,30 +256,51 @@ describe("RFC 6793 §4.2.3: AS4_PATH from a 2-octet speaker", () => {
   };
 
   it("prepends the leading part of AS_PATH to AS4_PATH", () => {
-    const u = decodeUpdate(update(`${ORIGIN} ${asPath2([65001, 23456, 23456, 300])} ${NEXT_HOP} ${as4Path([400000, 500000, 300])}`, NLRI), old2);
+    const u = decodeUpdate(
+      update(
+        `${ORIGIN} ${asPath2([65001, 23456, 23456, 300])} ${NEXT_HOP} ${as4Path([400000, 500000, 300])}`,
+        NLRI,
+      ),
+      old2,
+    );
     expect(u.attrs!.decoded().asPath).toEqual([{ type: 2, asns: [65001, 400000, 500000, 300] }]);
     expect(u.attrs!.asPathLength).toBe(4);
   });
 
   it("ignores an AS4_PATH longer than AS_PATH", () => {
-    const u = decodeUpdate(update(`${ORIGIN} ${asPath2([65001, 23456])} ${NEXT_HOP} ${as4Path([1, 400000, 500000])}`, NLRI), old2);
+    const u = decodeUpdate(
+      update(`${ORIGIN} ${asPath2([65001, 23456])} ${NEXT_HOP} ${as4Path([1, 400000, 500000])}`, NLRI),
+      old2,
+    );
     expect(u.attrs!.decoded().asPath).toEqual([{ type: 2, asns: [65001, 23456] }]);
   });
 
   it("takes AS4_AGGREGATOR when AGGREGATOR is AS_TRANS", () => {
     const u = decodeUpdate(
-      update(`${ORIGIN} ${asPath2([23456])} ${NEXT_HOP} c0 07 06 5ba0 0a000001 ${as4Path([400000])} c0 12 08 00061a80 0a000002`, NLRI),
+      update(
+        `${ORIGIN} ${asPath2([23456])} ${NEXT_HOP} c0 07 06 5ba0 0a000001 ${as4Path([400000])} c0 12 08 00061a80 0a000002`,
+        NLRI,
+      ),
       old2,
     );
-    expect(u.attrs!.decoded()).toMatchObject({ asPath: [{ type: 2, asns: [400000] }], aggregator: { asn: 400000, address: "10.0.0.2" } });
+    expect(u.attrs!.decoded()).toMatchObject({
+      asPath: [{ type: 2, asns: [400000] }],
+      aggregator: { asn: 400000, address: "10.0.0.2" },
+    });
   });
 
   it("ignores AS4_PATH and AS4_AGGREGATOR when AGGREGATOR is a real 2-octet AS", () => {
     const u = decodeUpdate(
-      update(`${ORIGIN} ${asPath2([23456])} ${NEXT_HOP} c0 07 06 fde9 0a000001 ${as4Path([400000])} c0 12 08 00061a80 0a000002`, NLRI),
+      update(
+        `${ORIGIN} ${asPath2([23456])} ${NEXT_HOP} c0 07 06 fde9 0a000001 ${as4Path([400000])} c0 12 08 00061a80 0a000002`,
+        NLRI,
+      ),
       old2,
     );
-    expect(u.attrs!.decoded()).toMatchObject({ asPath: [{ type: 2, asns: [23456] }], aggregator: { asn: 65001, address: "10.0.0.1" } });
+    expect(u.attrs!.decoded()).toMatchObject({
+      asPath: [{ type: 2, asns: [23456] }],
+      aggregator: { asn: 65001, address: "10.0.0.1" },
+    });
   });
 });
 

@@ -1,0 +1,75 @@
+// `npm run bench`: runs each benchmark in its own Node process (a clean heap each), compares with the
+// peer tools in the same run where one exists, and writes bench/results/<name>.json.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const data = resolve(process.env.KBGP_DATA ?? join(root, "../shared/data"));
+const out = join(root, "bench/results");
+mkdirSync(out, { recursive: true });
+const work = mkdtempSync(join(tmpdir(), "kbgp-bench-"));
+
+async function bundle(name) {
+  const file = join(work, `${name}.mjs`);
+  await build({
+    entryPoints: [join(root, `bench/${name}.ts`)],
+    outfile: file,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    logLevel: "warning",
+  });
+  return file;
+}
+
+/** Median wall time of a command over `runs` runs, output discarded. */
+function wall(cmd, args, runs = 5) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(cmd, args, { stdio: ["ignore", "ignore", "ignore"] });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited with ${r.status}`);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  times.sort((a, b) => a - b);
+  return Number(times[Math.floor(runs / 2)].toFixed(3));
+}
+
+const have = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+const machine = {
+  node: process.version,
+  cpu: cpus()[0]?.model,
+  cores: cpus().length,
+  date: new Date().toISOString(),
+};
+
+// 1. Codec decode throughput.
+const table = join(data, "mrt/updates.et-header.2015.gz");
+const codec = JSON.parse(
+  execFileSync(process.execPath, [await bundle("codec"), table], { encoding: "utf8" }),
+);
+
+// 2. The same file as text, end to end, against bgpdump (Debian package) in the same run.
+const dumpKbgp = wall(process.execPath, [join(root, "bin/kbgp.mjs"), "mrt", "dump", table]);
+const dumpBgpdump = have("bgpdump") ? wall("bgpdump", ["-m", table]) : null;
+const result = {
+  ...machine,
+  codec: { ...codec, meetsTarget: codec.prefixesPerSecond >= codec.targetPrefixesPerSecond },
+  mrtDump: {
+    input: "updates.et-header.2015.gz",
+    kbgpSeconds: dumpKbgp,
+    bgpdumpSeconds: dumpBgpdump,
+    bgpdumpOverKbgp: dumpBgpdump === null ? null : Number((dumpBgpdump / dumpKbgp).toFixed(2)),
+    note:
+      dumpBgpdump === null
+        ? "bgpdump not installed (apt-get install bgpdump)"
+        : "median of 5 wall-clock runs, same file, output to /dev/null",
+  },
+};
+writeFileSync(join(out, "codec.json"), `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Everything kbgp needs on a fresh Debian machine: system packages (only those missing), then the npm
+# dependencies and the build. Used by both README commands and by .ci/run.
+set -eu
+cd "$(dirname "$0")/.."
+
+# bzip2: tests read bzip2-compressed MRT; bgpdump: npm run bench compares kbgp mrt dump with it.
+PACKAGES="bzip2 bgpdump"
+
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "setup: installing$missing"
+  $sudo apt-get update
+  # shellcheck disable=SC2086
+  $sudo apt-get install -y --no-install-recommends $missing
+fi
+
+npm ci --no-audit --no-fund

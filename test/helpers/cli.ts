@@ -1,0 +1,25 @@
+/** Running the built `kbgp` binary as a user would. */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const KBGP = join(root, "bin/kbgp.mjs");
+
+export interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function kbgp(args: string[], input?: Uint8Array | string): Run {
+  if (!existsSync(join(root, "dist/kbgp.mjs")))
+    throw new Error("dist/kbgp.mjs is missing: run npm run build");
+  const r = spawnSync(process.execPath, [KBGP, ...args], {
+    input,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
