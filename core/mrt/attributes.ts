@@ -17,7 +17,7 @@ import {
 export interface MrtAttributes {
   /** Canonical attribute set; null when the entry has no attributes besides MP_REACH. */
   readonly attrs: AttrSet | null;
-  /** Next hop from MP_REACH_NLRI (abbreviated or full form), or null. */
+  /** Next hop from MP_REACH_NLRI (abbreviated or full form), a view of the record, or null. */
   readonly mpNextHop: Uint8Array | null;
   readonly action: UpdateAction;
   readonly problems: readonly UpdateProblem[];

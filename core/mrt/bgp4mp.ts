@@ -10,7 +10,7 @@ interface Endpoints {
   readonly localAs: number;
   readonly ifIndex: number;
   readonly afi: number;
-  /** 4 or 16 bytes. */
+  /** 4 or 16 bytes; views of the record, like `message`. */
   readonly peerAddress: Uint8Array;
   readonly localAddress: Uint8Array;
 }
@@ -64,8 +64,9 @@ export function decodeBgp4mp(subtype: number, b: Uint8Array): Bgp4mpMessage | Bg
   const alen = afi === Afi.IPV4 ? 4 : 16;
   const p = head + 2 * alen;
   if (b.length < p) return "BGP4MP addresses overrun the record";
-  const peerAddress = b.slice(head, head + alen);
-  const localAddress = b.slice(head + alen, p);
+  // Views, like the message: items are transient, and copying would cost an ArrayBuffer each.
+  const peerAddress = b.subarray(head, head + alen);
+  const localAddress = b.subarray(head + alen, p);
   if (state) {
     if (b.length < p + 4) return "BGP4MP state change too short";
     const [oldState, newState] = [u16(b, p), u16(b, p + 2)];

@@ -3,9 +3,10 @@
  * attributes (4-octet AS form, MP_REACH/MP_UNREACH removed, discarded attributes dropped), their hash, and
  * the few fields the decision process reads on every comparison. Everything else is decoded on first use
  * (`decoded()`), since most sets are never displayed or matched by policy. Canonical bytes are always a
- * private copy, so an interned set never keeps a receive buffer alive.
+ * copy (in a shared slab, see ByteSlab), so an interned set never keeps a receive buffer alive.
  */
 import { decodeAttributes, type PathAttributes } from "./attributes/decode.js";
+import { ByteSlab } from "./bytes.js";
 import { hashBytes } from "./hash.js";
 
 /** Fields the UPDATE scanner extracts while validating; -1 means absent. */
@@ -74,6 +75,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array, start: number, end: number): bo
 /** A table of interned sets keyed by content. */
 export class AttrInterner {
   private readonly buckets = new Map<number, AttrSet>();
+  private readonly slab = new ByteSlab();
   size = 0;
 
   /** The set whose canonical bytes are b[start, end), created (and copied) on first sight. */
@@ -82,7 +84,7 @@ export class AttrInterner {
     const head = this.buckets.get(hash);
     for (let s: AttrSet | null | undefined = head; s; s = s.chain)
       if (sameBytes(s.bytes, b, start, end)) return s;
-    const set = new AttrSet(b.slice(start, end), hash, summary);
+    const set = new AttrSet(this.slab.copy(b, start, end), hash, summary);
     set.chain = head ?? null;
     this.buckets.set(hash, set);
     this.size++;
@@ -117,7 +119,9 @@ export class AttrInterner {
   }
 }
 
+const looseSlab = new ByteSlab();
+
 /** A set that is not interned, for one-off decoding (MRT dumps, tests). */
 export function uninternedSet(b: Uint8Array, start: number, end: number, summary: AttrSummary): AttrSet {
-  return new AttrSet(b.slice(start, end), hashBytes(b, start, end), summary);
+  return new AttrSet(looseSlab.copy(b, start, end), hashBytes(b, start, end), summary);
 }

@@ -28,7 +28,7 @@ import {
 import { writeAttribute } from "./encode.js";
 
 export interface MpReach {
-  /** 4, 16 or 32 bytes (global and link-local IPv6, RFC 2545 §3); a copy. */
+  /** 4, 16 or 32 bytes (global and link-local IPv6, RFC 2545 §3); a view of the message, like the NLRI. */
   readonly nextHop: Uint8Array;
   readonly nlri: NlriList;
 }
@@ -599,7 +599,7 @@ function scanMpReach(r: ScanResult, b: Uint8Array, vs: number, ve: number, ctx: 
   // RFC 6396 §4.3.4: in TABLE_DUMP_V2 RIB entries only the next hop length and next hop are present.
   if (ctx.mrtRibEntry && len >= 1 && b[vs] === len - 1) {
     r.mpReach = {
-      nextHop: b.slice(vs + 1, ve),
+      nextHop: b.subarray(vs + 1, ve),
       nlri: { afi: 0, safi: 0, addPath: false, bytes: EMPTY, count: 0 },
     };
     return true;
@@ -642,7 +642,7 @@ function scanMpReach(r: ScanResult, b: Uint8Array, vs: number, ve: number, ctx: 
     );
     return true;
   }
-  r.mpReach = { nextHop: b.slice(vs + 4, vs + 4 + nhLen), nlri };
+  r.mpReach = { nextHop: b.subarray(vs + 4, vs + 4 + nhLen), nlri };
   return true;
 }
 
