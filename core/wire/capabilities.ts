@@ -215,8 +215,9 @@ function writeValue(w: ByteWriter, c: Capability): void {
           .u24(f.staleTime);
       return;
     case "fqdn": {
-      const h = utf8Bytes(c.hostname, 255);
-      const d = utf8Bytes(c.domain, 255);
+      // Both names and their two length octets share one 255-byte capability value: the hostname wins.
+      const h = utf8Bytes(c.hostname, 253);
+      const d = utf8Bytes(c.domain, 253 - h.length);
       w.u8(h.length).bytes(h).u8(d.length).bytes(d);
       return;
     }
@@ -228,11 +229,13 @@ function writeValue(w: ByteWriter, c: Capability): void {
   }
 }
 
-/** Write code, length, value. */
+/** Write code, length, value. A value over 255 bytes (more than 63 ADD-PATH families, say) cannot be
+ *  expressed (RFC 5492 §4); that is a configuration error the caller must not reach. */
 export function writeCapability(w: ByteWriter, c: Capability): void {
   w.u8(capabilityCode(c));
   const at = w.mark(1);
   writeValue(w, c);
+  if (w.pos - at - 1 > 255) throw new RangeError(`capability ${c.kind} is longer than 255 bytes`);
   w.patchLength(at, 1);
 }
 

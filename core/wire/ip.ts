@@ -58,6 +58,13 @@ export function parseIp(text: string): Uint8Array | null {
   if (!ipaddr.isValid(text)) return null;
   // ipaddr.js accepts shorthand IPv4 forms like "10.1" that no operator means; require four parts.
   if (!text.includes(":") && !ipaddr.IPv4.isValidFourPartDecimal(text)) return null;
+  // ipaddr.js reads the IPv4-compatible form "::a.b.c.d" as IPv4-mapped; formatIpv6 writes that form.
+  const compat = /^::(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text);
+  if (compat) {
+    const b = new Uint8Array(16);
+    b.set(ipaddr.IPv4.parse(compat[1]).toByteArray(), 12);
+    return b;
+  }
   return Uint8Array.from(ipaddr.parse(text).toByteArray());
 }
 

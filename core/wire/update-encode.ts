@@ -41,15 +41,36 @@ function toWire(prefixes: readonly Prefix[] | NlriList, addPath: boolean): WireP
   return { bytes: w.buf, offsets };
 }
 
-/** How many prefixes from `from` fit in `space` bytes; at least one must, or 0 is returned. */
-function fitting(wp: WirePrefixes, from: number, space: number): number {
+/**
+ * Pack prefixes in order into groups whose NLRI bytes satisfy `fits`, calling `emit` with each group's
+ * bytes. A prefix that does not fit even alone is skipped and its index returned.
+ */
+function pack(
+  wp: WirePrefixes,
+  fits: (nlriBytes: number) => boolean,
+  emit: (nlri: Uint8Array, start: number, end: number) => void,
+): number[] {
   const o = wp.offsets;
-  let to = from;
-  while (to + 1 < o.length && o[to + 1] - o[from] <= space) to++;
-  return to - from;
+  const unsent: number[] = [];
+  const group = new ByteWriter(4096);
+  for (let i = 0; i + 1 < o.length; i++) {
+    const size = o[i + 1] - o[i];
+    if (!fits(size)) {
+      unsent.push(i);
+      continue;
+    }
+    if (!fits(group.pos + size)) {
+      emit(group.buf, 0, group.pos);
+      group.reset();
+    }
+    group.bytes(wp.bytes, o[i], o[i + 1]);
+  }
+  if (group.pos > 0) emit(group.buf, 0, group.pos);
+  return unsent;
 }
 
-const u16At = (w: ByteWriter, at: number, v: number) => w.patch16(at, v);
+/** Size of an attribute header for a value of `len` bytes: the extended-length form above 255. */
+const headerSize = (len: number) => (len > 255 ? 4 : 3);
 
 /** Attribute header for a value of `len` bytes: short form when it fits. */
 function attrHeader(w: ByteWriter, type: number, len: number): void {
@@ -60,11 +81,17 @@ function attrHeader(w: ByteWriter, type: number, len: number): void {
   else w.u8(AttrFlag.OPTIONAL).u8(type).u8(len);
 }
 
+export interface Encoded {
+  readonly messages: Uint8Array[];
+  /** Indexes of prefixes that cannot be sent with these attributes: even alone they would exceed the
+   *  size limit, so RFC 4271 §9.2 forbids advertising them. */
+  readonly unsent: number[];
+}
+
 /**
  * Announce `prefixes` of `family` with the attributes `attrs` (wire form, without MP attributes; for
  * classic IPv4 it must contain NEXT_HOP). `nextHop` is the MP_REACH next hop (16 or 32 bytes for IPv6,
- * or for IPv4 over an IPv6 next hop); pass null for classic IPv4. Returns no messages when the attributes
- * leave no room for even one prefix: RFC 4271 §9.2 forbids sending such a route.
+ * or for IPv4 over an IPv6 next hop); pass null for classic IPv4.
  */
 export function encodeAnnouncements(
   family: number,
@@ -72,41 +99,37 @@ export function encodeAnnouncements(
   nextHop: Uint8Array | null,
   prefixes: readonly Prefix[] | NlriList,
   opts: UpdateEncodeOptions,
-): Uint8Array[] {
-  const wp = toWire(prefixes, opts.addPath);
-  const out: Uint8Array[] = [];
+): Encoded {
+  const messages: Uint8Array[] = [];
   const classic = family === IPV4_UNICAST && nextHop === null;
-  // Fixed part: header, two length fields, attributes, and MP_REACH's own header and next hop.
-  const mpFixed = classic ? 0 : 4 + 5 + nextHop!.length;
-  const space = opts.maxLength - HEADER_LENGTH - 4 - attrs.length - mpFixed;
+  const nh = nextHop ?? new Uint8Array(0);
+  const fixed = HEADER_LENGTH + 4 + attrs.length;
+  // MP_REACH_NLRI value: AFI, SAFI, next hop length, next hop, reserved octet, NLRI.
+  const fits = classic
+    ? (n: number) => fixed + n <= opts.maxLength
+    : (n: number) => fixed + headerSize(5 + nh.length + n) + 5 + nh.length + n <= opts.maxLength;
   const w = new ByteWriter(Math.min(opts.maxLength, 4096));
-  for (let i = 0; i + 1 < wp.offsets.length; ) {
-    const n = fitting(wp, i, space);
-    if (n === 0) return [];
-    const ps = wp.offsets[i];
-    const pe = wp.offsets[i + n];
+  const unsent = pack(toWire(prefixes, opts.addPath), fits, (nlri, ps, pe) => {
     w.reset();
     const start = beginMessage(w, MessageType.UPDATE);
     w.u16(0);
     const attrLenAt = w.mark(2);
     if (!classic) {
-      const valueLen = 5 + nextHop!.length + (pe - ps);
-      attrHeader(w, AttrType.MP_REACH_NLRI, valueLen);
+      attrHeader(w, AttrType.MP_REACH_NLRI, 5 + nh.length + (pe - ps));
       w.u16(family >>> 8)
         .u8(family & 0xff)
-        .u8(nextHop!.length)
-        .bytes(nextHop!)
+        .u8(nh.length)
+        .bytes(nh)
         .u8(0)
-        .bytes(wp.bytes, ps, pe);
+        .bytes(nlri, ps, pe);
     }
     w.bytes(attrs);
-    u16At(w, attrLenAt, w.pos - attrLenAt - 2);
-    if (classic) w.bytes(wp.bytes, ps, pe);
+    w.patch16(attrLenAt, w.pos - attrLenAt - 2);
+    if (classic) w.bytes(nlri, ps, pe);
     finishMessage(w, start);
-    out.push(w.toBytes());
-    i += n;
-  }
-  return out;
+    messages.push(w.toBytes());
+  });
+  return { messages, unsent };
 }
 
 /** Withdraw `prefixes` of `family`, as many per UPDATE as fit. */
@@ -115,21 +138,20 @@ export function encodeWithdrawals(
   prefixes: readonly Prefix[] | NlriList,
   opts: UpdateEncodeOptions,
 ): Uint8Array[] {
-  const wp = toWire(prefixes, opts.addPath);
-  const out: Uint8Array[] = [];
+  const messages: Uint8Array[] = [];
   const classic = family === IPV4_UNICAST;
-  const space = opts.maxLength - HEADER_LENGTH - 4 - (classic ? 0 : 4 + 3);
+  const fixed = HEADER_LENGTH + 4;
+  const fits = classic
+    ? (n: number) => fixed + n <= opts.maxLength
+    : (n: number) => fixed + headerSize(3 + n) + 3 + n <= opts.maxLength;
   const w = new ByteWriter(Math.min(opts.maxLength, 4096));
-  for (let i = 0; i + 1 < wp.offsets.length; ) {
-    const n = fitting(wp, i, space);
-    if (n === 0) break; // unreachable: a prefix is at most 21 bytes
-    const ps = wp.offsets[i];
-    const pe = wp.offsets[i + n];
+  // Every prefix (at most 21 bytes) fits a withdrawal, so nothing comes back unsent.
+  pack(toWire(prefixes, opts.addPath), fits, (nlri, ps, pe) => {
     w.reset();
     const start = beginMessage(w, MessageType.UPDATE);
     if (classic)
       w.u16(pe - ps)
-        .bytes(wp.bytes, ps, pe)
+        .bytes(nlri, ps, pe)
         .u16(0);
     else {
       w.u16(0);
@@ -137,14 +159,13 @@ export function encodeWithdrawals(
       attrHeader(w, AttrType.MP_UNREACH_NLRI, 3 + (pe - ps));
       w.u16(family >>> 8)
         .u8(family & 0xff)
-        .bytes(wp.bytes, ps, pe);
-      u16At(w, attrLenAt, w.pos - attrLenAt - 2);
+        .bytes(nlri, ps, pe);
+      w.patch16(attrLenAt, w.pos - attrLenAt - 2);
     }
     finishMessage(w, start);
-    out.push(w.toBytes());
-    i += n;
-  }
-  return out;
+    messages.push(w.toBytes());
+  });
+  return messages;
 }
 
 /** RFC 4724 §2 End-of-RIB: an empty UPDATE for IPv4 unicast, an empty MP_UNREACH_NLRI otherwise. */

@@ -45,7 +45,7 @@ function announce(attrs: Parameters<typeof encodeAttributes>[0], ...prefixes: st
     null,
     prefixes.map((p) => parsePrefix(p)!),
     OPTS,
-  )[0];
+  ).messages[0];
 }
 
 describe("MrtRecordFramer", () => {

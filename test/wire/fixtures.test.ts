@@ -183,7 +183,13 @@ describe("UPDATE, IPv4 unicast", () => {
   it("encodes", () => {
     const a = encodeAttributes(attrs);
     expect(toHex(a)).toBe(toHex(hex(attrsHex)));
-    const msgs = encodeAnnouncements(IPV4_UNICAST, a, null, [P("10.0.0.0/8"), P("192.168.1.0/24")], opts);
+    const msgs = encodeAnnouncements(
+      IPV4_UNICAST,
+      a,
+      null,
+      [P("10.0.0.0/8"), P("192.168.1.0/24")],
+      opts,
+    ).messages;
     expect(msgs.map(toHex)).toEqual([toHex(bytes)]);
   });
 
@@ -214,7 +220,13 @@ describe("UPDATE, IPv6 unicast in MP_REACH_NLRI", () => {
 
   it("encodes with MP_REACH_NLRI first", () => {
     const a = encodeAttributes({ origin: 0, asPath: [{ type: 2, asns: [65001] }] });
-    const msgs = encodeAnnouncements(IPV6_UNICAST, a, parseIp("2001:db8::1")!, [P("2001:db8::/32")], opts);
+    const msgs = encodeAnnouncements(
+      IPV6_UNICAST,
+      a,
+      parseIp("2001:db8::1")!,
+      [P("2001:db8::/32")],
+      opts,
+    ).messages;
     expect(msgs.map(toHex)).toEqual([toHex(bytes)]);
   });
 
@@ -254,7 +266,10 @@ describe("ADD-PATH (RFC 7911)", () => {
       { ...P("10.1.0.0/16"), pathId: 1 },
       { ...P("10.1.0.0/16"), pathId: 2 },
     ];
-    const [msg] = encodeAnnouncements(IPV4_UNICAST, a, null, prefixes, { maxLength: 4096, addPath: true });
+    const [msg] = encodeAnnouncements(IPV4_UNICAST, a, null, prefixes, {
+      maxLength: 4096,
+      addPath: true,
+    }).messages;
     expect(toHex(msg).endsWith("00000001100a01" + "00000002100a01")).toBe(true);
     const u = decodeUpdate(body(msg), addPath);
     expect(nlriPrefixes(u.nlri!)).toEqual(prefixes.map((p) => ({ ...p, afi: Afi.IPV4 })));

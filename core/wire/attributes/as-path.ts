@@ -116,25 +116,25 @@ export function needsAs4(path: AsPath): boolean {
  * lead or adjoin a taken segment.
  */
 export function mergeAs4Path(asPath: AsPath, as4Path: AsPath): AsPath {
-  const need = asPathLength(asPath) - asPathLength(as4Path);
+  let need = asPathLength(asPath) - asPathLength(as4Path);
   if (need < 0) return asPath;
   const head: AsPathSegment[] = [];
-  let left = need;
   for (const seg of asPath) {
     const confed = seg.type === SegmentType.AS_CONFED_SEQUENCE || seg.type === SegmentType.AS_CONFED_SET;
+    // Every segment before the loop stops is taken, so a confederation segment reached here leads the
+    // path or adjoins a taken segment: it "SHALL be prepended".
     if (confed) {
-      if (left > 0 || head.length > 0 || need === 0) head.push(seg);
-      if (left === 0) break;
+      head.push(seg);
       continue;
     }
-    if (left === 0) break;
+    if (need === 0) break;
     if (seg.type === SegmentType.AS_SET) {
       head.push(seg);
-      left -= 1;
+      need -= 1;
     } else {
-      const take = Math.min(left, seg.asns.length);
+      const take = Math.min(need, seg.asns.length);
       head.push({ type: seg.type, asns: seg.asns.slice(0, take) });
-      left -= take;
+      need -= take;
     }
   }
   // Join a taken AS_SEQUENCE with a leading AS4_PATH sequence so the result encodes as one segment.

@@ -102,7 +102,9 @@ export function decodeAttributes(b: Uint8Array): PathAttributes {
         for (let i = s; i < e; i += 12) a.largeCommunities.push([u32(b, i), u32(b, i + 4), u32(b, i + 8)]);
         break;
       default:
-        (a.unknown ??= []).push({ flags, type, value: b.slice(s, e) });
+        // Only Optional, Transitive and Partial describe the attribute: the Extended Length bit belongs to
+        // this encoding, and the low four bits are ignored on receipt (RFC 4271 §4.3).
+        (a.unknown ??= []).push({ flags: flags & 0xe0, type, value: b.slice(s, e) });
     }
   });
   return a;
