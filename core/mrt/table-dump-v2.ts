@@ -68,40 +68,40 @@ export function decodePeerIndexTable(b: Uint8Array): PeerIndexTable | string {
   return { collectorId, viewName, peers };
 }
 
-/** Which family and ADD-PATH form a RIB subtype has; null for PEER_INDEX_TABLE and unknown subtypes. */
-export function ribSubtype(
-  subtype: number,
-): { afi: number; safi: number; addPath: boolean; generic: boolean } | null {
-  switch (subtype) {
-    case S.RIB_IPV4_UNICAST:
-      return { afi: Afi.IPV4, safi: Safi.UNICAST, addPath: false, generic: false };
-    case S.RIB_IPV4_MULTICAST:
-      return { afi: Afi.IPV4, safi: Safi.MULTICAST, addPath: false, generic: false };
-    case S.RIB_IPV6_UNICAST:
-      return { afi: Afi.IPV6, safi: Safi.UNICAST, addPath: false, generic: false };
-    case S.RIB_IPV6_MULTICAST:
-      return { afi: Afi.IPV6, safi: Safi.MULTICAST, addPath: false, generic: false };
-    case S.RIB_GENERIC:
-      return { afi: 0, safi: 0, addPath: false, generic: true };
-    case S.RIB_IPV4_UNICAST_ADDPATH:
-      return { afi: Afi.IPV4, safi: Safi.UNICAST, addPath: true, generic: false };
-    case S.RIB_IPV4_MULTICAST_ADDPATH:
-      return { afi: Afi.IPV4, safi: Safi.MULTICAST, addPath: true, generic: false };
-    case S.RIB_IPV6_UNICAST_ADDPATH:
-      return { afi: Afi.IPV6, safi: Safi.UNICAST, addPath: true, generic: false };
-    case S.RIB_IPV6_MULTICAST_ADDPATH:
-      return { afi: Afi.IPV6, safi: Safi.MULTICAST, addPath: true, generic: false };
-    case S.RIB_GENERIC_ADDPATH:
-      return { afi: 0, safi: 0, addPath: true, generic: true };
-    default:
-      return null;
-  }
+interface RibKind {
+  readonly afi: number;
+  readonly safi: number;
+  readonly addPath: boolean;
+  /** RIB_GENERIC: the family is in the record. */
+  readonly generic: boolean;
 }
+const rib = (afi: number, safi: number, addPath: boolean, generic = false): RibKind => ({
+  afi,
+  safi,
+  addPath,
+  generic,
+});
+const { IPV4: V4, IPV6: V6 } = Afi;
+const { UNICAST: UNI, MULTICAST: MULTI } = Safi;
+
+/** RFC 6396 §4.3 and RFC 8050 §4: what each RIB subtype holds. */
+const RIB_KINDS: ReadonlyMap<number, RibKind> = new Map([
+  [S.RIB_IPV4_UNICAST, rib(V4, UNI, false)],
+  [S.RIB_IPV4_MULTICAST, rib(V4, MULTI, false)],
+  [S.RIB_IPV6_UNICAST, rib(V6, UNI, false)],
+  [S.RIB_IPV6_MULTICAST, rib(V6, MULTI, false)],
+  [S.RIB_GENERIC, rib(0, 0, false, true)],
+  [S.RIB_IPV4_UNICAST_ADDPATH, rib(V4, UNI, true)],
+  [S.RIB_IPV4_MULTICAST_ADDPATH, rib(V4, MULTI, true)],
+  [S.RIB_IPV6_UNICAST_ADDPATH, rib(V6, UNI, true)],
+  [S.RIB_IPV6_MULTICAST_ADDPATH, rib(V6, MULTI, true)],
+  [S.RIB_GENERIC_ADDPATH, rib(0, 0, true, true)],
+]);
 
 /** RFC 6396 §4.3.2 (AFI/SAFI-specific) and §4.3.3 (RIB_GENERIC); RFC 8050 §4 for ADD-PATH. Prefix bits
  *  past the length are cleared (RFC 4271 §4.3). */
 export function decodeRibRecord(subtype: number, b: Uint8Array): RibRecord | string {
-  const kind = ribSubtype(subtype);
+  const kind = RIB_KINDS.get(subtype);
   if (!kind) return `unknown TABLE_DUMP_V2 subtype ${subtype}`;
   if (b.length < 5) return "RIB record too short";
   const sequence = u32(b, 0);

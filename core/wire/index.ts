@@ -22,6 +22,7 @@ export * from "./notification.js";
 export * from "./notification-names.js";
 export * from "./open.js";
 export * from "./prefix.js";
+export * from "./reassembler.js";
 export * from "./route-refresh.js";
 export * from "./update.js";
 export * from "./update-encode.js";

@@ -24,10 +24,16 @@ export function isPrefixFamily(afi: number, safi: number): boolean {
   return (afi === Afi.IPV4 || afi === Afi.IPV6) && (safi === Safi.UNICAST || safi === Safi.MULTICAST);
 }
 
-/**
- * Count the prefixes in b[start, end) and check their syntax: every length within the family's maximum,
- * every prefix complete. Returns -1 when the field is malformed.
- */
+/** Where the prefix at b[p] ends, or -1 when it is malformed: longer than the family allows, or cut off
+ *  before `end` (RFC 7606 §5.3). */
+function nextPrefix(b: Uint8Array, p: number, end: number, max: number, addPath: boolean): number {
+  const q = p + (addPath ? 4 : 0);
+  if (q >= end || b[q] > max) return -1;
+  const next = q + 1 + ((b[q] + 7) >>> 3);
+  return next > end ? -1 : next;
+}
+
+/** Count the prefixes in b[start, end), checking their syntax; -1 when the field is malformed. */
 export function countPrefixes(
   b: Uint8Array,
   start: number,
@@ -36,16 +42,10 @@ export function countPrefixes(
   addPath: boolean,
 ): number {
   const max = afi === Afi.IPV4 ? 32 : 128;
-  let p = start;
   let n = 0;
-  while (p < end) {
-    if (addPath) p += 4;
-    if (p >= end) return -1;
-    const len = b[p];
-    if (len > max) return -1;
-    p += 1 + ((len + 7) >>> 3);
-    if (p > end) return -1;
-    n++;
+  for (let p = start; p < end; n++) {
+    p = nextPrefix(b, p, end, max, addPath);
+    if (p < 0) return -1;
   }
   return n;
 }
@@ -61,13 +61,12 @@ export function validPrefixesEnd(
 ): number {
   const max = afi === Afi.IPV4 ? 32 : 128;
   let p = start;
-  for (;;) {
-    const q = p + (addPath ? 4 : 0);
-    if (q >= end || b[q] > max) return p;
-    const next = q + 1 + ((b[q] + 7) >>> 3);
-    if (next > end) return p;
+  while (p < end) {
+    const next = nextPrefix(b, p, end, max, addPath);
+    if (next < 0) break;
     p = next;
   }
+  return p;
 }
 
 /** Validate and wrap an NLRI field; null when malformed. */

@@ -11,3 +11,14 @@ export const MARKER = "ffffffffffffffffffffffffffffffff";
 
 /** The body of a whole message (everything after the 19-byte header). */
 export const body = (msg: Uint8Array): Uint8Array => msg.subarray(19);
+
+/** The parts one after another. */
+export function concat(...parts: ArrayLike<number>[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -1,15 +1,7 @@
 /** Building MRT records by hand for tests (RFC 6396 layouts). */
 import { parseIp } from "../../core/wire/index.js";
+import { concat as cat } from "./hex.js";
 
-const cat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
 const u16 = (v: number) => Uint8Array.of(v >>> 8, v & 0xff);
 const u32 = (v: number) => Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
 const ip = (s: string) => parseIp(s)!;

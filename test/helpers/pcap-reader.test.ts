@@ -1,19 +1,11 @@
 /** The test helper's libpcap reader and TCP reassembly, on captures built byte by byte. */
 import { describe, expect, it } from "vitest";
 import { dataFile } from "./data.js";
+import { concat } from "./hex.js";
 import { bgpStreams, readPcap, type TcpSegment, tcpSegments, tcpStreams } from "./pcap.js";
 
 describe("pcap reader", () => {
   const text = (t: string) => new TextEncoder().encode(t);
-  const concat = (...parts: ArrayLike<number>[]) => {
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
-  };
 
   /** A TCP segment 40000 > 179 (checksums are not checked); `options` are raw option bytes. */
   function tcp(

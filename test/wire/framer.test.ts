@@ -26,7 +26,7 @@ import {
   parsePrefix,
   RefreshSubtype,
 } from "../../core/wire/index.js";
-import { body, toHex } from "../helpers/hex.js";
+import { body, concat, toHex } from "../helpers/hex.js";
 
 const P = (s: string) => parsePrefix(s)!;
 const opts = { maxLength: 4096, addPath: false };
@@ -79,17 +79,7 @@ const MESSAGES: Uint8Array[] = [
   encodeNotification(6, 4),
 ];
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-const STREAM = concat(MESSAGES);
+const STREAM = concat(...MESSAGES);
 /** Offsets where a message starts (and the end of the stream). */
 const BOUNDARIES = [0];
 for (const m of MESSAGES) BOUNDARIES.push(BOUNDARIES[BOUNDARIES.length - 1] + m.length);
@@ -197,7 +187,7 @@ const headerErrors: [name: string, bad: Uint8Array, code: number, subcode: numbe
 
 describe.each(headerErrors)("header error: %s", (_name, bad, code, subcode, data) => {
   /** Good messages, then the bad header and a few bytes after it. */
-  const stream = concat([...MESSAGES.slice(0, 3), bad, new Uint8Array(3)]);
+  const stream = concat(...MESSAGES.slice(0, 3), bad, new Uint8Array(3));
   const goodCount = 3;
   const badAt = stream.length - 3 - bad.length;
 
@@ -275,7 +265,7 @@ function openOf4096(): Uint8Array {
 
 describe("Extended Messages (RFC 8654 §4)", () => {
   const update = updateOfSize(60_000);
-  const stream = concat([MESSAGES[0], update, KEEPALIVE, updateOfSize(MAX_EXTENDED_MESSAGE_LENGTH)]);
+  const stream = concat(MESSAGES[0], update, KEEPALIVE, updateOfSize(MAX_EXTENDED_MESSAGE_LENGTH));
   const expected = [MESSAGES[0], update, KEEPALIVE, updateOfSize(MAX_EXTENDED_MESSAGE_LENGTH)].map((m) =>
     describeMessage(m[18], body(m)),
   );
@@ -307,7 +297,7 @@ describe("Extended Messages (RFC 8654 §4)", () => {
     expect(ok.got).toEqual([describeMessage(1, body(open))]);
     expect(decodeOpen(body(open)).ok).toBe(true);
 
-    const tooLong = concat([header(4097, MessageType.OPEN), new Uint8Array(4097 - 19)]);
+    const tooLong = concat(header(4097, MessageType.OPEN), new Uint8Array(4097 - 19));
     for (const i of [0, 1, 18, 19, 20, 4097]) {
       const chunks = cut(tooLong, [i]);
       const f = feed(chunks, MAX_EXTENDED_MESSAGE_LENGTH);
