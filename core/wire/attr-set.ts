@@ -96,6 +96,14 @@ export class AttrInterner {
     set.refs++;
   }
 
+  /** Forget a set nobody took a reference to (a decoded UPDATE whose routes were all ignored). */
+  dropIfUnused(set: AttrSet): void {
+    if (set.refs === 0) {
+      set.refs = 1;
+      this.release(set);
+    }
+  }
+
   /** Drop a reference; the last one removes the set from the table. */
   release(set: AttrSet): void {
     if (--set.refs > 0) return;
@@ -124,4 +132,16 @@ const looseSlab = new ByteSlab();
 /** A set that is not interned, for one-off decoding (MRT dumps, tests). */
 export function uninternedSet(b: Uint8Array, start: number, end: number, summary: AttrSummary): AttrSet {
   return new AttrSet(looseSlab.copy(b, start, end), hashBytes(b, start, end), summary);
+}
+
+/** Where attribute `type`'s value lies in canonical bytes: [start, end), or null when absent. */
+export function findAttribute(b: Uint8Array, type: number): [number, number] | null {
+  for (let i = 0; i + 2 < b.length; ) {
+    const ext = (b[i] & 0x10) !== 0;
+    const len = ext ? (b[i + 2] << 8) | b[i + 3] : b[i + 2];
+    const vs = i + (ext ? 4 : 3);
+    if (b[i + 1] === type) return [vs, vs + len];
+    i = vs + len;
+  }
+  return null;
 }

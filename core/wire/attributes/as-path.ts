@@ -168,3 +168,15 @@ export function formatAsPath(path: AsPath): string {
     })
     .join(" ");
 }
+
+/** Whether the 4-octet AS_PATH value in b[start, end) contains `asn` (loop detection, RFC 4271 §9.1.2). */
+export function asPathContains(b: Uint8Array, start: number, end: number, asn: number): boolean {
+  for (let p = start; p + 1 < end; ) {
+    const n = b[p + 1];
+    for (let i = 0, q = p + 2; i < n; i++, q += 4) {
+      if (((b[q] << 24) | (b[q + 1] << 16) | (b[q + 2] << 8) | b[q + 3]) >>> 0 === asn) return true;
+    }
+    p += 2 + n * 4;
+  }
+  return false;
+}

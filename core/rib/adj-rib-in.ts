@@ -1,0 +1,94 @@
+/**
+ * Adj-RIB-In of one peer: every path the peer announced, as received (pre-policy) and, when import policy
+ * accepted it, the path handed to Loc-RIB (post-policy); a rejected path keeps the reason, so the CLI can
+ * show what was filtered and why. Counts are kept, never recomputed.
+ */
+import type { AttrSet } from "../wire/attr-set.js";
+import type { Afi, FamilyKey } from "../wire/constants.js";
+import type { Path } from "./path.js";
+import { type Keyed, PrefixMap } from "./prefix-map.js";
+
+export interface ReceivedPath {
+  readonly pathId: number;
+  readonly attrs: AttrSet;
+  readonly nextHop: Uint8Array | null;
+  readonly since: number;
+  /** The path in Loc-RIB, or null when filtered. */
+  readonly accepted: Path | null;
+  /** Why import policy rejected it (null when accepted). */
+  readonly filtered: string | null;
+}
+
+export interface InEntry extends Keyed {
+  readonly family: FamilyKey;
+  paths: ReceivedPath[];
+}
+
+export class AdjRibIn {
+  private readonly tables = new Map<FamilyKey, PrefixMap<InEntry>>();
+  /** Paths received / accepted per family. */
+  readonly received = new Map<FamilyKey, number>();
+  readonly accepted = new Map<FamilyKey, number>();
+
+  table(family: FamilyKey): PrefixMap<InEntry> {
+    let t = this.tables.get(family);
+    if (!t) this.tables.set(family, (t = new PrefixMap<InEntry>()));
+    return t;
+  }
+
+  private bump(family: FamilyKey, p: ReceivedPath, by: 1 | -1): void {
+    this.received.set(family, (this.received.get(family) ?? 0) + by);
+    if (p.accepted) this.accepted.set(family, (this.accepted.get(family) ?? 0) + by);
+  }
+
+  /** Store `path` for the prefix, returning the one it replaces. */
+  put(family: FamilyKey, key: Keyed, path: ReceivedPath): ReceivedPath | null {
+    const t = this.table(family);
+    let e = t.get(key.afi, key.v4, key.addr, key.length);
+    if (!e) {
+      e = { family, afi: key.afi, length: key.length, v4: key.v4, addr: key.addr.slice(), paths: [] };
+      t.set(e);
+    }
+    const i = e.paths.findIndex((p) => p.pathId === path.pathId);
+    const old = i >= 0 ? e.paths[i] : null;
+    if (old) {
+      this.bump(family, old, -1);
+      e.paths[i] = path;
+    } else e.paths.push(path);
+    this.bump(family, path, 1);
+    return old;
+  }
+
+  /** Remove and return the path (prefix, pathId), if present. */
+  take(family: FamilyKey, key: Keyed, pathId: number): ReceivedPath | null {
+    const t = this.tables.get(family);
+    const e = t?.get(key.afi, key.v4, key.addr, key.length);
+    if (!t || !e) return null;
+    const i = e.paths.findIndex((p) => p.pathId === pathId);
+    if (i < 0) return null;
+    const [old] = e.paths.splice(i, 1);
+    if (e.paths.length === 0) t.delete(e);
+    this.bump(family, old, -1);
+    return old;
+  }
+
+  entries(family: FamilyKey): IterableIterator<InEntry> {
+    return this.table(family).values((family >>> 8) as Afi);
+  }
+
+  families(): FamilyKey[] {
+    return [...this.tables.keys()];
+  }
+
+  acceptedCount(): number {
+    let n = 0;
+    for (const v of this.accepted.values()) n += v;
+    return n;
+  }
+
+  clear(): void {
+    this.tables.clear();
+    this.received.clear();
+    this.accepted.clear();
+  }
+}

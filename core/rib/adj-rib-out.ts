@@ -1,0 +1,67 @@
+/**
+ * Adj-RIB-Out of one session: exactly what was sent on the wire (not recomputed on demand), and the
+ * destinations whose best path changed since, waiting to be reconciled. Reconciling compares what export
+ * would send now with what was sent, and only differences become UPDATEs.
+ */
+import type { Afi, FamilyKey } from "../wire/constants.js";
+import type { Destination } from "./loc-rib.js";
+import { type Keyed, PrefixMap } from "./prefix-map.js";
+
+/** The attributes as sent to this peer: wire bytes, shared by every prefix announced with them. */
+export interface Exported {
+  readonly bytes: Uint8Array;
+}
+
+export interface SentRoute extends Keyed {
+  readonly family: FamilyKey;
+  readonly exported: Exported;
+  /** MP_REACH_NLRI next hop, or null for classic IPv4 (the NEXT_HOP is in `exported`). */
+  readonly nextHop: Uint8Array | null;
+  readonly since: number;
+}
+
+export class AdjRibOut {
+  private readonly tables = new Map<FamilyKey, PrefixMap<SentRoute>>();
+  /** Destinations to reconcile, per family, in the order they changed. */
+  readonly dirty = new Map<FamilyKey, Set<Destination>>();
+
+  table(family: FamilyKey): PrefixMap<SentRoute> {
+    let t = this.tables.get(family);
+    if (!t) this.tables.set(family, (t = new PrefixMap<SentRoute>()));
+    return t;
+  }
+
+  markDirty(d: Destination): void {
+    let s = this.dirty.get(d.family);
+    if (!s) this.dirty.set(d.family, (s = new Set()));
+    s.add(d);
+  }
+
+  hasDirty(): boolean {
+    for (const s of this.dirty.values()) if (s.size > 0) return true;
+    return false;
+  }
+
+  sent(family: FamilyKey, key: Keyed): SentRoute | undefined {
+    return this.tables.get(family)?.get(key.afi, key.v4, key.addr, key.length);
+  }
+
+  count(family: FamilyKey): number {
+    return this.tables.get(family)?.size ?? 0;
+  }
+
+  totalCount(): number {
+    let n = 0;
+    for (const t of this.tables.values()) n += t.size;
+    return n;
+  }
+
+  routes(family: FamilyKey): IterableIterator<SentRoute> {
+    return this.table(family).values((family >>> 8) as Afi);
+  }
+
+  clear(): void {
+    this.tables.clear();
+    this.dirty.clear();
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * One TCP connection to a neighbor and its protocol state (RFC 4271 §8.2.2: OpenSent → OpenConfirm →
+ * Established). A neighbor can have two at once — one it opened, one we accepted — until collision
+ * detection (§6.8) keeps one.
+ */
+
+import type { Exporter } from "../policy/export.js";
+import type { AdjRibOut } from "../rib/adj-rib-out.js";
+import type { FamilyKey } from "../wire/constants.js";
+import { MessageFramer } from "../wire/framer.js";
+import type { Negotiated } from "../wire/negotiate.js";
+import type { OpenMessage } from "../wire/open.js";
+import type { Endpoint } from "./io.js";
+
+export type ConnState = "connecting" | "opensent" | "openconfirm" | "established" | "closed";
+
+export class Connection {
+  state: ConnState = "connecting";
+  readonly framer = new MessageFramer();
+  local: Endpoint | null = null;
+  remoteOpen: OpenMessage | null = null;
+  negotiated: Negotiated | null = null;
+  /** Established only: what was sent and what is left to send. */
+  ribOut: AdjRibOut | null = null;
+  exporter: Exporter | null = null;
+  /** Waiting for the daemon to report the last batch written (backpressure). */
+  awaitingDrain = false;
+  /** Families whose initial table went out, followed by End-of-RIB (RFC 4724 §4). */
+  readonly endOfRibSent = new Set<FamilyKey>();
+  /** Families being refreshed with Enhanced Route Refresh: EoRR follows the re-sent table (RFC 7313). */
+  readonly refreshing = new Set<FamilyKey>();
+
+  constructor(
+    readonly id: number,
+    readonly direction: "in" | "out",
+    readonly remote: Endpoint,
+  ) {}
+
+  get open(): boolean {
+    return this.state !== "closed";
+  }
+}

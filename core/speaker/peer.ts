@@ -1,0 +1,78 @@
+/**
+ * A configured neighbor: its configuration, connections, Adj-RIB-In, counters and the session-level state
+ * operators see (`kbgp neighbor`). A peer is also the `PathSource` of the paths it announces.
+ */
+import type { NeighborConfig } from "../config/types.js";
+import { AdjRibIn } from "../rib/adj-rib-in.js";
+import type { PathSource } from "../rib/path.js";
+import type { FamilyKey } from "../wire/constants.js";
+import { parseIp } from "../wire/ip.js";
+import type { Connection } from "./connection.js";
+
+/** RFC 4271 §8.2.2 states, as `kbgp neighbor` shows them. */
+export type PeerState = "idle" | "connect" | "active" | "opensent" | "openconfirm" | "established";
+
+export interface NotificationRecord {
+  readonly direction: "sent" | "received";
+  readonly code: number;
+  readonly subcode: number;
+  readonly message: string;
+  readonly at: number;
+}
+
+/** Message counters per type, indexed by message type (1..5). */
+export type MessageCounts = [number, number, number, number, number, number];
+
+export class Peer implements PathSource {
+  readonly local = false;
+  readonly addressBytes: Uint8Array;
+  config: NeighborConfig;
+  /** Learned from the OPEN; before that, what the configuration implies. */
+  peerAs: number;
+  ebgp: boolean;
+  routerId = 0;
+  state: PeerState = "idle";
+  readonly connections = new Set<Connection>();
+  /** The established connection, if any. */
+  session: Connection | null = null;
+  readonly ribIn = new AdjRibIn();
+  /** Shut down by an operator (or configuration) until enabled. */
+  adminDown = false;
+  /** Stopped by its prefix limit (RFC 4486 §4): `Idle(PfxCt)`. */
+  prefixLimitDown = false;
+  upSince: number | null = null;
+  downSince: number;
+  establishedCount = 0;
+  /** Sessions lost since the last one that stayed up, for the reconnect back-off. */
+  failures = 0;
+  readonly sent: MessageCounts = [0, 0, 0, 0, 0, 0];
+  readonly received: MessageCounts = [0, 0, 0, 0, 0, 0];
+  lastError: string | null = null;
+  lastNotification: NotificationRecord | null = null;
+  /** Graceful restart (RFC 4724 §4.2): families whose paths are stale, waiting for End-of-RIB. */
+  readonly staleFamilies = new Set<FamilyKey>();
+  /** RFC 7606 AFI/SAFI disable: families ignored for the rest of the session. */
+  readonly disabledFamilies = new Set<FamilyKey>();
+  /** The peer's hostname from the FQDN capability, for display. */
+  hostname: string | null = null;
+
+  constructor(
+    config: NeighborConfig,
+    readonly localAs: number,
+    now: number,
+  ) {
+    this.config = config;
+    this.addressBytes = parseIp(config.address) ?? new Uint8Array(4);
+    this.peerAs = typeof config.peerAs === "number" ? config.peerAs : localAs;
+    this.ebgp = typeof config.peerAs === "number" ? config.peerAs !== localAs : config.peerAs === "external";
+    this.downSince = now;
+  }
+
+  get id(): string {
+    return this.config.address;
+  }
+
+  get rrClient(): boolean {
+    return this.config.routeReflectorClient;
+  }
+}

@@ -1,0 +1,897 @@
+/**
+ * The BGP speaker: `handle(input, now) → outputs`. It owns the peers, their connections and RIBs, and
+ * Loc-RIB; the daemon owns sockets and the clock. The session state machine follows RFC 4271 §8 with
+ * one TCP connection object per attempt, so that connection collisions (§6.8) are two objects and a
+ * comparison. Timers are deadlines (`nextWake()`), so tests step time by hand.
+ *
+ * Per input, in order: the FSM acts on the input; RIB changes mark destinations dirty in every session
+ * that carries their family; then each session not waiting on its socket sends its next batch.
+ */
+import type { NeighborConfig, SpeakerConfig } from "../config/types.js";
+import { Exporter, type ExportTarget } from "../policy/export.js";
+import { AdjRibOut } from "../rib/adj-rib-out.js";
+import type { Destination } from "../rib/loc-rib.js";
+import { LocRib } from "../rib/loc-rib.js";
+import { LOCAL_SOURCE } from "../rib/path.js";
+import { AttrInterner } from "../wire/attr-set.js";
+import { Afi, familyKey, familyName, IPV4_UNICAST, MessageType } from "../wire/constants.js";
+import {
+  type BgpError,
+  bgpError,
+  CeaseSubcode,
+  ErrorCode,
+  FsmSubcode,
+  UpdateAction,
+} from "../wire/errors.js";
+import { formatIpv4Number, parseIp } from "../wire/ip.js";
+import { KEEPALIVE } from "../wire/keepalive.js";
+import { negotiate } from "../wire/negotiate.js";
+import { decodeNotification, encodeError, shutdownData } from "../wire/notification.js";
+import { notificationName } from "../wire/notification-names.js";
+import { decodeOpen, encodeOpen, type OpenMessage } from "../wire/open.js";
+import { decodeRouteRefresh, encodeRouteRefresh, RefreshSubtype } from "../wire/route-refresh.js";
+import { decodeUpdate } from "../wire/update.js";
+import { Connection } from "./connection.js";
+import type { SpeakerContext } from "./context.js";
+import { Deadlines } from "./deadlines.js";
+import type { AdminAction, Input, LogLevel, Output } from "./io.js";
+import { localPath, routeFamily } from "./local-routes.js";
+import { checkRemoteOpen, localOpen } from "./open.js";
+import { Peer, type PeerState } from "./peer.js";
+import { applyUpdate, markStale, purgePaths } from "./rib-in.js";
+import { pump, send } from "./rib-out.js";
+
+/** RFC 4271 §8.2.2: the hold timer in OpenSent is "a large value"; 4 minutes is suggested. */
+const OPEN_HOLD_SECONDS = 240;
+/** Longest wait before reconnecting after repeated failures. */
+const MAX_BACKOFF_SECONDS = 120;
+
+export interface SpeakerOptions {
+  /** Random numbers in [0, 1) for timer jitter; seeded in tests so runs replay. */
+  readonly random?: () => number;
+  /** Sent in the FQDN capability. */
+  readonly hostname?: string;
+  /** This process is a graceful restart of a previous one (RFC 4724 Restart State). */
+  readonly restarting?: boolean;
+}
+
+export class Speaker implements SpeakerContext {
+  global: SpeakerConfig["global"];
+  private config: SpeakerConfig;
+  readonly locRib = new LocRib();
+  readonly interner = new AttrInterner();
+  readonly timers = new Deadlines();
+  readonly peers = new Map<string, Peer>();
+  private readonly conns = new Map<number, Connection>();
+  private readonly opens = new Map<number, OpenMessage>();
+  private outputs: Output[] = [];
+  private nextConnId = 1;
+  private readonly random: () => number;
+  private readonly hostname: string;
+  private restarting: boolean;
+  now = 0;
+
+  constructor(config: SpeakerConfig, options: SpeakerOptions = {}) {
+    this.config = config;
+    this.global = config.global;
+    this.random = options.random ?? Math.random;
+    this.hostname = options.hostname ?? "";
+    this.restarting = options.restarting ?? false;
+  }
+
+  // --- the interface to the daemon -------------------------------------------------------------------
+
+  handle(input: Input, now: number): Output[] {
+    this.now = now;
+    this.outputs = [];
+    switch (input.kind) {
+      case "start":
+        this.start();
+        break;
+      case "tick":
+        this.timers.runDue(now);
+        break;
+      case "accepted":
+        this.accepted(input.conn, input.local, input.remote);
+        break;
+      case "connected":
+        this.connected(input.conn, input.local);
+        break;
+      case "connect-failed":
+        this.connectFailed(input.conn, input.reason);
+        break;
+      case "data":
+        this.data(input.conn, input.bytes);
+        break;
+      case "drained": {
+        const c = this.conns.get(input.conn);
+        if (c) c.awaitingDrain = false;
+        break;
+      }
+      case "closed":
+        this.connClosed(input.conn, input.reason);
+        break;
+      case "admin":
+        this.admin(input.neighbor, input.action, input.message);
+        break;
+      case "reconfigure":
+        this.reconfigure(input.config);
+        break;
+      case "stop":
+        this.stop(input.gracefulRestart, input.message);
+        break;
+    }
+    this.pumpAll();
+    return this.outputs;
+  }
+
+  /** When the speaker next needs a `tick`, or null. */
+  nextWake(): number | null {
+    return this.timers.next();
+  }
+
+  emit(o: Output): void {
+    this.outputs.push(o);
+  }
+
+  log(level: LogLevel, msg: string, neighbor?: string, data?: Record<string, unknown>): void {
+    this.outputs.push({
+      kind: "log",
+      level,
+      msg,
+      ...(neighbor ? { neighbor } : {}),
+      ...(data ? { data } : {}),
+    });
+  }
+
+  changed(d: Destination): void {
+    for (const p of this.peers.values()) {
+      const s = p.session;
+      if (s?.ribOut && s.negotiated!.families.includes(d.family)) s.ribOut.markDirty(d);
+    }
+  }
+
+  private pumpAll(): void {
+    for (const p of this.peers.values()) if (p.session) pump(this, p, p.session);
+  }
+
+  // --- lifecycle -----------------------------------------------------------------------------------------
+
+  private start(): void {
+    for (const r of this.config.routes) this.addLocal(r);
+    for (const n of this.config.neighbors) this.addPeer(n);
+  }
+
+  private addLocal(r: SpeakerConfig["routes"][number]): void {
+    const path = localPath(this.interner, r, this.now);
+    this.interner.retain(path.attrs);
+    const d = this.locRib.upsert(routeFamily(r), keyOf(r.prefix), path);
+    if (d) this.changed(d);
+  }
+
+  private removeLocal(r: SpeakerConfig["routes"][number]): void {
+    const family = routeFamily(r);
+    const key = keyOf(r.prefix);
+    const old = this.locRib
+      .get(family, key.afi, key.v4, key.addr, key.length)
+      ?.paths.find((p) => p.source === LOCAL_SOURCE);
+    if (old) this.interner.release(old.attrs);
+    const d = this.locRib.remove(family, key, LOCAL_SOURCE, 0);
+    if (d) this.changed(d);
+  }
+
+  private addPeer(n: NeighborConfig): void {
+    const p = new Peer(n, this.global.asn, this.now);
+    this.peers.set(n.address, p);
+    p.adminDown = n.shutdown;
+    if (!p.adminDown) this.startPeer(p);
+  }
+
+  /** RFC 4271 §8.1.2 ManualStart/AutomaticStart: Connect (or Active when passive), connect-retry armed. */
+  private startPeer(p: Peer): void {
+    if (p.adminDown || p.prefixLimitDown) return;
+    this.setState(p, p.config.passive ? "active" : "connect");
+    if (!p.config.passive) this.openConnection(p);
+    this.armRetry(p, p.config.connectRetry);
+  }
+
+  private armRetry(p: Peer, seconds: number): void {
+    // RFC 4271 §10: connect-retry jitter.
+    this.timers.set(`peer:${p.id}:retry`, this.now + seconds * 1000 * (0.75 + 0.25 * this.random()), () =>
+      this.retry(p),
+    );
+  }
+
+  /** RFC 4271 §8.2.2 ConnectRetryTimer_Expires: abandon a connect that has not answered, try again. */
+  private retry(p: Peer): void {
+    if (p.session || p.adminDown || p.prefixLimitDown) return;
+    const busy = [...p.connections].some((c) => c.state === "opensent" || c.state === "openconfirm");
+    if (!busy) {
+      for (const c of p.connections)
+        if (c.direction === "out" && c.state === "connecting") this.closeConn(c, "connect timed out");
+      if (!p.config.passive) this.openConnection(p);
+      this.setState(p, p.config.passive ? "active" : "connect");
+    }
+    this.armRetry(p, p.config.connectRetry);
+  }
+
+  private openConnection(p: Peer): void {
+    const id = this.nextConnId;
+    this.nextConnId += 2;
+    const c = new Connection(id, "out", { address: p.config.address, port: p.config.port });
+    this.addConn(p, c);
+    this.emit({ kind: "connect", conn: id, remote: c.remote, localAddress: p.config.localAddress });
+  }
+
+  private addConn(p: Peer, c: Connection): void {
+    p.connections.add(c);
+    this.conns.set(c.id, c);
+    connPeer.set(c, p);
+  }
+
+  private peerOf(c: Connection): Peer {
+    return connPeer.get(c)!;
+  }
+
+  private setState(p: Peer, state: PeerState): void {
+    if (p.state === state) return;
+    const from = p.state;
+    p.state = state;
+    this.log(
+      state === "established" || from === "established" ? "info" : "debug",
+      `${from} -> ${state}`,
+      p.id,
+      { from, to: state },
+    );
+  }
+
+  // --- connections -----------------------------------------------------------------------------------------
+
+  private findPeer(address: string): Peer | undefined {
+    const direct = this.peers.get(address);
+    if (direct) return direct;
+    const b = parseIp(address);
+    if (!b) return undefined;
+    for (const p of this.peers.values()) if (sameBytes(p.addressBytes, b)) return p;
+    // An IPv4 peer may arrive as an IPv4-mapped IPv6 address on a dual-stack socket.
+    if (b.length === 16 && b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff) {
+      return this.findPeer(`${b[12]}.${b[13]}.${b[14]}.${b[15]}`);
+    }
+    return undefined;
+  }
+
+  private accepted(id: number, local: Connection["remote"], remote: Connection["remote"]): void {
+    const p = this.findPeer(remote.address);
+    if (!p || p.adminDown || p.prefixLimitDown) {
+      this.log(
+        "info",
+        `refused connection from ${remote.address}: ${p ? "neighbor is down" : "not a configured neighbor"}`,
+      );
+      this.emit({ kind: "close", conn: id });
+      return;
+    }
+    if (p.session) {
+      // RFC 4724 §4.2: a new connection from a peer with graceful restart means it restarted: the old
+      // session is gone. Otherwise §6.8: the established session wins.
+      if (p.session.negotiated?.gracefulRestart) {
+        this.closeConn(p.session, "peer reconnected (graceful restart)", null, true);
+      } else {
+        this.log("info", "refused connection: session already established", p.id);
+        this.emit({ kind: "close", conn: id });
+        return;
+      }
+    }
+    const c = new Connection(id, "in", remote);
+    c.local = local;
+    this.addConn(p, c);
+    this.sendOpen(p, c);
+  }
+
+  private connected(id: number, local: Connection["remote"]): void {
+    const c = this.conns.get(id);
+    if (c?.state !== "connecting") return;
+    c.local = local;
+    this.sendOpen(this.peerOf(c), c);
+  }
+
+  private connectFailed(id: number, reason: string): void {
+    const c = this.conns.get(id);
+    if (!c) return;
+    const p = this.peerOf(c);
+    p.lastError = `connect: ${reason}`;
+    this.dropConn(c);
+    if (p.connections.size === 0 && !p.session) this.setState(p, "active");
+  }
+
+  /** TCP connection up: RFC 4271 §8.2.2 Connect/Active → OpenSent. */
+  private sendOpen(p: Peer, c: Connection): void {
+    const open = localOpen(this.global, p.config, { restarting: this.restarting, hostname: this.hostname });
+    this.opens.set(c.id, open);
+    c.state = "opensent";
+    send(
+      this,
+      p,
+      c,
+      encodeOpen({
+        asn: this.global.asn,
+        holdTime: open.holdTime,
+        bgpId: open.bgpId,
+        capabilities: open.capabilities,
+      }),
+    );
+    this.timers.set(`conn:${c.id}:hold`, this.now + OPEN_HOLD_SECONDS * 1000, () => this.holdExpired(c));
+    if (!p.session && p.state !== "openconfirm") this.setState(p, "opensent");
+  }
+
+  private data(id: number, bytes: Uint8Array): void {
+    const c = this.conns.get(id);
+    if (!c?.open) return;
+    const err = c.framer.push(bytes, (type, body) => {
+      if (c.open) this.message(c, type, body);
+    });
+    if (err && c.open) this.fail(c, err);
+  }
+
+  private connClosed(id: number, reason: string): void {
+    const c = this.conns.get(id);
+    if (!c?.open) return;
+    this.closeConn(c, `connection closed: ${reason}`, null, true, false);
+  }
+
+  /** Send a NOTIFICATION for `err` and close (RFC 4271 §6). */
+  private fail(c: Connection, err: BgpError): void {
+    this.closeConn(c, `${notificationName(err.code, err.subcode)}: ${err.reason}`, err, false);
+  }
+
+  /**
+   * Close a connection, first sending `notify` if given. When it carried the session, the session goes
+   * down; `graceful` says whether graceful restart may keep the peer's routes (RFC 4724 §4.2, RFC 8538).
+   */
+  private closeConn(
+    c: Connection,
+    reason: string,
+    notify: BgpError | null = null,
+    graceful = false,
+    sendClose = true,
+  ): void {
+    if (!c.open) return;
+    const p = this.peerOf(c);
+    if (notify) {
+      send(this, p, c, encodeError(notify));
+      p.lastNotification = {
+        direction: "sent",
+        code: notify.code,
+        subcode: notify.subcode,
+        message: notify.reason,
+        at: this.now,
+      };
+    }
+    if (sendClose) this.emit({ kind: "close", conn: c.id });
+    const wasSession = p.session === c;
+    this.dropConn(c);
+    if (wasSession) this.sessionDown(p, c, reason, graceful);
+    else if (p.connections.size === 0 && !p.session && !p.adminDown && !p.prefixLimitDown) {
+      this.setState(p, "active");
+    }
+  }
+
+  private dropConn(c: Connection): void {
+    c.state = "closed";
+    this.conns.delete(c.id);
+    this.opens.delete(c.id);
+    this.peerOf(c).connections.delete(c);
+    this.timers.clearAll(`conn:${c.id}:`);
+  }
+
+  private holdExpired(c: Connection): void {
+    // RFC 4271 §6.5
+    this.fail(c, bgpError(ErrorCode.HOLD_TIMER_EXPIRED, 0, "hold timer expired"));
+  }
+
+  private armKeepalive(p: Peer, c: Connection): void {
+    const hold = c.negotiated!.holdTime;
+    if (hold === 0) return;
+    // RFC 4271 §4.4: one third of the hold time at most; §10 jitter.
+    const every = Math.min(p.config.keepalive || hold / 3, hold / 3) * 1000 * (0.75 + 0.25 * this.random());
+    this.timers.set(`conn:${c.id}:keepalive`, this.now + every, () => {
+      if (!c.open) return;
+      send(this, p, c, KEEPALIVE);
+      this.armKeepalive(p, c);
+    });
+  }
+
+  private resetHold(c: Connection): void {
+    const hold = c.negotiated?.holdTime ?? OPEN_HOLD_SECONDS;
+    if (hold === 0) this.timers.clear(`conn:${c.id}:hold`);
+    else this.timers.set(`conn:${c.id}:hold`, this.now + hold * 1000, () => this.holdExpired(c));
+  }
+
+  // --- messages ---------------------------------------------------------------------------------------
+
+  private message(c: Connection, type: number, body: Uint8Array): void {
+    const p = this.peerOf(c);
+    p.received[type]++;
+    if (type === MessageType.NOTIFICATION) return this.notification(c, body);
+    switch (c.state) {
+      case "opensent":
+        if (type === MessageType.OPEN) return this.open(c, body);
+        return this.fsmError(c, FsmSubcode.UNEXPECTED_IN_OPENSENT, type);
+      case "openconfirm":
+        if (type === MessageType.KEEPALIVE) return this.establish(c);
+        return this.fsmError(c, FsmSubcode.UNEXPECTED_IN_OPENCONFIRM, type);
+      case "established":
+        this.resetHold(c);
+        if (type === MessageType.UPDATE) return this.update(p, c, body);
+        if (type === MessageType.ROUTE_REFRESH) return this.routeRefresh(p, c, body);
+        if (type === MessageType.KEEPALIVE) return;
+        return this.fsmError(c, FsmSubcode.UNEXPECTED_IN_ESTABLISHED, type);
+      default:
+        return;
+    }
+  }
+
+  /** RFC 6608: an unexpected message names the state and carries the message type. */
+  private fsmError(c: Connection, subcode: number, type: number): void {
+    this.fail(
+      c,
+      bgpError(ErrorCode.FSM, subcode, `unexpected message type ${type} in ${c.state}`, Uint8Array.of(type)),
+    );
+  }
+
+  private open(c: Connection, body: Uint8Array): void {
+    const p = this.peerOf(c);
+    const r = decodeOpen(body);
+    if (!r.ok) return this.fail(c, r.error);
+    const open = r.value;
+    const bad = checkRemoteOpen(this.global, p.config, open);
+    if (bad) return this.fail(c, bad);
+    // RFC 4271 §6.8: with two connections, the one opened by the speaker with the higher BGP Identifier
+    // survives; an established session always does.
+    for (const other of p.connections) {
+      if (other === c || !other.open) continue;
+      if (other.state === "established") {
+        return this.fail(
+          c,
+          bgpError(
+            ErrorCode.CEASE,
+            CeaseSubcode.CONNECTION_COLLISION,
+            "collision with the established session",
+          ),
+        );
+      }
+      if (other.state === "openconfirm" || (other.state === "opensent" && other.remoteOpen)) {
+        const keepOurs = this.global.routerId > open.bgpId;
+        const loser = (keepOurs ? c.direction === "in" : c.direction === "out") ? c : other;
+        this.fail(
+          loser,
+          bgpError(ErrorCode.CEASE, CeaseSubcode.CONNECTION_COLLISION, "connection collision"),
+        );
+        if (loser === c) return;
+      }
+    }
+    c.remoteOpen = open;
+    const neg = negotiate(
+      this.opens.get(c.id)!,
+      open,
+      p.config.peerAs === "external" ||
+        (typeof p.config.peerAs === "number" && p.config.peerAs !== this.global.asn),
+    );
+    c.negotiated = neg;
+    c.framer.maxLength = neg.maxReceiveLength;
+    p.peerAs = neg.peerAsn;
+    p.ebgp = neg.peerAsn !== this.global.asn;
+    p.routerId = open.bgpId;
+    p.hostname = neg.hostname ?? null;
+    c.state = "openconfirm";
+    send(this, p, c, KEEPALIVE);
+    this.resetHold(c);
+    this.armKeepalive(p, c);
+    this.setState(p, "openconfirm");
+  }
+
+  private establish(c: Connection): void {
+    const p = this.peerOf(c);
+    const neg = c.negotiated!;
+    c.state = "established";
+    p.session = c;
+    p.upSince = this.now;
+    p.establishedCount++;
+    p.failures = 0;
+    p.disabledFamilies.clear();
+    this.timers.clear(`peer:${p.id}:retry`);
+    for (const other of [...p.connections]) {
+      if (other !== c)
+        this.fail(
+          other,
+          bgpError(ErrorCode.CEASE, CeaseSubcode.CONNECTION_COLLISION, "connection collision"),
+        );
+    }
+    this.setState(p, "established");
+    this.log(
+      "info",
+      `established: AS ${neg.peerAsn}, router ID ${formatIpv4Number(p.routerId)}, ${neg.families.map(familyName).join(" ")}`,
+      p.id,
+    );
+    this.gracefulRestartReturn(p, c);
+    c.ribOut = new AdjRibOut();
+    c.exporter = new Exporter(this.exportTarget(p, c));
+    for (const f of neg.families)
+      for (const d of this.locRib.table(f).values((f >>> 8) as Afi)) c.ribOut.markDirty(d);
+  }
+
+  private exportTarget(p: Peer, c: Connection): ExportTarget {
+    const neg = c.negotiated!;
+    const local = parseIp(c.local?.address ?? "") ?? null;
+    const localV4 = local?.length === 4 ? c.local!.address : null;
+    // An IPv4 session has no IPv6 address of its own to offer: use the IPv4-mapped form (RFC 4291 §2.5.5.2).
+    let selfV6: Uint8Array | null = local?.length === 16 ? local : null;
+    if (!selfV6 && local?.length === 4)
+      selfV6 = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...local);
+    const n = p.config;
+    return {
+      id: p.id,
+      ebgp: p.ebgp,
+      rrClient: n.routeReflectorClient,
+      localAs: this.global.asn,
+      routerId: this.global.routerId,
+      clusterId: this.global.clusterId,
+      as4: neg.as4,
+      prepend: n.asPathPrepend,
+      nextHopSelf: n.nextHopSelf,
+      communities: n.communities,
+      largeCommunities: n.largeCommunities,
+      selfV4: n.nextHopIpv4 ?? localV4,
+      selfV6: n.nextHopIpv6 ? parseIp(n.nextHopIpv6) : selfV6,
+      extendedNextHopV4: neg.extendedNextHopSend.has(IPV4_UNICAST),
+    };
+  }
+
+  private update(p: Peer, c: Connection, body: Uint8Array): void {
+    const neg = c.negotiated!;
+    const u = decodeUpdate(body, neg.receive, this.interner);
+    if (u.action === UpdateAction.SESSION_RESET) {
+      return this.fail(c, u.problems.find((x) => x.action === UpdateAction.SESSION_RESET)!.error);
+    }
+    const eor = applyUpdate(this, p, u, neg.families);
+    if (eor >= 0) this.endOfRib(p, eor);
+    this.checkPrefixLimit(p, c);
+  }
+
+  private notification(c: Connection, body: Uint8Array): void {
+    const p = this.peerOf(c);
+    const r = decodeNotification(body);
+    const n = r.ok ? r.value : null;
+    const code = n?.code ?? 0;
+    const subcode = n?.subcode ?? 0;
+    const text = n?.shutdownMessage ? `: "${n.shutdownMessage}"` : "";
+    p.lastNotification = {
+      direction: "received",
+      code,
+      subcode,
+      message: `${notificationName(code, subcode)}${text}`,
+      at: this.now,
+    };
+    // RFC 8538 §3.1: with the N bit both ways, only a Hard Reset ends graceful restart.
+    const graceful =
+      !!c.negotiated?.gracefulRestart?.notification &&
+      p.config.gracefulRestart.enabled &&
+      !(code === ErrorCode.CEASE && subcode === CeaseSubcode.HARD_RESET);
+    this.closeConn(c, `NOTIFICATION received: ${notificationName(code, subcode)}${text}`, null, graceful);
+  }
+
+  private routeRefresh(p: Peer, c: Connection, body: Uint8Array): void {
+    const neg = c.negotiated!;
+    const r = decodeRouteRefresh(body, neg.enhancedRouteRefresh);
+    if (!r.ok) return this.fail(c, r.error);
+    const family = familyKey(r.value.afi, r.value.safi);
+    // RFC 2918 §4: a family that was not negotiated is ignored; RFC 7313 §5 unknown subtypes too.
+    if (!neg.families.includes(family)) return;
+    if (r.value.subtype === RefreshSubtype.NORMAL) {
+      this.resendFamily(p, c, family);
+    } else if (r.value.subtype === RefreshSubtype.BORR) {
+      // RFC 7313 §4: the peer re-sends its table; what it does not re-send by EoRR is gone.
+      markStale(p, family);
+    } else if (r.value.subtype === RefreshSubtype.EORR) {
+      purgePaths(this, p, family, true);
+    }
+  }
+
+  /** Re-send the whole Adj-RIB-Out for a family (route refresh, soft reset out). */
+  private resendFamily(p: Peer, c: Connection, family: number): void {
+    if (!c.ribOut) return;
+    if (c.negotiated!.enhancedRouteRefresh) {
+      send(this, p, c, encodeRouteRefresh(family >>> 8, family & 0xff, RefreshSubtype.BORR));
+      c.refreshing.add(family);
+    }
+    c.ribOut.table(family).clear();
+    for (const d of this.locRib.table(family).values((family >>> 8) as Afi)) c.ribOut.markDirty(d);
+  }
+
+  // --- session loss, graceful restart, limits -----------------------------------------------------------
+
+  private sessionDown(p: Peer, c: Connection, reason: string, graceful: boolean): void {
+    p.session = null;
+    p.upSince = null;
+    p.downSince = this.now;
+    p.failures++;
+    p.lastError = reason;
+    this.log("warn", `session down: ${reason}`, p.id);
+    const neg = c.negotiated;
+    const gr = neg?.gracefulRestart;
+    // RFC 4724 §4.2: as helper, keep the routes of the families in the peer's capability, marked stale,
+    // for its restart time.
+    if (graceful && gr && gr.restartTime > 0 && p.config.gracefulRestart.enabled) {
+      for (const f of neg!.families) {
+        if (gr.families.some((x) => familyKey(x.afi, x.safi) === f)) {
+          markStale(p, f);
+          p.staleFamilies.add(f);
+        } else purgePaths(this, p, f, false);
+      }
+      this.log("info", `graceful restart: keeping routes for up to ${gr.restartTime}s`, p.id);
+      this.timers.set(`peer:${p.id}:gr`, this.now + gr.restartTime * 1000, () =>
+        this.purgeStale(p, "restart time expired"),
+      );
+    } else {
+      for (const f of p.ribIn.families()) purgePaths(this, p, f, false);
+      p.staleFamilies.clear();
+    }
+    this.setState(p, "idle");
+    if (p.adminDown || p.prefixLimitDown) return;
+    // Reconnect soon, backing off while sessions keep failing.
+    const wait = Math.min(p.config.connectRetry, MAX_BACKOFF_SECONDS, 2 ** Math.min(p.failures - 1, 7));
+    this.timers.set(`peer:${p.id}:retry`, this.now + wait * 1000 * (0.75 + 0.25 * this.random()), () =>
+      this.startPeer(p),
+    );
+  }
+
+  /** The peer is back after a graceful restart: drop what it no longer preserves, wait for End-of-RIB. */
+  private gracefulRestartReturn(p: Peer, c: Connection): void {
+    if (p.staleFamilies.size === 0) return;
+    this.timers.clear(`peer:${p.id}:gr`);
+    const gr = c.negotiated!.gracefulRestart;
+    for (const f of [...p.staleFamilies]) {
+      const kept = gr?.families.find((x) => familyKey(x.afi, x.safi) === f);
+      // RFC 4724 §4.2: without the F bit for a family, its stale routes go at once.
+      if (!kept?.forwarding || !c.negotiated!.families.includes(f)) {
+        purgePaths(this, p, f, true);
+        p.staleFamilies.delete(f);
+      }
+    }
+    if (p.staleFamilies.size > 0) {
+      this.timers.set(`peer:${p.id}:stale`, this.now + p.config.gracefulRestart.staleTime * 1000, () =>
+        this.purgeStale(p, "no End-of-RIB in time"),
+      );
+    }
+  }
+
+  private purgeStale(p: Peer, why: string): void {
+    let n = 0;
+    for (const f of p.staleFamilies) n += purgePaths(this, p, f, true);
+    p.staleFamilies.clear();
+    this.timers.clear(`peer:${p.id}:stale`);
+    if (n > 0) this.log("info", `graceful restart: removed ${n} stale routes (${why})`, p.id);
+  }
+
+  private endOfRib(p: Peer, family: number): void {
+    if (!p.staleFamilies.delete(family)) return;
+    const n = purgePaths(this, p, family, true);
+    this.log("info", `End-of-RIB for ${familyName(family)}: ${n} stale routes removed`, p.id);
+    if (p.staleFamilies.size === 0) this.timers.clear(`peer:${p.id}:stale`);
+  }
+
+  /** RFC 4486 §4: past the limit, Cease / Maximum Number of Prefixes Reached, then stay down or retry. */
+  private checkPrefixLimit(p: Peer, c: Connection): void {
+    const m = p.config.maxPrefix;
+    if (!m) return;
+    const n = p.ribIn.acceptedCount();
+    if (n <= m.limit) return;
+    const family = p.config.families[0] ?? IPV4_UNICAST;
+    const data = Uint8Array.of(
+      0,
+      family >>> 8,
+      family & 0xff,
+      m.limit >>> 24,
+      (m.limit >>> 16) & 0xff,
+      (m.limit >>> 8) & 0xff,
+      m.limit & 0xff,
+    );
+    p.prefixLimitDown = true;
+    this.fail(
+      c,
+      bgpError(
+        ErrorCode.CEASE,
+        CeaseSubcode.MAX_PREFIXES,
+        `${n} prefixes exceed the limit of ${m.limit}`,
+        data,
+      ),
+    );
+    if (m.restartAfter !== null) {
+      this.timers.set(`peer:${p.id}:prefix-limit`, this.now + m.restartAfter * 1000, () => {
+        p.prefixLimitDown = false;
+        this.startPeer(p);
+      });
+    }
+  }
+
+  // --- operators ----------------------------------------------------------------------------------------
+
+  private admin(neighbor: string, action: AdminAction, message = ""): void {
+    const p = this.findPeer(neighbor);
+    if (!p) {
+      this.log("warn", `admin ${action}: no neighbor ${neighbor}`);
+      return;
+    }
+    const cease = (subcode: number) =>
+      bgpError(
+        ErrorCode.CEASE,
+        subcode,
+        message || (subcode === CeaseSubcode.ADMINISTRATIVE_SHUTDOWN ? "shutdown" : "reset"),
+        message ? shutdownData(message) : undefined,
+      );
+    switch (action) {
+      case "shutdown":
+        p.adminDown = true;
+        this.timers.clearAll(`peer:${p.id}:`);
+        for (const c of [...p.connections]) this.fail(c, cease(CeaseSubcode.ADMINISTRATIVE_SHUTDOWN));
+        this.setState(p, "idle");
+        return;
+      case "enable":
+        p.adminDown = false;
+        p.prefixLimitDown = false;
+        if (p.state === "idle" && !p.session) this.startPeer(p);
+        return;
+      case "reset":
+        p.prefixLimitDown = false;
+        for (const c of [...p.connections]) this.fail(c, cease(CeaseSubcode.ADMINISTRATIVE_RESET));
+        this.timers.clear(`peer:${p.id}:retry`);
+        this.startPeer(p);
+        return;
+      case "soft-reset-in":
+        return this.softResetIn(p);
+      case "soft-reset-out":
+        if (p.session) for (const f of p.session.negotiated!.families) this.resendFamily(p, p.session, f);
+        return;
+    }
+  }
+
+  private softResetIn(p: Peer): void {
+    const c = p.session;
+    if (!c) return;
+    if (c.negotiated!.routeRefresh) {
+      for (const f of c.negotiated!.families) send(this, p, c, encodeRouteRefresh(f >>> 8, f & 0xff));
+    }
+  }
+
+  private stop(gracefulRestart: boolean, message = ""): void {
+    for (const p of this.peers.values()) {
+      this.timers.clearAll(`peer:${p.id}:`);
+      for (const c of [...p.connections]) {
+        // A graceful restart closes without NOTIFICATION (or with one the peer's N bit tolerates) so the
+        // peers keep our routes (RFC 4724 §4.1); otherwise say goodbye.
+        if (gracefulRestart) this.closeConn(c, "stopping for a graceful restart");
+        else
+          this.fail(
+            c,
+            bgpError(
+              ErrorCode.CEASE,
+              CeaseSubcode.ADMINISTRATIVE_SHUTDOWN,
+              message || "kbgpd stopping",
+              message ? shutdownData(message) : undefined,
+            ),
+          );
+      }
+      p.adminDown = true;
+    }
+  }
+
+  // --- configuration ------------------------------------------------------------------------------------
+
+  /** Apply a new configuration: sessions whose settings did not change are not touched. */
+  private reconfigure(next: SpeakerConfig): void {
+    const old = this.config;
+    this.config = next;
+    if (next.global.asn !== old.global.asn || next.global.routerId !== old.global.routerId) {
+      this.log("warn", "AS number or router ID changed: resetting every session");
+      for (const p of [...this.peers.values()]) this.removePeer(p, CeaseSubcode.OTHER_CONFIGURATION_CHANGE);
+      this.global = next.global;
+      for (const n of next.neighbors) this.addPeer(n);
+    } else {
+      this.global = next.global;
+      const wanted = new Map(next.neighbors.map((n) => [n.address, n]));
+      for (const p of [...this.peers.values()])
+        if (!wanted.has(p.id)) this.removePeer(p, CeaseSubcode.PEER_DECONFIGURED);
+      for (const n of next.neighbors) {
+        const p = this.peers.get(n.address);
+        if (!p) this.addPeer(n);
+        else if (JSON.stringify(sessionKey(p.config)) !== JSON.stringify(sessionKey(n))) {
+          this.removePeer(p, CeaseSubcode.OTHER_CONFIGURATION_CHANGE);
+          this.addPeer(n);
+        } else {
+          p.config = n;
+          if (n.shutdown !== p.adminDown) this.admin(n.address, n.shutdown ? "shutdown" : "enable");
+          if (p.session && JSON.stringify(exportKey(p.config)) !== JSON.stringify(exportKey(n))) {
+            p.session.exporter = new Exporter(this.exportTarget(p, p.session));
+            this.admin(n.address, "soft-reset-out");
+          }
+        }
+      }
+    }
+    const key = (r: SpeakerConfig["routes"][number]) =>
+      JSON.stringify(r, (_k, v) => (v instanceof Uint8Array ? [...v] : v));
+    const before = new Map(old.routes.map((r) => [key(r), r]));
+    const after = new Map(next.routes.map((r) => [key(r), r]));
+    for (const [k, r] of before) if (!after.has(k)) this.removeLocal(r);
+    for (const [k, r] of after) if (!before.has(k)) this.addLocal(r);
+  }
+
+  private removePeer(p: Peer, subcode: number): void {
+    this.timers.clearAll(`peer:${p.id}:`);
+    p.adminDown = true;
+    for (const c of [...p.connections])
+      this.fail(c, bgpError(ErrorCode.CEASE, subcode, "configuration changed"));
+    for (const f of p.ribIn.families()) purgePaths(this, p, f, false);
+    this.peers.delete(p.id);
+  }
+}
+
+const connPeer = new WeakMap<Connection, Peer>();
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+function keyOf(p: { afi: Afi; length: number; addr: Uint8Array }) {
+  const v4 =
+    p.afi === Afi.IPV4 ? ((p.addr[0] << 24) | (p.addr[1] << 16) | (p.addr[2] << 8) | p.addr[3]) >>> 0 : 0;
+  return { afi: p.afi, length: p.length, v4, addr: p.addr };
+}
+
+/** Settings whose change needs a new session. */
+function sessionKey(n: NeighborConfig) {
+  const {
+    address,
+    peerAs,
+    port,
+    localAddress,
+    passive,
+    holdTime,
+    keepalive,
+    families,
+    gracefulRestart,
+    addPath,
+    extendedNextHop,
+  } = n;
+  return {
+    address,
+    peerAs,
+    port,
+    localAddress,
+    passive,
+    holdTime,
+    keepalive,
+    families,
+    gracefulRestart,
+    addPath,
+    extendedNextHop,
+  };
+}
+
+/** Settings whose change needs the table re-sent. */
+function exportKey(n: NeighborConfig) {
+  const {
+    nextHopSelf,
+    nextHopIpv4,
+    nextHopIpv6,
+    routeReflectorClient,
+    asPathPrepend,
+    communities,
+    largeCommunities,
+  } = n;
+  return {
+    nextHopSelf,
+    nextHopIpv4,
+    nextHopIpv6,
+    routeReflectorClient,
+    asPathPrepend,
+    communities,
+    largeCommunities,
+  };
+}

@@ -1,0 +1,87 @@
+/** Sessions and route exchange between speakers on the in-memory network (no sockets, virtual time). */
+import { describe, expect, it } from "vitest";
+import { locRib, state, v6 } from "../helpers/rib-view.js";
+import { neighbor, route, speakerConfig } from "../helpers/speaker-config.js";
+import { VirtualNet } from "../helpers/virtual-net.js";
+
+const A = "10.0.0.1";
+const B = "10.0.0.2";
+
+function pair(aRoutes = [route("192.0.2.0/24"), route("2001:db8:1::/48")]) {
+  const net = new VirtualNet();
+  net.add("a", A, speakerConfig(65001, A, [neighbor(B, 65002)], aRoutes));
+  net.add("b", B, speakerConfig(65002, B, [neighbor(A, 65001)]));
+  net.input(A, { kind: "start" });
+  net.input(B, { kind: "start" });
+  net.until(() => state(net.speaker(A), B) === "established" && state(net.speaker(B), A) === "established");
+  return net;
+}
+
+describe("eBGP session", () => {
+  it("establishes, keeping one of the two colliding connections (RFC 4271 §6.8)", () => {
+    const net = pair();
+    const a = net.speaker(A).peers.get(B)!;
+    const b = net.speaker(B).peers.get(A)!;
+    expect(a.connections.size).toBe(1);
+    expect(b.connections.size).toBe(1);
+    // The connection opened by the speaker with the higher identifier (B) survives.
+    expect(b.session!.direction).toBe("out");
+    expect(net.logs(A).some((l) => l.kind === "log" && l.msg.startsWith("established"))).toBe(true);
+  });
+
+  it("carries IPv4 and IPv6 routes with AS_PATH prepended and next hop self", () => {
+    const net = pair();
+    expect(locRib(net.speaker(B))).toMatchObject([
+      { prefix: "192.0.2.0/24", from: A, asPath: "65001", nextHop: A },
+    ]);
+    // An IPv4 session offers no IPv6 address: the IPv4-mapped form stands in.
+    expect(v6(net.speaker(B))).toMatchObject([
+      { prefix: "2001:db8:1::/48", from: A, asPath: "65001", nextHop: "::ffff:10.0.0.1" },
+    ]);
+    // B does not send A's routes back to A.
+    expect(locRib(net.speaker(A))).toMatchObject([{ prefix: "192.0.2.0/24", from: "local", asPath: "" }]);
+  });
+
+  it("withdraws a route removed from the configuration", () => {
+    const net = pair();
+    const cfg = speakerConfig(65001, A, [neighbor(B, 65002)], [route("2001:db8:1::/48")]);
+    net.input(A, { kind: "reconfigure", config: cfg });
+    net.advance(10);
+    expect(locRib(net.speaker(B))).toEqual([]);
+    expect(v6(net.speaker(B))).toHaveLength(1);
+    expect(state(net.speaker(A), B)).toBe("established");
+  });
+
+  it("keeps the session with keepalives and drops it when the hold timer expires (RFC 4271 §6.5)", () => {
+    const net = pair();
+    net.advance(300_000);
+    expect(state(net.speaker(A), B)).toBe("established");
+    net.cut.add(B);
+    net.advance(95_000);
+    expect(state(net.speaker(A), B)).not.toBe("established");
+    expect(net.speaker(A).peers.get(B)!.lastNotification).toMatchObject({ direction: "sent", code: 4 });
+    expect(locRib(net.speaker(A)).map((r) => r.from)).toEqual(["local"]);
+    net.cut.clear();
+    net.until(() => state(net.speaker(A), B) === "established", 120_000);
+    expect(locRib(net.speaker(B))).toHaveLength(1);
+  });
+
+  it("refuses a peer AS other than configured with OPEN error Bad Peer AS", () => {
+    const net = new VirtualNet();
+    net.add("a", A, speakerConfig(65001, A, [neighbor(B, 65099, { passive: true })]));
+    net.add("b", B, speakerConfig(65002, B, [neighbor(A, 65001)]));
+    net.input(A, { kind: "start" });
+    net.input(B, { kind: "start" });
+    net.advance(1000);
+    expect(net.speaker(A).peers.get(B)!.lastNotification).toMatchObject({
+      direction: "sent",
+      code: 2,
+      subcode: 2,
+    });
+    expect(net.speaker(B).peers.get(A)!.lastNotification).toMatchObject({
+      direction: "received",
+      code: 2,
+      subcode: 2,
+    });
+  });
+});
