@@ -53,7 +53,8 @@ export interface MaxPrefixConfig {
 /** An entry of an import reject list: `prefix` and, like a prefix-list, an optional length range. */
 export interface PrefixFilter {
   readonly prefix: Prefix;
-  /** Prefixes of length in [ge, le] inside `prefix` match; both default to the prefix's own length. */
+  /** Prefixes of length in [ge, le] inside `prefix` match. `ge` defaults to the prefix's own length; `le`
+   *  to the prefix's own length, or to the family's maximum when only `ge` is given (as Cisco and FRR). */
   readonly ge: number;
   readonly le: number;
 }

@@ -30,10 +30,11 @@ export function localOpen(g: GlobalConfig, n: NeighborConfig, o: OpenOptions): O
       // RFC 8538: we understand Hard Reset, so a NOTIFICATION need not end graceful restart.
       notification: true,
       restartTime: gr.restartTime,
-      // A helper-only speaker preserves nothing; otherwise the node keeps forwarding while kbgpd restarts.
+      // A helper-only speaker preserves nothing. Otherwise the node keeps forwarding while kbgpd restarts
+      // (kbgpd does not program the data plane), so the F bit is set (RFC 4724 §3).
       families: gr.helperOnly
         ? []
-        : n.families.map((f) => ({ afi: f >>> 8, safi: f & 0xff, forwarding: o.restarting })),
+        : n.families.map((f) => ({ afi: f >>> 8, safi: f & 0xff, forwarding: true })),
     });
   }
   if (n.addPath.receive || n.addPath.send > 0) {

@@ -340,7 +340,33 @@ export class Speaker implements SpeakerContext {
 
   /** Send a NOTIFICATION for `err` and close (RFC 4271 §6). */
   private fail(c: Connection, err: BgpError): void {
-    this.closeConn(c, `${notificationName(err.code, err.subcode)}: ${err.reason}`, err, false);
+    this.closeConn(
+      c,
+      `${notificationName(err.code, err.subcode)}: ${err.reason}`,
+      this.hardResetIfDue(c, err),
+      false,
+    );
+  }
+
+  /**
+   * RFC 8538 §5.1: once both sides set the N bit, a NOTIFICATION alone keeps routes (graceful restart);
+   * the Cease reasons that mean "these routes must go" — prefix limit, administrative shutdown, peer
+   * de-configured — are therefore sent wrapped in a Hard Reset.
+   */
+  private hardResetIfDue(c: Connection, err: BgpError): BgpError {
+    const flushing: number[] = [
+      CeaseSubcode.MAX_PREFIXES,
+      CeaseSubcode.ADMINISTRATIVE_SHUTDOWN,
+      CeaseSubcode.PEER_DECONFIGURED,
+    ];
+    if (err.code !== ErrorCode.CEASE || !flushing.includes(err.subcode)) return err;
+    const p = this.peerOf(c);
+    if (!p.config.gracefulRestart.enabled || !c.negotiated?.gracefulRestart?.notification) return err;
+    const data = new Uint8Array(2 + err.data.length);
+    data[0] = err.code;
+    data[1] = err.subcode;
+    data.set(err.data, 2);
+    return bgpError(ErrorCode.CEASE, CeaseSubcode.HARD_RESET, err.reason, data);
   }
 
   /**
@@ -358,11 +384,14 @@ export class Speaker implements SpeakerContext {
     const p = this.peerOf(c);
     if (notify) {
       send(this, p, c, encodeError(notify));
+      const { code, subcode, data } = notify;
+      const inner = code === ErrorCode.CEASE && subcode === CeaseSubcode.HARD_RESET && data.length >= 2;
+      const name = `${notificationName(code, subcode)}${inner ? ` (${notificationName(data[0], data[1])})` : ""}`;
       p.lastNotification = {
         direction: "sent",
-        code: notify.code,
-        subcode: notify.subcode,
-        message: notify.reason,
+        code,
+        subcode,
+        message: `${name}: ${notify.reason}`,
         at: this.now,
       };
     }
@@ -563,20 +592,16 @@ export class Speaker implements SpeakerContext {
     const n = r.ok ? r.value : null;
     const code = n?.code ?? 0;
     const subcode = n?.subcode ?? 0;
+    const inner = n?.inner ? ` (${notificationName(n.inner.code, n.inner.subcode)})` : "";
     const text = n?.shutdownMessage ? `: "${n.shutdownMessage}"` : "";
-    p.lastNotification = {
-      direction: "received",
-      code,
-      subcode,
-      message: `${notificationName(code, subcode)}${text}`,
-      at: this.now,
-    };
+    const message = `${notificationName(code, subcode)}${inner}${text}`;
+    p.lastNotification = { direction: "received", code, subcode, message, at: this.now };
     // RFC 8538 §3.1: with the N bit both ways, only a Hard Reset ends graceful restart.
     const graceful =
       !!c.negotiated?.gracefulRestart?.notification &&
       p.config.gracefulRestart.enabled &&
       !(code === ErrorCode.CEASE && subcode === CeaseSubcode.HARD_RESET);
-    this.closeConn(c, `NOTIFICATION received: ${notificationName(code, subcode)}${text}`, null, graceful);
+    this.closeConn(c, `NOTIFICATION received: ${message}`, null, graceful);
   }
 
   private routeRefresh(p: Peer, c: Connection, body: Uint8Array): void {

@@ -1,0 +1,410 @@
+/**
+ * Checked sections → `SpeakerConfig`: defaults applied, groups merged into neighbors, and the rules that
+ * involve more than one value (keepalive below hold-time, unique addresses, address families that must
+ * match). Each section item is checked on its own, so one bad neighbor does not hide another's problems.
+ */
+import type {
+  GlobalConfig,
+  GracefulRestartConfig,
+  MaxPrefixConfig,
+  NeighborConfig,
+  PeerAs,
+  RouteConfig,
+  SpeakerConfig,
+} from "../../core/config/types.js";
+import {
+  Afi,
+  type FamilyKey,
+  IPV4_UNICAST,
+  IPV6_UNICAST,
+  type Prefix,
+  parseIp,
+  parsePrefix,
+} from "../../core/wire/index.js";
+import { formatPath, type Path } from "./errors.js";
+import { hostRouterId } from "./router-id.js";
+import {
+  type Address,
+  check,
+  describe,
+  type FamilyName,
+  type GlobalInput,
+  type GroupInput,
+  globalSchema,
+  groupSchema,
+  type NeighborInput,
+  neighborSchema,
+  type RawIssue,
+  type RouteInput,
+  routeSchema,
+  SECTIONS,
+} from "./schema.js";
+import { didYouMean } from "./suggest.js";
+
+export interface ResolveOptions {
+  /** The router ID when the file gives none; defaults to `hostRouterId` (from the host's addresses). */
+  readonly hostRouterId?: () => number;
+}
+
+export const DEFAULT_PORT = 179;
+export const DEFAULT_LISTEN_ADDRESSES: readonly string[] = ["0.0.0.0", "::"];
+export const DEFAULT_HOLD_TIME = 90;
+export const DEFAULT_CONNECT_RETRY = 120;
+export const DEFAULT_MAX_PREFIX_WARNING = 90;
+export const DEFAULT_GRACEFUL_RESTART: GracefulRestartConfig = {
+  enabled: true,
+  restartTime: 120,
+  helperOnly: false,
+  staleTime: 360,
+};
+
+const FAMILIES: Readonly<Record<FamilyName, FamilyKey>> = {
+  "ipv4-unicast": IPV4_UNICAST,
+  "ipv6-unicast": IPV6_UNICAST,
+};
+
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+const bytesKey = (b: Uint8Array): string => Buffer.from(b).toString("hex");
+const bytesOf = (b: Uint8Array | null): string | null => (b ? bytesKey(b) : null);
+const prefixKey = (p: Prefix | null): string | null => (p ? `${bytesKey(p.addr)}/${p.length}` : null);
+
+/** Report items of `list` whose `key` (text, compared by `identity`) repeats an earlier item's. */
+function noDuplicates(
+  list: readonly unknown[],
+  base: Path,
+  key: string,
+  identity: (text: string) => string | null,
+  what: string,
+  out: RawIssue[],
+): void {
+  const seen = new Map<string, number>();
+  list.forEach((item, i) => {
+    const text = isMapping(item) ? item[key] : undefined;
+    const id = typeof text === "string" ? identity(text) : null;
+    if (id === null) return;
+    const first = seen.get(id);
+    if (first === undefined) {
+      seen.set(id, i);
+    } else {
+      const message = `duplicate ${what}: the same as ${formatPath([...base, first])}`;
+      out.push({ path: [...base, i, key], message });
+    }
+  });
+}
+
+/** The configuration in `data` (a parsed YAML document), or undefined when `out` got any issue. */
+export function resolveConfig(
+  data: unknown,
+  opts: ResolveOptions,
+  out: RawIssue[],
+): SpeakerConfig | undefined {
+  if (data === null || data === undefined) {
+    out.push({ path: [], message: "the file is empty; it needs at least global.asn" });
+    return undefined;
+  }
+  if (!isMapping(data)) {
+    out.push({
+      path: [],
+      message: `must be a mapping with global, groups, neighbors and routes, not ${describe(data)}`,
+    });
+    return undefined;
+  }
+  for (const key of Object.keys(data)) {
+    if (!(SECTIONS as readonly string[]).includes(key)) {
+      out.push({ path: [key], which: "key", message: `unknown key '${key}'${didYouMean(key, SECTIONS)}` });
+    }
+  }
+  let global: GlobalConfig | undefined;
+  if (data.global === undefined) {
+    out.push({ path: [], field: ["global"], message: "is required (at least asn)" });
+  } else {
+    const input = check(globalSchema, data.global, ["global"], out);
+    if (input) global = resolveGlobal(input, opts, out);
+  }
+  const groups = checkGroups(data.groups, out);
+  const rawNeighbors = listOf(data.neighbors, "neighbors", out);
+  const rawRoutes = listOf(data.routes, "routes", out);
+  // On the raw items, so that a duplicate is found even when the item has other problems.
+  noDuplicates(rawNeighbors, ["neighbors"], "address", (t) => bytesOf(parseIp(t)), "neighbor address", out);
+  noDuplicates(rawRoutes, ["routes"], "prefix", (t) => prefixKey(parsePrefix(t)), "route prefix", out);
+  const neighbors = rawNeighbors.flatMap((raw, i) => {
+    const input = check(neighborSchema, raw, ["neighbors", i], out);
+    return input ? [{ input, path: ["neighbors", i] as Path }] : [];
+  });
+  const routes = rawRoutes.flatMap((raw, i) => {
+    const input = check(routeSchema, raw, ["routes", i], out);
+    return input ? [{ input, path: ["routes", i] as Path }] : [];
+  });
+  const config: SpeakerConfig = {
+    global: global ?? PLACEHOLDER_GLOBAL,
+    neighbors: resolveNeighbors(neighbors, groups, global, out),
+    routes: resolveRoutes(routes, out),
+  };
+  return out.length === 0 && global ? config : undefined;
+}
+
+/** Stands in for a global section with problems, so neighbors are still checked against the defaults. */
+const PLACEHOLDER_GLOBAL: GlobalConfig = {
+  asn: 0,
+  routerId: 0,
+  listenAddresses: [],
+  port: DEFAULT_PORT,
+  clusterId: 0,
+  gracefulRestart: DEFAULT_GRACEFUL_RESTART,
+};
+
+/** An absent or empty section is an empty list. */
+function listOf(value: unknown, name: string, out: RawIssue[]): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value;
+  out.push({ path: [name], message: `must be a list, not ${describe(value)}` });
+  return [];
+}
+
+interface Groups {
+  /** Every group the file names, valid or not. */
+  readonly declared: ReadonlySet<string>;
+  readonly valid: ReadonlyMap<string, GroupInput>;
+}
+
+function checkGroups(value: unknown, out: RawIssue[]): Groups {
+  const declared = new Set<string>();
+  const valid = new Map<string, GroupInput>();
+  if (value === undefined || value === null) return { declared, valid };
+  if (!isMapping(value)) {
+    out.push({
+      path: ["groups"],
+      message: `must be a mapping of group names to neighbor settings, not ${describe(value)}`,
+    });
+    return { declared, valid };
+  }
+  for (const [name, raw] of Object.entries(value)) {
+    declared.add(name);
+    const input = check(groupSchema, raw ?? {}, ["groups", name], out);
+    if (input) valid.set(name, input);
+  }
+  return { declared, valid };
+}
+
+type GrInput = NonNullable<GroupInput["graceful-restart"]>;
+
+/** Graceful restart settings key by key: the first layer that sets a key wins, then `base`. */
+function gracefulRestart(
+  layers: readonly (GrInput | undefined)[],
+  base: GracefulRestartConfig,
+): GracefulRestartConfig {
+  const pick = <K extends keyof GrInput>(key: K): GrInput[K] =>
+    layers.find((l) => l?.[key] !== undefined)?.[key];
+  return {
+    enabled: pick("enabled") ?? base.enabled,
+    restartTime: pick("restart-time") ?? base.restartTime,
+    helperOnly: pick("helper-only") ?? base.helperOnly,
+    staleTime: pick("stale-time") ?? base.staleTime,
+  };
+}
+
+function resolveGlobal(g: GlobalInput, opts: ResolveOptions, out: RawIssue[]): GlobalConfig {
+  const addresses = g.listen?.addresses;
+  if (addresses) uniqueAddresses(addresses, ["global", "listen", "addresses"], "listen address", out);
+  const routerId = g["router-id"] ?? (opts.hostRouterId ?? hostRouterId)();
+  return {
+    asn: g.asn,
+    routerId,
+    listenAddresses: addresses ? addresses.map((a) => a.text) : DEFAULT_LISTEN_ADDRESSES,
+    port: g.listen?.port ?? DEFAULT_PORT,
+    clusterId: g["cluster-id"] ?? routerId,
+    gracefulRestart: gracefulRestart([g["graceful-restart"]], DEFAULT_GRACEFUL_RESTART),
+  };
+}
+
+function uniqueAddresses(list: readonly Address[], path: Path, what: string, out: RawIssue[]): void {
+  const seen = new Map<string, number>();
+  list.forEach((a, i) => {
+    const first = seen.get(bytesKey(a.bytes));
+    if (first === undefined) {
+      seen.set(bytesKey(a.bytes), i);
+    } else {
+      out.push({
+        path: [...path, i],
+        message: `duplicate ${what}: the same as ${formatPath([...path, first])}`,
+      });
+    }
+  });
+}
+
+/** A value and the path it is written at. */
+interface Sourced<T> {
+  readonly value: T;
+  readonly path: Path;
+}
+
+interface Layer {
+  readonly input: GroupInput;
+  readonly path: Path;
+}
+
+/** A neighbor's keys looked up in the neighbor, then its group. */
+class Layers {
+  constructor(readonly layers: readonly Layer[]) {}
+
+  get<K extends keyof GroupInput>(key: K): Sourced<NonNullable<GroupInput[K]>> | undefined {
+    for (const l of this.layers) {
+      const value = l.input[key];
+      if (value !== undefined) return { value: value as NonNullable<GroupInput[K]>, path: [...l.path, key] };
+    }
+    return undefined;
+  }
+
+  /** A key of one of the nested mappings (`max-prefix.limit`), merged key by key across the layers. */
+  sub<K extends keyof GroupInput, S extends keyof NonNullable<GroupInput[K]>>(
+    key: K,
+    sub: S,
+  ): Sourced<NonNullable<NonNullable<GroupInput[K]>[S]>> | undefined {
+    for (const l of this.layers) {
+      const value = (l.input[key] as NonNullable<GroupInput[K]> | undefined)?.[sub];
+      if (value !== undefined) {
+        return {
+          value: value as NonNullable<NonNullable<GroupInput[K]>[S]>,
+          path: [...l.path, key, sub as string],
+        };
+      }
+    }
+    return undefined;
+  }
+}
+
+function resolveNeighbors(
+  neighbors: readonly { input: NeighborInput; path: Path }[],
+  groups: Groups,
+  global: GlobalConfig | undefined,
+  out: RawIssue[],
+): NeighborConfig[] {
+  const g = global ?? PLACEHOLDER_GLOBAL;
+  const result: NeighborConfig[] = [];
+  for (const { input: n, path: np } of neighbors) {
+    const layers: Layer[] = [{ input: n, path: np }];
+    if (n.group !== undefined) {
+      const group = groups.valid.get(n.group);
+      if (!group) {
+        // A group with problems of its own has been reported; checking against half of it would mislead.
+        if (!groups.declared.has(n.group)) {
+          out.push({
+            path: [...np, "group"],
+            message: `no group named '${n.group}'${didYouMean(n.group, groups.declared)}`,
+          });
+        }
+        continue;
+      }
+      layers.push({ input: group, path: ["groups", n.group] });
+    }
+    const f = new Layers(layers);
+    /** Report a problem with neighbor field `field`, at the place its value is written. */
+    const report = (src: Sourced<unknown> | undefined, field: string[], message: string) => {
+      const inherited = src && src.path[0] === "groups" ? ` (set in group '${n.group}')` : "";
+      out.push({ path: src?.path ?? np, field: [...np, ...field], message: message + inherited });
+    };
+
+    const asn = f.get("asn");
+    if (!asn) report(undefined, ["asn"], "is required, in the neighbor or its group");
+    const peerAs: PeerAs = asn?.value ?? "external";
+
+    const local = f.get("local-address");
+    if (local && local.value.bytes.length !== n.address.bytes.length) {
+      report(local, ["local-address"], `must be of the same IP family as address ${n.address.text}`);
+    }
+
+    const hold = f.get("hold-time");
+    const holdTime = hold?.value ?? DEFAULT_HOLD_TIME;
+    const ka = f.get("keepalive");
+    let keepalive = Math.floor(holdTime / 3);
+    if (ka) {
+      keepalive = ka.value;
+      const against = hold ? `hold-time ${holdTime}` : `the default hold-time ${holdTime}`;
+      if (holdTime > 0 && keepalive === 0) {
+        report(ka, ["keepalive"], `must be at least 1 with ${against}`);
+      } else if (holdTime > 0 && keepalive >= holdTime) {
+        report(ka, ["keepalive"], `must be less than ${against}`);
+      }
+    }
+
+    const rrClient = f.get("route-reflector-client");
+    const external = peerAs === "external" || (typeof peerAs === "number" && global && peerAs !== global.asn);
+    if (rrClient?.value && asn && external) {
+      report(
+        rrClient,
+        ["route-reflector-client"],
+        "applies only to internal neighbors (asn: internal or our own AS)",
+      );
+    }
+
+    let maxPrefix: MaxPrefixConfig | null = null;
+    const maxPrefixSet = f.get("max-prefix");
+    if (maxPrefixSet) {
+      const limit = f.sub("max-prefix", "limit");
+      if (!limit) {
+        out.push({ path: maxPrefixSet.path, field: [...np, "max-prefix", "limit"], message: "is required" });
+      }
+      maxPrefix = {
+        limit: limit?.value ?? 0,
+        warningPercent: f.sub("max-prefix", "warning")?.value ?? DEFAULT_MAX_PREFIX_WARNING,
+        restartAfter: f.sub("max-prefix", "restart-after")?.value ?? null,
+      };
+    }
+
+    result.push({
+      address: n.address.text,
+      description: f.get("description")?.value ?? "",
+      peerAs,
+      port: f.get("port")?.value ?? g.port,
+      localAddress: local?.value.text ?? null,
+      passive: f.get("passive")?.value ?? false,
+      shutdown: f.get("shutdown")?.value ?? false,
+      holdTime,
+      keepalive,
+      connectRetry: f.get("connect-retry")?.value ?? DEFAULT_CONNECT_RETRY,
+      families: (f.get("families")?.value ?? ["ipv4-unicast", "ipv6-unicast"]).map((name) => FAMILIES[name]),
+      nextHopSelf: f.get("next-hop-self")?.value ?? false,
+      nextHopIpv4: f.sub("next-hop", "ipv4")?.value.text ?? null,
+      nextHopIpv6: f.sub("next-hop", "ipv6")?.value.text ?? null,
+      routeReflectorClient: rrClient?.value ?? false,
+      asPathPrepend: f.get("as-path-prepend")?.value ?? 0,
+      communities: f.get("communities")?.value ?? [],
+      largeCommunities: f.get("large-communities")?.value ?? [],
+      importReject: f.get("import-reject")?.value ?? [],
+      maxPrefix,
+      gracefulRestart: gracefulRestart(
+        layers.map((l) => l.input["graceful-restart"]),
+        g.gracefulRestart,
+      ),
+      addPath: {
+        receive: f.sub("add-path", "receive")?.value ?? false,
+        send: f.sub("add-path", "send")?.value ?? 0,
+      },
+      extendedNextHop: f.get("extended-next-hop")?.value ?? false,
+      group: n.group ?? null,
+    });
+  }
+  return result;
+}
+
+function resolveRoutes(routes: readonly { input: RouteInput; path: Path }[], out: RawIssue[]): RouteConfig[] {
+  return routes.map(({ input: r, path }) => {
+    const nextHop = r["next-hop"] ?? null;
+    if (nextHop && r.prefix.afi === Afi.IPV6 && nextHop.bytes.length === 4) {
+      out.push({ path: [...path, "next-hop"], message: "an IPv6 route needs an IPv6 next hop" });
+    }
+    return {
+      prefix: r.prefix,
+      nextHop: nextHop?.text ?? null,
+      origin: r.origin ?? 0,
+      asPath: r["as-path"] ?? [],
+      med: r.med ?? null,
+      localPref: r["local-pref"] ?? null,
+      communities: r.communities ?? [],
+      largeCommunities: r["large-communities"] ?? [],
+      extCommunities: r["extended-communities"] ?? [],
+    };
+  });
+}

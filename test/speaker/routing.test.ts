@@ -1,0 +1,304 @@
+/** Routing behaviour across several speakers on the in-memory network: iBGP rules, route reflection,
+ *  graceful restart, limits, operator actions, refresh. */
+import { describe, expect, it } from "vitest";
+import type { NeighborConfig, RouteConfig } from "../../core/config/types.js";
+import { parsePrefix } from "../../core/wire/index.js";
+import { locRib, state } from "../helpers/rib-view.js";
+import { neighbor, route, speakerConfig } from "../helpers/speaker-config.js";
+import { VirtualNet } from "../helpers/virtual-net.js";
+
+type Node = {
+  name: string;
+  address: string;
+  asn: number;
+  neighbors: NeighborConfig[];
+  routes?: RouteConfig[];
+};
+
+function network(nodes: Node[]): VirtualNet {
+  const net = new VirtualNet();
+  for (const n of nodes)
+    net.add(n.name, n.address, speakerConfig(n.asn, n.address, n.neighbors, n.routes ?? []));
+  for (const n of nodes) net.input(n.address, { kind: "start" });
+  net.until(() =>
+    nodes.every((n) => n.neighbors.every((x) => state(net.speaker(n.address), x.address) === "established")),
+  );
+  return net;
+}
+
+describe("iBGP and route reflection (RFC 4456)", () => {
+  // B and C are clients of the reflector A, all in AS 65000; E is an external peer of B.
+  const A = "10.0.0.1";
+  const B = "10.0.0.2";
+  const C = "10.0.0.3";
+  const E = "10.0.0.9";
+  const nodes = (reflect: boolean): Node[] => [
+    {
+      name: "a",
+      address: A,
+      asn: 65000,
+      neighbors: [
+        neighbor(B, "internal", { routeReflectorClient: reflect }),
+        neighbor(C, "internal", { routeReflectorClient: reflect }),
+      ],
+    },
+    { name: "b", address: B, asn: 65000, neighbors: [neighbor(A, "internal"), neighbor(E, 65100)] },
+    { name: "c", address: C, asn: 65000, neighbors: [neighbor(A, "internal")] },
+    {
+      name: "e",
+      address: E,
+      asn: 65100,
+      neighbors: [neighbor(B, 65000)],
+      routes: [route("198.51.100.0/24", { med: 7 })],
+    },
+  ];
+
+  it("passes eBGP-learned routes to iBGP peers with LOCAL_PREF and the next hop unchanged", () => {
+    const net = network(nodes(false));
+    expect(locRib(net.speaker(A))).toMatchObject([
+      { prefix: "198.51.100.0/24", from: B, asPath: "65100", nextHop: E, localPref: 100 },
+    ]);
+  });
+
+  it("does not pass iBGP-learned routes to iBGP peers without reflection", () => {
+    const net = network(nodes(false));
+    expect(locRib(net.speaker(C))).toEqual([]);
+  });
+
+  it("reflects client routes to the other clients with ORIGINATOR_ID and CLUSTER_LIST", () => {
+    const net = network(nodes(true));
+    expect(locRib(net.speaker(C))).toMatchObject([
+      { prefix: "198.51.100.0/24", from: A, asPath: "65100", nextHop: E, originatorId: B, clusterList: [A] },
+    ]);
+    // The originator drops its own route coming back (RFC 4456 §8): B never sees it from A.
+    const bPaths = net.speaker(B).locRib.table((1 << 8) | 1);
+    expect([...bPaths.values(1)][0].paths.map((p) => p.source.id)).toEqual([E]);
+  });
+
+  it("withdraws everywhere when the external peer shuts the session down (a Hard Reset, RFC 8538 §5.1)", () => {
+    const net = network(nodes(true));
+    net.input(E, { kind: "admin", neighbor: B, action: "shutdown" });
+    net.advance(100);
+    expect(net.speaker(B).peers.get(E)!.lastNotification).toMatchObject({
+      code: 6,
+      subcode: 9,
+      message: "Cease / Hard Reset (Cease / Administrative Shutdown)",
+    });
+    for (const x of [A, B, C]) expect(locRib(net.speaker(x))).toEqual([]);
+  });
+
+  it("keeps the routes of an external peer whose process died, as stale (RFC 4724 §4.2)", () => {
+    const net = network(nodes(true));
+    net.remove(E);
+    net.advance(100);
+    expect(locRib(net.speaker(B))).toMatchObject([{ prefix: "198.51.100.0/24", stale: true }]);
+    expect(locRib(net.speaker(C))).toHaveLength(1);
+  });
+});
+
+describe("decision process across peers", () => {
+  const A = "10.0.0.1";
+  const P1 = "10.0.0.11";
+  const P2 = "10.0.0.12";
+  it("prefers the shorter AS path, and says so", () => {
+    const net = network([
+      { name: "a", address: A, asn: 65000, neighbors: [neighbor(P1, 65001), neighbor(P2, 65002)] },
+      {
+        name: "p1",
+        address: P1,
+        asn: 65001,
+        neighbors: [neighbor(A, 65000)],
+        routes: [route("203.0.113.0/24", { asPath: [{ type: 2, asns: [65010, 65011] }] })],
+      },
+      {
+        name: "p2",
+        address: P2,
+        asn: 65002,
+        neighbors: [neighbor(A, 65000)],
+        routes: [route("203.0.113.0/24")],
+      },
+    ]);
+    expect(locRib(net.speaker(A))).toMatchObject([
+      { prefix: "203.0.113.0/24", from: P2, asPath: "65002", reason: "as-path", paths: 2 },
+    ]);
+  });
+});
+
+describe("graceful restart, helper side (RFC 4724 §4.2)", () => {
+  const A = "10.0.0.1";
+  const B = "10.0.0.2";
+  it("keeps a restarting peer's routes stale until its End-of-RIB, then refreshes them", () => {
+    const bRoutes = [route("192.0.2.0/24"), route("192.0.2.128/25")];
+    const net = network([
+      { name: "a", address: A, asn: 65001, neighbors: [neighbor(B, 65002)] },
+      { name: "b", address: B, asn: 65002, neighbors: [neighbor(A, 65001)], routes: bRoutes },
+    ]);
+    expect(locRib(net.speaker(A))).toHaveLength(2);
+    // B's process dies: TCP resets, no NOTIFICATION.
+    net.remove(B);
+    net.advance(100);
+    expect(state(net.speaker(A), B)).not.toBe("established");
+    expect(locRib(net.speaker(A)).map((r) => [r.prefix, r.stale])).toEqual([
+      ["192.0.2.0/24", true],
+      ["192.0.2.128/25", true],
+    ]);
+    // B comes back announcing only one of the two routes; End-of-RIB removes the other.
+    net.add("b", B, speakerConfig(65002, B, [neighbor(A, 65001)], [route("192.0.2.0/24")]), {
+      restarting: true,
+    });
+    net.input(B, { kind: "start" });
+    net.until(() => state(net.speaker(A), B) === "established");
+    net.advance(100);
+    expect(locRib(net.speaker(A)).map((r) => [r.prefix, r.stale])).toEqual([["192.0.2.0/24", false]]);
+  });
+
+  it("drops the stale routes when the peer does not return within its restart time", () => {
+    const net = network([
+      { name: "a", address: A, asn: 65001, neighbors: [neighbor(B, 65002)] },
+      { name: "b", address: B, asn: 65002, neighbors: [neighbor(A, 65001)], routes: [route("192.0.2.0/24")] },
+    ]);
+    net.remove(B);
+    net.advance(119_000);
+    expect(locRib(net.speaker(A))).toHaveLength(1);
+    net.advance(2_000);
+    expect(locRib(net.speaker(A))).toEqual([]);
+  });
+
+  it("removes routes at once when the peer stops with a Hard Reset, keeps them on other NOTIFICATIONs", () => {
+    const net = network([
+      { name: "a", address: A, asn: 65001, neighbors: [neighbor(B, 65002)] },
+      { name: "b", address: B, asn: 65002, neighbors: [neighbor(A, 65001)], routes: [route("192.0.2.0/24")] },
+    ]);
+    // An administrative reset is not a decision to withdraw: with the N bit, A keeps the routes stale.
+    net.input(B, { kind: "admin", neighbor: A, action: "reset" });
+    net.advance(50);
+    expect(net.speaker(A).peers.get(B)!.lastNotification).toMatchObject({ code: 6, subcode: 4 });
+    expect(
+      net.logs(A).some((l) => l.kind === "log" && l.msg.startsWith("graceful restart: keeping routes")),
+    ).toBe(true);
+    net.until(() => state(net.speaker(A), B) === "established");
+    net.advance(100);
+    expect(locRib(net.speaker(A))).toMatchObject([{ stale: false }]);
+    // Stopping kbgpd for good is an administrative shutdown: sent as a Hard Reset, routes go at once.
+    net.input(B, { kind: "stop", gracefulRestart: false, message: "maintenance" });
+    net.advance(50);
+    expect(net.speaker(A).peers.get(B)!.lastNotification).toMatchObject({
+      direction: "received",
+      code: 6,
+      subcode: 9,
+      message: 'Cease / Hard Reset (Cease / Administrative Shutdown): "maintenance"',
+    });
+    expect(locRib(net.speaker(A))).toEqual([]);
+  });
+});
+
+describe("limits and operator actions", () => {
+  const A = "10.0.0.1";
+  const B = "10.0.0.2";
+  const many = Array.from({ length: 5 }, (_, i) => route(`10.${i}.0.0/16`));
+
+  it("sends Cease / Maximum Number of Prefixes Reached past the limit and stays down (RFC 4486)", () => {
+    const net = new VirtualNet();
+    net.add(
+      "a",
+      A,
+      speakerConfig(65001, A, [
+        neighbor(B, 65002, { maxPrefix: { limit: 3, warningPercent: 90, restartAfter: null } }),
+      ]),
+    );
+    net.add("b", B, speakerConfig(65002, B, [neighbor(A, 65001)], many));
+    net.input(A, { kind: "start" });
+    net.input(B, { kind: "start" });
+    net.advance(5_000);
+    const p = net.speaker(A).peers.get(B)!;
+    expect(p.lastNotification).toMatchObject({
+      direction: "sent",
+      code: 6,
+      subcode: 9,
+      message:
+        "Cease / Hard Reset (Cease / Maximum Number of Prefixes Reached): 5 prefixes exceed the limit of 3",
+    });
+    expect(p.prefixLimitDown).toBe(true);
+    expect(locRib(net.speaker(A))).toEqual([]);
+    net.advance(600_000);
+    expect(state(net.speaker(A), B)).toBe("idle");
+    net.input(A, { kind: "admin", neighbor: B, action: "enable" });
+    net.advance(1_000);
+    expect(p.prefixLimitDown).toBe(true); // the peer still sends 5: down again
+  });
+
+  it("restarts after the configured time when the limit allows it", () => {
+    const net = new VirtualNet();
+    net.add(
+      "a",
+      A,
+      speakerConfig(65001, A, [
+        neighbor(B, 65002, { maxPrefix: { limit: 3, warningPercent: 90, restartAfter: 30 } }),
+      ]),
+    );
+    net.add("b", B, speakerConfig(65002, B, [neighbor(A, 65001)], many));
+    net.input(A, { kind: "start" });
+    net.input(B, { kind: "start" });
+    net.advance(5_000);
+    const before = net.speaker(A).peers.get(B)!.establishedCount;
+    net.advance(40_000);
+    expect(net.speaker(A).peers.get(B)!.establishedCount).toBeGreaterThan(before);
+  });
+
+  it("shuts a neighbor down with an RFC 9003 message and brings it back", () => {
+    const net = network([
+      { name: "a", address: A, asn: 65001, neighbors: [neighbor(B, 65002)] },
+      { name: "b", address: B, asn: 65002, neighbors: [neighbor(A, 65001)], routes: [route("192.0.2.0/24")] },
+    ]);
+    net.input(A, { kind: "admin", neighbor: B, action: "shutdown", message: "moving to a new rack" });
+    net.advance(1_000);
+    expect(state(net.speaker(A), B)).toBe("idle");
+    expect(net.speaker(B).peers.get(A)!.lastNotification).toMatchObject({
+      message: 'Cease / Hard Reset (Cease / Administrative Shutdown): "moving to a new rack"',
+    });
+    net.advance(300_000);
+    expect(state(net.speaker(A), B)).toBe("idle");
+    net.input(A, { kind: "admin", neighbor: B, action: "enable" });
+    net.until(() => state(net.speaker(A), B) === "established");
+    net.advance(100);
+    expect(locRib(net.speaker(A))).toHaveLength(1);
+  });
+
+  it("re-sends the table on route refresh, with BoRR/EoRR when enhanced refresh is negotiated (RFC 7313)", () => {
+    const net = network([
+      { name: "a", address: A, asn: 65001, neighbors: [neighbor(B, 65002)], routes: [route("192.0.2.0/24")] },
+      { name: "b", address: B, asn: 65002, neighbors: [neighbor(A, 65001)] },
+    ]);
+    const pa = net.speaker(A).peers.get(B)!;
+    const updatesBefore = pa.sent[2];
+    const refreshBefore = pa.sent[5];
+    net.input(B, { kind: "admin", neighbor: A, action: "soft-reset-in" });
+    net.advance(100);
+    expect(pa.received[5]).toBeGreaterThan(0);
+    expect(pa.sent[5] - refreshBefore).toBe(4); // BoRR + EoRR for each of two families
+    expect(pa.sent[2]).toBeGreaterThan(updatesBefore);
+    expect(locRib(net.speaker(B))).toHaveLength(1);
+  });
+
+  it("applies an import reject list and keeps the rejected route visible as filtered", () => {
+    const reject = [{ prefix: parsePrefix("10.0.0.0/8")!, ge: 8, le: 24 }];
+    const net = network([
+      { name: "a", address: A, asn: 65001, neighbors: [neighbor(B, 65002, { importReject: reject })] },
+      {
+        name: "b",
+        address: B,
+        asn: 65002,
+        neighbors: [neighbor(A, 65001)],
+        routes: [route("10.1.0.0/16"), route("192.0.2.0/24")],
+      },
+    ]);
+    expect(locRib(net.speaker(A)).map((r) => r.prefix)).toEqual(["192.0.2.0/24"]);
+    const p = net.speaker(A).peers.get(B)!;
+    const filtered = [...p.ribIn.entries((1 << 8) | 1)].flatMap((e) =>
+      e.paths.filter((x) => x.filtered).map((x) => x.filtered),
+    );
+    expect(filtered).toEqual(["import-reject 10.0.0.0/8 ge 8 le 24"]);
+    expect(p.ribIn.received.get((1 << 8) | 1)).toBe(2);
+    expect(p.ribIn.accepted.get((1 << 8) | 1)).toBe(1);
+  });
+});
