@@ -1,15 +1,132 @@
 /**
- * `kbgpd`: the daemon. The BGP speaker (sessions, RIBs, control socket) is issue 3's work; until it lands
- * this entry point only answers --version and says plainly that it cannot run sessions yet.
+ * `kbgpd`: load the configuration (or run the embedded demo), start the speaker on real sockets, reload on
+ * SIGHUP, stop on SIGTERM/SIGINT.
+ *
+ *   kbgpd --config FILE [--log-level debug|info|warn|error] [--check]
+ *   kbgpd                 the demo: this speaker plus a second kbgpd as its peer, on loopback
  */
+import { spawn } from "node:child_process";
+import os from "node:os";
+import { parseArgs } from "node:util";
 import { VERSION } from "../cli/version.js";
+import type { SpeakerConfig } from "../core/config/types.js";
+import type { LogLevel } from "../core/speaker/io.js";
+import { Speaker } from "../core/speaker/speaker.js";
+import { ConfigError, loadConfigFile, parseConfigText } from "./config/index.js";
+import { DEMO_MAIN, DEMO_PEER } from "./demo.js";
+import { createLogger } from "./log.js";
+import { Runtime } from "./runtime.js";
+import { neighborTable } from "./status.js";
 
-const args = process.argv.slice(2);
-if (args.includes("--version") || args.includes("-v")) {
-  process.stdout.write(`kbgpd ${VERSION}\n`);
-} else {
-  process.stderr.write(
-    "kbgpd: the BGP speaker is not built yet; only the wire codec and `kbgp mrt dump` exist\n",
-  );
-  process.exit(1);
+function fail(message: string, code: number): never {
+  process.stderr.write(`kbgpd: ${message}\n`);
+  process.exit(code);
 }
+
+let args: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    options: {
+      config: { type: "string", short: "c" },
+      "log-level": { type: "string", default: "info" },
+      check: { type: "boolean", default: false },
+      version: { type: "boolean", short: "v", default: false },
+      "demo-peer": { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+}
+try {
+  args = parse();
+} catch (e) {
+  fail(`${(e as Error).message} (usage: kbgpd [--config FILE] [--log-level LEVEL] [--check])`, 2);
+}
+const opts = args.values;
+if (opts.version) {
+  process.stdout.write(`kbgpd ${VERSION}\n`);
+  process.exit(0);
+}
+const level = opts["log-level"] as LogLevel;
+if (!["debug", "info", "warn", "error"].includes(level))
+  fail(`--log-level must be debug, info, warn or error, not '${level}'`, 2);
+
+function load(): SpeakerConfig {
+  if (opts.config) return loadConfigFile(opts.config);
+  return parseConfigText(
+    opts["demo-peer"] ? DEMO_PEER : DEMO_MAIN,
+    opts["demo-peer"] ? "<demo peer>" : "<demo>",
+  );
+}
+
+let config: SpeakerConfig;
+try {
+  config = load();
+} catch (e) {
+  fail(e instanceof ConfigError ? `invalid configuration:\n${e.message}` : (e as Error).message, 2);
+}
+if (opts.check) {
+  process.stdout.write(
+    `configuration OK: AS ${config.global.asn}, ${config.neighbors.length} neighbors, ${config.routes.length} routes\n`,
+  );
+  process.exit(0);
+}
+
+const logger = createLogger(level);
+const speaker = new Speaker(config, { hostname: os.hostname() });
+const runtime = new Runtime(speaker, logger);
+const demo = !opts.config && !opts["demo-peer"];
+let peerProcess: ReturnType<typeof spawn> | null = null;
+
+try {
+  if (demo) {
+    // The demo's peer: the same program with the peer half of the embedded configuration.
+    peerProcess = spawn(process.execPath, [process.argv[1], "--demo-peer", "--log-level", "warn"], {
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    logger.log(
+      "info",
+      "demo: kbgpd (AS 65001, 127.0.0.1) peering with a second kbgpd (AS 65002, 127.0.0.2) on port 1790",
+    );
+    // Let the peer start listening first, so the first connection attempt finds it.
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await runtime.start({ addresses: config.global.listenAddresses, port: config.global.port });
+} catch (e) {
+  peerProcess?.kill();
+  fail((e as Error).message, 1);
+}
+
+if (demo) {
+  const show = () => logger.log("info", `neighbors:\n${neighborTable(speaker, runtime.now())}`);
+  for (const ms of [2000, 6000]) setTimeout(show, ms).unref();
+  setInterval(show, 30_000).unref();
+}
+
+process.on("SIGHUP", () => {
+  if (!opts.config) return logger.log("warn", "SIGHUP: no configuration file to reload");
+  try {
+    runtime.dispatch({ kind: "reconfigure", config: loadConfigFile(opts.config) });
+    logger.log("info", `reloaded ${opts.config}`);
+  } catch (e) {
+    logger.log("error", `reload refused, keeping the running configuration: ${(e as Error).message}`);
+  }
+});
+
+let stopping = false;
+async function stop(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  // SIGTERM (a restart by systemd or Kubernetes) keeps our routes at graceful-restart peers; an operator's
+  // SIGINT withdraws them.
+  const gr =
+    signal === "SIGTERM" &&
+    config.global.gracefulRestart.enabled &&
+    !config.global.gracefulRestart.helperOnly;
+  logger.log("info", `${signal}: stopping${gr ? " (graceful restart: peers keep our routes)" : ""}`);
+  runtime.dispatch({ kind: "stop", gracefulRestart: gr, message: `kbgpd stopping (${signal})` });
+  peerProcess?.kill("SIGINT");
+  await runtime.close();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void stop("SIGTERM"));
+process.on("SIGINT", () => void stop("SIGINT"));
