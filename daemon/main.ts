@@ -2,15 +2,18 @@
  * `kbgpd`: load the configuration (or run the embedded demo), start the speaker on real sockets, reload on
  * SIGHUP, stop on SIGTERM/SIGINT.
  *
- *   kbgpd --config FILE [--log-level debug|info|warn|error] [--check]
+ *   kbgpd --config FILE [--log-level debug|info|warn|error] [--check] [--record FILE]
  *   kbgpd                 the demo: this speaker plus a second kbgpd as its peer, on loopback
  */
 import { spawn } from "node:child_process";
+import { randomInt } from "node:crypto";
+import { openSync, writeSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { VERSION } from "../cli/version.js";
 import type { SpeakerConfig } from "../core/config/types.js";
-import type { LogLevel } from "../core/speaker/io.js";
+import type { Input, LogLevel } from "../core/speaker/io.js";
+import { seededRandom, toJsonLine } from "../core/speaker/recording.js";
 import { Speaker } from "../core/speaker/speaker.js";
 import { ConfigError, loadConfigFile, parseConfigText } from "./config/index.js";
 import { DEMO_MAIN, DEMO_PEER } from "./demo.js";
@@ -32,6 +35,7 @@ function parse() {
       check: { type: "boolean", default: false },
       version: { type: "boolean", short: "v", default: false },
       "demo-peer": { type: "boolean", default: false },
+      record: { type: "string" },
     },
     strict: true,
   });
@@ -72,8 +76,17 @@ if (opts.check) {
 }
 
 const logger = createLogger(level);
-const speaker = new Speaker(config, { hostname: os.hostname() });
-const runtime = new Runtime(speaker, logger);
+const seed = randomInt(2 ** 31);
+const hostname = os.hostname();
+const speaker = new Speaker(config, { hostname, random: seededRandom(seed) });
+// --record: every input as a JSON line after a header; `replay()` reproduces the run in a test.
+let record: ((at: number, input: Input) => void) | null = null;
+if (opts.record) {
+  const fd = openSync(opts.record, "w");
+  writeSync(fd, `${toJsonLine({ kbgpRecording: 1, config, seed, hostname })}\n`);
+  record = (at, input) => writeSync(fd, `${toJsonLine({ at, input })}\n`);
+}
+const runtime = new Runtime(speaker, logger, record);
 const demo = !opts.config && !opts["demo-peer"];
 let peerProcess: ReturnType<typeof spawn> | null = null;
 

@@ -31,16 +31,12 @@ export class Runtime {
   private nextIn = 2;
   private wake: NodeJS.Timeout | null = null;
   private wakeAt: number | null = null;
-  /** Inputs recorded for replay, when enabled. */
-  readonly recording: { at: number; input: Input }[] | null;
-
   constructor(
     private readonly speaker: Speaker,
     private readonly logger: Logger,
-    options: { record?: boolean } = {},
-  ) {
-    this.recording = options.record ? [] : null;
-  }
+    /** Sees every input with its time, for recordings (core/speaker/recording.ts). */
+    private readonly onInput: ((at: number, input: Input) => void) | null = null,
+  ) {}
 
   now(): number {
     return performance.timeOrigin + performance.now();
@@ -66,7 +62,7 @@ export class Runtime {
   /** Feed an input to the speaker and carry out its outputs. */
   dispatch(input: Input): void {
     const at = this.now();
-    this.recording?.push({ at, input });
+    this.onInput?.(at, input);
     const outputs = this.speaker.handle(input, at);
     for (const o of outputs) this.execute(o);
     this.schedule();

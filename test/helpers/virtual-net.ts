@@ -5,6 +5,7 @@
  */
 import type { SpeakerConfig } from "../../core/config/types.js";
 import type { Input, Output } from "../../core/speaker/io.js";
+import { type RecordedInput, type RecordingHeader, seededRandom } from "../../core/speaker/recording.js";
 import { Speaker } from "../../core/speaker/speaker.js";
 
 interface Host {
@@ -13,6 +14,10 @@ interface Host {
   readonly speaker: Speaker;
   nextIn: number;
   readonly logs: Output[];
+  /** Every input with its time, and every output, for replay tests. */
+  readonly inputs: RecordedInput[];
+  readonly outputs: Output[][];
+  readonly header: RecordingHeader;
 }
 
 interface End {
@@ -30,13 +35,16 @@ export class VirtualNet {
   private seed = 1;
 
   add(name: string, address: string, config: SpeakerConfig, options: { restarting?: boolean } = {}): Speaker {
-    const random = () => {
-      this.seed = (this.seed * 1103515245 + 12345) & 0x7fffffff;
-      return this.seed / 0x80000000;
-    };
-    const speaker = new Speaker(config, { random, hostname: name, ...options });
-    this.hosts.set(address, { name, address, speaker, nextIn: 2, logs: [] });
+    const seed = this.seed++;
+    const speaker = new Speaker(config, { random: seededRandom(seed), hostname: name, ...options });
+    const header: RecordingHeader = { kbgpRecording: 1, config, seed, hostname: name };
+    this.hosts.set(address, { name, address, speaker, nextIn: 2, logs: [], inputs: [], outputs: [], header });
     return speaker;
+  }
+
+  recording(address: string): { header: RecordingHeader; inputs: RecordedInput[]; outputs: Output[][] } {
+    const h = this.host(address);
+    return { header: h.header, inputs: h.inputs, outputs: h.outputs };
   }
 
   /** Take a host off the network (its process died): its peers see their connections close. */
@@ -107,7 +115,10 @@ export class VirtualNet {
     while (this.queue.length > 0) {
       const [h, input] = this.queue.shift()!;
       if (!this.hosts.has(h.address)) continue;
-      for (const o of h.speaker.handle(input, this.now)) this.execute(h, o);
+      h.inputs.push({ at: this.now, input });
+      const outputs = h.speaker.handle(input, this.now);
+      h.outputs.push(outputs);
+      for (const o of outputs) this.execute(h, o);
     }
   }
 
