@@ -2,13 +2,14 @@
  * `kbgpd`: load the configuration (or run the embedded demo), start the speaker on real sockets, reload on
  * SIGHUP, stop on SIGTERM/SIGINT.
  *
- *   kbgpd --config FILE [--log-level debug|info|warn|error] [--check] [--record FILE]
+ *   kbgpd --config FILE [--socket PATH] [--log-level debug|info|warn|error] [--check] [--record FILE]
  *   kbgpd                 the demo: this speaker plus a second kbgpd as its peer, on loopback
  */
 import { spawn } from "node:child_process";
 import { randomInt } from "node:crypto";
-import { openSync, writeSync } from "node:fs";
+import { mkdirSync, openSync, writeSync } from "node:fs";
 import os from "node:os";
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { VERSION } from "../cli/version.js";
 import type { SpeakerConfig } from "../core/config/types.js";
@@ -16,6 +17,8 @@ import type { Input, LogLevel } from "../core/speaker/io.js";
 import { seededRandom, toJsonLine } from "../core/speaker/recording.js";
 import { Speaker } from "../core/speaker/speaker.js";
 import { ConfigError, loadConfigFile, parseConfigText } from "./config/index.js";
+import { controlMethods } from "./control/methods.js";
+import { ControlServer } from "./control/server.js";
 import { DEMO_MAIN, DEMO_PEER } from "./demo.js";
 import { createLogger } from "./log.js";
 import { Runtime } from "./runtime.js";
@@ -36,6 +39,7 @@ function parse() {
       version: { type: "boolean", short: "v", default: false },
       "demo-peer": { type: "boolean", default: false },
       record: { type: "string" },
+      socket: { type: "string", short: "s" },
     },
     strict: true,
   });
@@ -89,6 +93,9 @@ if (opts.record) {
 const runtime = new Runtime(speaker, logger, record);
 const demo = !opts.config && !opts["demo-peer"];
 let peerProcess: ReturnType<typeof spawn> | null = null;
+let control: ControlServer | null = null;
+/** Where `kbgp` looks by default too. */
+const DEFAULT_SOCKET = "/run/kbgp/kbgp.sock";
 
 try {
   if (demo) {
@@ -104,6 +111,13 @@ try {
     await new Promise((r) => setTimeout(r, 500));
   }
   await runtime.start({ addresses: config.global.listenAddresses, port: config.global.port });
+  // The control socket: --socket, KBGP_SOCKET, or the default (the demo peer has none).
+  const socketPath = opts.socket ?? process.env.KBGP_SOCKET ?? (opts["demo-peer"] ? null : DEFAULT_SOCKET);
+  if (socketPath) {
+    mkdirSync(dirname(socketPath), { recursive: true });
+    control = new ControlServer(controlMethods(speaker, runtime), logger);
+    await control.listen(socketPath);
+  }
 } catch (e) {
   peerProcess?.kill();
   fail((e as Error).message, 1);
@@ -138,6 +152,7 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   logger.log("info", `${signal}: stopping${gr ? " (graceful restart: peers keep our routes)" : ""}`);
   runtime.dispatch({ kind: "stop", gracefulRestart: gr, message: `kbgpd stopping (${signal})` });
   peerProcess?.kill("SIGINT");
+  control?.close();
   await runtime.close();
   process.exit(0);
 }
