@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # bzip2: tests read bzip2-compressed MRT; bgpdump: npm run bench compares kbgp mrt dump with it.
-PACKAGES="bzip2 bgpdump"
+PACKAGES="bzip2 bgpdump gobgpd bird2 frr exabgp" # gobgpd bird2 frr exabgp: the peers of test/interop
 
 missing=""
 for p in $PACKAGES; do
