@@ -48,7 +48,12 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
     const dirty = out.dirty.get(family);
     const groups = new Map<Exported, Map<string, Group>>();
     const withdrawn: Destination[] = [];
-    const opts = { maxLength: neg.maxSendLength, addPath: false };
+    // RFC 7911: with ADD-PATH send negotiated every prefix carries a path identifier. Only the best path
+    // is sent (identifier 1) for now.
+    const addPath = neg.addPathSend.has(family);
+    const opts = { maxLength: neg.maxSendLength, addPath };
+    const withId = (d: Destination) =>
+      addPath ? { afi: d.afi, length: d.length, addr: d.addr, pathId: 1 } : d;
     let estimate = 0;
     if (dirty) {
       for (const d of dirty) {
@@ -87,10 +92,10 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
         });
       }
     }
-    for (const m of encodeWithdrawals(family, withdrawn, opts)) messages.push(m);
+    for (const m of encodeWithdrawals(family, withdrawn.map(withId), opts)) messages.push(m);
     for (const byNh of groups.values()) {
       for (const g of byNh.values()) {
-        const enc = encodeAnnouncements(family, g.exported.bytes, g.nextHop, g.dests, opts);
+        const enc = encodeAnnouncements(family, g.exported.bytes, g.nextHop, g.dests.map(withId), opts);
         for (const m of enc.messages) messages.push(m);
         for (const i of enc.unsent) {
           // RFC 4271 §9.2: a route that does not fit in one UPDATE is not advertised.

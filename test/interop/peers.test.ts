@@ -132,6 +132,7 @@ const OPTION_PARTNER: Record<SpeakerKind, SpeakerKind> = {
   bird: "gobgp",
   frr: "bird",
   exabgp: "bird",
+  kbgpd: "bird",
 };
 
 describe.concurrent("every speaker takes the neighbor options", () => {

@@ -85,3 +85,28 @@ describe("eBGP session", () => {
     });
   });
 });
+
+describe("ADD-PATH (RFC 7911)", () => {
+  it("sends and receives path identifiers when both sides negotiate them", () => {
+    const net = new VirtualNet();
+    const ap = { addPath: { receive: true, send: Number.POSITIVE_INFINITY } };
+    net.add(
+      "a",
+      A,
+      speakerConfig(65001, A, [neighbor(B, 65002, ap)], [route("192.0.2.0/24"), route("2001:db8:1::/48")]),
+    );
+    net.add("b", B, speakerConfig(65002, B, [neighbor(A, 65001, ap)]));
+    net.input(A, { kind: "start" });
+    net.input(B, { kind: "start" });
+    net.until(() => state(net.speaker(B), A) === "established");
+    net.advance(10);
+    const neg = net.speaker(B).peers.get(A)!.session!.negotiated!;
+    expect([...neg.addPathReceive].sort()).toEqual([0x101, 0x201]);
+    const paths = [...net.speaker(B).peers.get(A)!.ribIn.entries(0x101)].flatMap((e) =>
+      e.paths.map((p) => p.pathId),
+    );
+    expect(paths).toEqual([1]);
+    expect(locRib(net.speaker(B))).toMatchObject([{ prefix: "192.0.2.0/24", asPath: "65001" }]);
+    expect(v6(net.speaker(B))).toHaveLength(1);
+  });
+});

@@ -3,6 +3,7 @@ import { BirdPeer } from "./bird.js";
 import { ExabgpPeer } from "./exabgp.js";
 import { FrrPeer } from "./frr.js";
 import { GobgpPeer } from "./gobgp.js";
+import { KbgpdPeer } from "./kbgpd.js";
 import type { Lab } from "./lab.js";
 import type { BasePeer } from "./peer.js";
 import type { PeerSpec, SpeakerKind } from "./types.js";
@@ -11,6 +12,7 @@ export { BirdPeer } from "./bird.js";
 export { ExabgpPeer } from "./exabgp.js";
 export { FrrPeer } from "./frr.js";
 export { GobgpPeer } from "./gobgp.js";
+export { KbgpdPeer } from "./kbgpd.js";
 export { closeAllLabs, type Endpoint, Lab } from "./lab.js";
 export { BasePeer, unsupported, waitForRoute, waitForWithdrawal } from "./peer.js";
 export { requireBinary } from "./proc.js";
@@ -27,5 +29,7 @@ export function createPeer(kind: SpeakerKind, lab: Lab, spec: PeerSpec): BasePee
       return new FrrPeer(lab, spec);
     case "exabgp":
       return new ExabgpPeer(lab, spec);
+    case "kbgpd":
+      return new KbgpdPeer(lab, spec);
   }
 }

@@ -65,7 +65,7 @@ export type SessionState =
   | "openconfirm"
   | string;
 
-export type SpeakerKind = "gobgp" | "bird" | "frr" | "exabgp";
+export type SpeakerKind = "gobgp" | "bird" | "frr" | "exabgp" | "kbgpd";
 
 export interface Peer {
   readonly kind: SpeakerKind;
