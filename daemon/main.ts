@@ -115,7 +115,8 @@ try {
   const socketPath = opts.socket ?? process.env.KBGP_SOCKET ?? (opts["demo-peer"] ? null : DEFAULT_SOCKET);
   if (socketPath) {
     mkdirSync(dirname(socketPath), { recursive: true });
-    control = new ControlServer(controlMethods(speaker, runtime), logger);
+    const reload = opts.config ? () => loadConfigFile(opts.config!) : null;
+    control = new ControlServer(controlMethods(speaker, runtime, reload), logger);
     await control.listen(socketPath);
   }
 } catch (e) {

@@ -1,6 +1,7 @@
 /** Control API methods (docs/api.md). Queries read the speaker; actions go in as speaker inputs. */
 
 import { VERSION } from "../../cli/version.js";
+import type { SpeakerConfig } from "../../core/config/types.js";
 import type { AdminAction } from "../../core/speaker/io.js";
 import type { Speaker } from "../../core/speaker/speaker.js";
 import { formatIpv4Number } from "../../core/wire/index.js";
@@ -19,7 +20,15 @@ function family(params: Record<string, unknown>): number {
   return f;
 }
 
-export function controlMethods(speaker: Speaker, runtime: Runtime): Record<string, Method> {
+/** Application error codes (JSON-RPC leaves -32000..-32099 to servers). */
+export const AppCode = { CONFIG_REFUSED: -32001, NO_CONFIG_FILE: -32002 } as const;
+
+/** `reload` reads and validates the configuration file again; null when kbgpd runs without one. */
+export function controlMethods(
+  speaker: Speaker,
+  runtime: Runtime,
+  reload: (() => SpeakerConfig) | null,
+): Record<string, Method> {
   const peer = (params: Record<string, unknown>) => {
     const a = params.neighbor;
     const p = typeof a === "string" ? speaker.peers.get(a) : undefined;
@@ -57,6 +66,20 @@ export function controlMethods(speaker: Speaker, runtime: Runtime): Record<strin
         throw new RpcError(RpcCode.INVALID_PARAMS, "table must be local, in or out");
       const n = table === "local" ? undefined : peer(params);
       return { routes: [...routes(speaker, family(params), table, n)] };
+    },
+    "config.reload": () => {
+      if (!reload) throw new RpcError(AppCode.NO_CONFIG_FILE, "kbgpd runs without a configuration file");
+      let config: SpeakerConfig;
+      try {
+        config = reload();
+      } catch (e) {
+        throw new RpcError(
+          AppCode.CONFIG_REFUSED,
+          `configuration refused, the running one stays: ${(e as Error).message}`,
+        );
+      }
+      runtime.dispatch({ kind: "reconfigure", config });
+      return { ok: true, neighbors: config.neighbors.length, routes: config.routes.length };
     },
     "neighbor.shutdown": admin("shutdown"),
     "neighbor.enable": admin("enable"),

@@ -77,10 +77,12 @@ export class BirdPeer extends BasePeer {
         const nh = f === "ipv4" ? s.nextHopV4 : s.nextHopV6;
         out.push(`  ${f} {`, "    import all;", "    export filter {", "      if source = RTS_STATIC then {");
         out.push(`        bgp_next_hop = ${nh};`);
+        // One condition per route whose next hop or MED differs from the defaults: a condition for every
+        // route would make BIRD's export quadratic in the number of routes.
         for (const r of routes.filter((x) => familyOfPrefix(x.prefix) === f)) {
-          const set = [`bgp_next_hop = ${r.nextHop};`];
+          const set = r.nextHop !== nh ? [`bgp_next_hop = ${r.nextHop};`] : [];
           if (r.med !== undefined) set.push(`bgp_med = ${r.med};`);
-          out.push(`        if net = ${r.prefix} then { ${set.join(" ")} }`);
+          if (set.length) out.push(`        if net = ${r.prefix} then { ${set.join(" ")} }`);
         }
         out.push("        accept;", "      }");
         if (n.ebgp) out.push(`      bgp_next_hop = ${nh};`);
@@ -132,6 +134,19 @@ export class BirdPeer extends BasePeer {
   async withdraw(prefix: string): Promise<void> {
     this.forget(prefix);
     if (this.running) await this.reconfigure();
+  }
+
+  override async announceMany(routes: Announcement[]): Promise<void> {
+    for (const a of routes) {
+      if (a.pathId !== undefined) throw unsupported("bird", "announcing with an explicit ADD-PATH path id");
+      this.remember(this.resolve(a));
+    }
+    if (this.running) await this.reconfigure();
+  }
+
+  async softResetIn(neighbor: string): Promise<void> {
+    const out = await this.birdc("reload", "in", protoName(this.neighbor(neighbor)));
+    if (/error|not found/i.test(out)) throw new Error(`bird: reload in failed:\n${out}`);
   }
 
   private async reconfigure(): Promise<void> {
@@ -198,6 +213,12 @@ export function parseShowRouteAll(text: string): Route[] {
           break;
         case "BGP.local_pref":
           cur.localPref = Number(value);
+          break;
+        case "BGP.originator_id":
+          cur.originatorId = value.trim();
+          break;
+        case "BGP.cluster_list":
+          cur.clusterList = value.trim().split(/\s+/);
           break;
         case "BGP.community":
           cur.communities = [...value.matchAll(/\((\d+),\s*(\d+)\)/g)].map((c) => `${c[1]}:${c[2]}`);

@@ -218,6 +218,10 @@ export class ExabgpPeer extends BasePeer {
     return st === undefined || st === "down" ? "idle" : st;
   }
 
+  async softResetIn(): Promise<void> {
+    throw unsupported("exabgp", "soft reset in");
+  }
+
   async received(neighbor: string, family: Family): Promise<Route[]> {
     const n = this.neighbor(neighbor);
     this.consume();

@@ -216,6 +216,10 @@ export class FrrPeer extends BasePeer {
     );
   }
 
+  async softResetIn(neighbor: string): Promise<void> {
+    await this.vtysh(`clear bgp ${this.neighbor(neighbor).address} soft in`);
+  }
+
   /** Paths whose peer is that neighbor, from the whole table: `neighbors X routes` would hide the stale
    *  routes a Graceful Restart helper keeps while the session is down. */
   async received(neighbor: string, family: Family): Promise<Route[]> {
@@ -257,11 +261,7 @@ export class FrrPeer extends BasePeer {
 
 function neighborAf(n: ResolvedNeighbor, f: Family): string[] {
   const a = n.address;
-  const out = [
-    `  neighbor ${a} activate`,
-    `  neighbor ${a} route-map ${outMap(f, n.ebgp)} out`,
-    `  neighbor ${a} soft-reconfiguration inbound`,
-  ];
+  const out = [`  neighbor ${a} activate`, `  neighbor ${a} route-map ${outMap(f, n.ebgp)} out`];
   if (n.routeReflectorClient) out.push(`  neighbor ${a} route-reflector-client`);
   if (n.addPath) out.push(`  neighbor ${a} addpath-tx-all-paths`);
   if (n.maxPrefix !== undefined) out.push(`  neighbor ${a} maximum-prefix ${n.maxPrefix}`);
@@ -280,6 +280,8 @@ interface FrrPath {
   peer?: { peerId?: string };
   bestpath?: { overall?: boolean };
   addpathRxId?: number;
+  originatorId?: string;
+  clusterList?: { list?: string[] };
 }
 
 /** FRR's JSON names the well-known communities (RFC 1997, 7611, 7999, 8326, 8642, 9494...). */
@@ -317,6 +319,8 @@ function toRoute(p: FrrPath & { prefix: string }): Route {
   const lp = p.locPrf ?? p.localpref;
   if (lp !== undefined) r.localPref = lp;
   if (p.addpathRxId) r.pathId = p.addpathRxId;
+  if (p.originatorId) r.originatorId = p.originatorId;
+  if (p.clusterList?.list) r.clusterList = p.clusterList.list;
   return makeRoute(r);
 }
 

@@ -2,7 +2,7 @@
  *  Unix-socket gRPC API (no TCP API port to allocate, no pprof listener). */
 import { rmSync, writeFileSync } from "node:fs";
 import type { Lab } from "./lab.js";
-import { BasePeer } from "./peer.js";
+import { BasePeer, unsupported } from "./peer.js";
 import { run, runOk } from "./proc.js";
 import { communityFromU32, familyOfPrefix, makeRoute, parseOrigin, sortRoutes } from "./routes.js";
 import type { Announcement, Family, PeerSpec, Route, SessionState } from "./types.js";
@@ -145,6 +145,12 @@ export class GobgpPeer extends BasePeer {
       "-l",
       "info",
     ]);
+  }
+
+  /** GoBGP's `softresetin` re-applies import policy to its stored Adj-RIB-In; it never sends ROUTE-REFRESH
+   *  (BgpServer.softResetIn), so there is nothing to test on the other side. */
+  async softResetIn(): Promise<void> {
+    throw unsupported("gobgp", "a soft reset in that sends ROUTE-REFRESH (GoBGP replays its own Adj-RIB-In)");
   }
 
   /** gobgp CLI against this daemon's API socket. */

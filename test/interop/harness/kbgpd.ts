@@ -26,6 +26,8 @@ interface RibPath {
   localPref?: number;
   communities: string[];
   largeCommunities: string[];
+  originatorId?: string;
+  clusterList?: string[];
 }
 
 const WELL_KNOWN: Record<string, string> = {
@@ -50,6 +52,8 @@ function toRoute(p: RibPath): Route {
     communities: p.communities.map((c) => WELL_KNOWN[c] ?? c).sort(),
     largeCommunities: [...p.largeCommunities].sort(),
     ...(p.pathId ? { pathId: p.pathId } : {}),
+    ...(p.originatorId ? { originatorId: p.originatorId } : {}),
+    ...(p.clusterList ? { clusterList: p.clusterList } : {}),
   };
 }
 
@@ -161,13 +165,11 @@ export class KbgpdPeer extends BasePeer {
     return v.state;
   }
 
-  /** Apply the announced routes: rewrite the configuration and send SIGHUP (sessions stay up). */
+  /** Apply the announced routes: rewrite the configuration and reload it (sessions stay up). Not SIGHUP:
+   *  the harness runs daemons under `timeout -k`, which answers any forwarded signal with a SIGKILL later. */
   private async reload(): Promise<void> {
     this.writeConfig();
-    if (!this.running) return;
-    process.kill(this.daemon!.pid, "SIGHUP");
-    // The reload is applied when the signal is handled; a query after it sees the new routes.
-    await new Promise((r) => setTimeout(r, 200));
+    if (this.running) await this.call("config.reload");
   }
 
   async announce(a: Announcement): Promise<void> {
@@ -178,6 +180,15 @@ export class KbgpdPeer extends BasePeer {
   async withdraw(prefix: string): Promise<void> {
     this.forget(prefix);
     await this.reload();
+  }
+
+  override async announceMany(routes: Announcement[]): Promise<void> {
+    for (const a of routes) this.remember(this.resolve(a));
+    await this.reload();
+  }
+
+  async softResetIn(neighbor: string): Promise<void> {
+    await this.call("neighbor.softResetIn", { neighbor: this.neighbor(neighbor).address });
   }
 
   async received(neighbor: string, family: Family): Promise<Route[]> {

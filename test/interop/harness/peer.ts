@@ -79,6 +79,11 @@ export abstract class BasePeer implements Peer {
   abstract withdraw(prefix: string): Promise<void>;
   abstract received(neighbor: string, family: Family): Promise<Route[]>;
   abstract rib(family: Family): Promise<Route[]>;
+  abstract softResetIn(neighbor: string): Promise<void>;
+
+  async announceMany(routes: Announcement[]): Promise<void> {
+    for (const r of routes) await this.announce(r);
+  }
 
   async start(): Promise<void> {
     if (this.daemon?.running) throw new Error(`${this.kind} ${this.spec.address}: already running`);

@@ -48,6 +48,8 @@ export function makeRoute(r: Partial<Route> & { prefix: string }): Route {
   if (r.med !== undefined) out.med = r.med;
   if (r.localPref !== undefined) out.localPref = r.localPref;
   if (r.pathId !== undefined) out.pathId = r.pathId;
+  if (r.originatorId !== undefined) out.originatorId = r.originatorId;
+  if (r.clusterList !== undefined) out.clusterList = r.clusterList;
   return out;
 }
 

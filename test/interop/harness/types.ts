@@ -50,6 +50,9 @@ export interface Route {
   largeCommunities: string[];
   /** ADD-PATH path identifier, where the speaker reports it. */
   pathId?: number;
+  /** RFC 4456 attributes of a reflected route, where the speaker reports them. */
+  originatorId?: string;
+  clusterList?: string[];
 }
 
 /** What announce() takes: a prefix plus whatever attributes the test cares about. asPath is the path the
@@ -86,6 +89,10 @@ export interface Peer {
   received(neighbor: string, family: Family): Promise<Route[]>;
   /** Best routes of the speaker's Loc-RIB for the family. */
   rib(family: Family): Promise<Route[]>;
+  /** Many routes at once (one reconfiguration where the speaker needs one per change). */
+  announceMany(routes: Announcement[]): Promise<void>;
+  /** Ask the neighbor to send its routes again (ROUTE-REFRESH). */
+  softResetIn(neighbor: string): Promise<void>;
   /** Last lines of the daemon's own log (stdout + stderr), for failure messages. */
   logTail(lines?: number): string;
 }

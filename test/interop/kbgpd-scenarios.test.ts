@@ -1,0 +1,349 @@
+/**
+ * kbgpd in the situations issue 3 lists, each against real speakers on loopback: iBGP LOCAL_PREF, a peer
+ * stopping and coming back, route reflection, graceful restart in both roles, route refresh, the prefix
+ * limit, and a 100,000-prefix table.
+ */
+import { afterAll, describe, expect, type TestContext, test } from "vitest";
+import {
+  type BasePeer,
+  type BirdPeer,
+  closeAllLabs,
+  createPeer,
+  type Family,
+  type KbgpdPeer,
+  Lab,
+  type NeighborSpec,
+  type SpeakerKind,
+  sleep,
+  waitForRoute,
+  waitForWithdrawal,
+  waitUntil,
+} from "./harness/index.js";
+
+afterAll(closeAllLabs);
+
+const K_AS = 65100;
+const FAMILIES: Family[] = ["ipv4", "ipv6"];
+const GR = { restartTime: 60 };
+
+interface Neighbor {
+  lab: Lab;
+  k: KbgpdPeer;
+  p: BasePeer;
+  kSeesP: string;
+  pSeesK: string;
+}
+
+/** kbgpd and one peer, with neighbor options applied to both sides. */
+async function neighbors(
+  ctx: TestContext,
+  kind: SpeakerKind,
+  peerAs: number,
+  opts: Partial<NeighborSpec> = {},
+): Promise<Neighbor> {
+  const lab = Lab.forTest(ctx);
+  const ek = await lab.endpoint();
+  const ep = await lab.endpoint();
+  const k = createPeer("kbgpd", lab, {
+    routerId: "10.255.2.1",
+    asn: K_AS,
+    ...ek,
+    neighbors: [{ ...ep, asn: peerAs, families: FAMILIES, ...opts }],
+  }) as KbgpdPeer;
+  const p = createPeer(kind, lab, {
+    routerId: "10.255.2.2",
+    asn: peerAs,
+    ...ep,
+    neighbors: [{ ...ek, asn: K_AS, families: FAMILIES, ...opts }],
+  });
+  await Promise.all([k.start(), p.start()]);
+  await Promise.all([k.waitEstablished(ep.address, 45_000), p.waitEstablished(ek.address, 45_000)]);
+  return { lab, k, p, kSeesP: ep.address, pSeesK: ek.address };
+}
+
+interface RibPath {
+  from: string;
+  stale: boolean;
+}
+
+async function kbgpdPaths(k: KbgpdPeer, prefix: string): Promise<RibPath[]> {
+  const { routes } = await k.call<{ routes: { prefix: string; paths: RibPath[] }[] }>("rib.list", {
+    family: prefix.includes(":") ? "ipv6-unicast" : "ipv4-unicast",
+  });
+  return routes.find((r) => r.prefix === prefix)?.paths ?? [];
+}
+
+interface NeighborView {
+  state: string;
+  prefixLimitReached: boolean;
+  accepted: number;
+  acceptedByFamily: Record<string, number>;
+  lastNotification: { direction: string; code: number; subcode: number; message: string } | null;
+  messages: { sent: Record<string, number>; received: Record<string, number> };
+}
+
+const neighborView = (k: KbgpdPeer, address: string) =>
+  k.call<NeighborView>("neighbor.get", { neighbor: address });
+
+describe.concurrent("kbgpd scenarios", () => {
+  test("iBGP with gobgp: LOCAL_PREF and next hop pass unchanged both ways", {
+    timeout: 90_000,
+  }, async (ctx) => {
+    const { k, p, kSeesP, pSeesK } = await neighbors(ctx, "gobgp", K_AS);
+    await k.announce({ prefix: "198.51.100.0/24", localPref: 250, med: 3 });
+    expect(await waitForRoute(p, pSeesK, "198.51.100.0/24")).toMatchObject({
+      localPref: 250,
+      med: 3,
+      asPath: [],
+      nextHop: k.spec.nextHopV4,
+    });
+    await p.announce({ prefix: "203.0.113.0/24", localPref: 300 });
+    expect(await waitForRoute(k, kSeesP, "203.0.113.0/24")).toMatchObject({
+      localPref: 300,
+      asPath: [],
+      nextHop: p.spec.nextHopV4,
+    });
+  });
+
+  test("a peer that stops takes its routes with it; when it returns they come back (gobgp → kbgpd → bird)", {
+    timeout: 120_000,
+  }, async (ctx) => {
+    const lab = Lab.forTest(ctx);
+    const [ea, ek, eb] = [await lab.endpoint(), await lab.endpoint(), await lab.endpoint()];
+    const k = createPeer("kbgpd", lab, {
+      routerId: "10.255.3.1",
+      asn: K_AS,
+      ...ek,
+      neighbors: [
+        { ...ea, asn: 65201, families: FAMILIES },
+        { ...eb, asn: 65202, families: FAMILIES },
+      ],
+    }) as KbgpdPeer;
+    const a = createPeer("gobgp", lab, {
+      routerId: "10.255.3.2",
+      asn: 65201,
+      ...ea,
+      neighbors: [{ ...ek, asn: K_AS, families: FAMILIES }],
+    });
+    const b = createPeer("bird", lab, {
+      routerId: "10.255.3.3",
+      asn: 65202,
+      ...eb,
+      neighbors: [{ ...ek, asn: K_AS, families: FAMILIES }],
+    });
+    await Promise.all([k.start(), a.start(), b.start()]);
+    await Promise.all([k.waitEstablished(ea.address, 45_000), k.waitEstablished(eb.address, 45_000)]);
+    await a.announce({ prefix: "198.51.100.0/24" });
+    await a.announce({ prefix: "2001:db8:77::/48" });
+    expect(await waitForRoute(b, ek.address, "198.51.100.0/24")).toMatchObject({ asPath: [K_AS, 65201] });
+    expect(await waitForRoute(b, ek.address, "2001:db8:77::/48")).toMatchObject({ asPath: [K_AS, 65201] });
+    await a.stop();
+    await waitForWithdrawal(b, ek.address, "198.51.100.0/24");
+    await waitForWithdrawal(b, ek.address, "2001:db8:77::/48");
+    expect(await kbgpdPaths(k, "198.51.100.0/24")).toEqual([]);
+    await a.start();
+    expect(await waitForRoute(b, ek.address, "198.51.100.0/24", { timeoutMs: 45_000 })).toMatchObject({
+      asPath: [K_AS, 65201],
+    });
+  });
+
+  test("route reflection: kbgpd reflects between a BIRD and an FRR client with ORIGINATOR_ID and CLUSTER_LIST (RFC 4456)", {
+    timeout: 120_000,
+  }, async (ctx) => {
+    const lab = Lab.forTest(ctx);
+    const [ek, e1, e2] = [await lab.endpoint(), await lab.endpoint(), await lab.endpoint()];
+    const client = { asn: K_AS, families: FAMILIES, routeReflectorClient: true };
+    const k = createPeer("kbgpd", lab, {
+      routerId: "10.255.4.1",
+      asn: K_AS,
+      ...ek,
+      neighbors: [
+        { ...e1, ...client },
+        { ...e2, ...client },
+      ],
+    }) as KbgpdPeer;
+    const c1 = createPeer("bird", lab, {
+      routerId: "10.255.4.2",
+      asn: K_AS,
+      ...e1,
+      neighbors: [{ ...ek, asn: K_AS, families: FAMILIES }],
+    });
+    const c2 = createPeer("frr", lab, {
+      routerId: "10.255.4.3",
+      asn: K_AS,
+      ...e2,
+      neighbors: [{ ...ek, asn: K_AS, families: FAMILIES }],
+    });
+    await Promise.all([k.start(), c1.start(), c2.start()]);
+    await Promise.all([k.waitEstablished(e1.address, 45_000), k.waitEstablished(e2.address, 45_000)]);
+    await c1.announce({ prefix: "198.51.100.0/24", localPref: 150 });
+    await c2.announce({ prefix: "203.0.113.0/24" });
+    expect(await waitForRoute(c2, ek.address, "198.51.100.0/24")).toMatchObject({
+      nextHop: c1.spec.nextHopV4,
+      localPref: 150,
+      originatorId: "10.255.4.2",
+      clusterList: ["10.255.4.1"],
+    });
+    expect(await waitForRoute(c1, ek.address, "203.0.113.0/24")).toMatchObject({
+      nextHop: c2.spec.nextHopV4,
+      originatorId: "10.255.4.3",
+      clusterList: ["10.255.4.1"],
+    });
+  });
+
+  for (const kind of ["gobgp", "bird", "frr"] as const) {
+    test(`graceful restart of kbgpd: ${kind} keeps our routes while we restart, then takes End-of-RIB (RFC 4724)`, {
+      timeout: 120_000,
+    }, async (ctx) => {
+      const { k, p, pSeesK } = await neighbors(ctx, kind, 65300, { gracefulRestart: GR });
+      await k.announceMany([{ prefix: "198.51.100.0/24" }, { prefix: "198.51.101.0/24" }]);
+      await waitForRoute(p, pSeesK, "198.51.101.0/24");
+      await k.stop(); // SIGTERM: graceful, no NOTIFICATION
+      await sleep(1500);
+      const kept = (await p.rib("ipv4")).map((r) => r.prefix);
+      expect(kept, `${kind} kept our routes while kbgpd was down`).toEqual(
+        expect.arrayContaining(["198.51.100.0/24", "198.51.101.0/24"]),
+      );
+      await k.withdraw("198.51.101.0/24"); // not running: the restarted kbgpd will not announce it
+      await k.start();
+      await k.waitEstablished(p.spec.address, 45_000);
+      await waitForWithdrawal(p, pSeesK, "198.51.101.0/24", { timeoutMs: 30_000 });
+      expect(await waitForRoute(p, pSeesK, "198.51.100.0/24")).toMatchObject({ asPath: [K_AS] });
+    });
+
+    test(`graceful restart of ${kind}: kbgpd keeps its routes stale until End-of-RIB`, {
+      timeout: 120_000,
+    }, async (ctx) => {
+      const { k, p, kSeesP } = await neighbors(ctx, kind, 65300, { gracefulRestart: GR });
+      await p.announce({ prefix: "203.0.113.0/24" });
+      await waitForRoute(k, kSeesP, "203.0.113.0/24");
+      await p.kill(); // no NOTIFICATION, no goodbye
+      await waitUntil(
+        "kbgpd to mark the routes stale",
+        async () => (await kbgpdPaths(k, "203.0.113.0/24"))[0]?.stale === true,
+        { timeoutMs: 20_000 },
+      );
+      await p.start();
+      await k.waitEstablished(kSeesP, 60_000);
+      await waitUntil(
+        "the route to be refreshed",
+        async () => (await kbgpdPaths(k, "203.0.113.0/24"))[0]?.stale === false,
+        { timeoutMs: 30_000 },
+      );
+    });
+  }
+
+  // GoBGP's soft reset in never sends ROUTE-REFRESH (it replays its own Adj-RIB-In): tested the other way.
+  for (const kind of ["bird", "frr"] as const) {
+    test(`route refresh from ${kind}: kbgpd sends its Adj-RIB-Out again (RFC 2918, RFC 7313)`, {
+      timeout: 90_000,
+    }, async (ctx) => {
+      const { k, p, kSeesP, pSeesK } = await neighbors(ctx, kind, 65300);
+      await k.announce({ prefix: "198.51.100.0/24" });
+      await waitForRoute(p, pSeesK, "198.51.100.0/24");
+      const before = await neighborView(k, kSeesP);
+      await p.softResetIn(pSeesK);
+      await waitUntil(
+        "kbgpd to receive ROUTE-REFRESH and answer it",
+        async () => {
+          const v = await neighborView(k, kSeesP);
+          return (
+            v.messages.received.routeRefresh > before.messages.received.routeRefresh &&
+            v.messages.sent.update > before.messages.sent.update
+          );
+        },
+        { timeoutMs: 20_000 },
+      );
+      expect(await waitForRoute(p, pSeesK, "198.51.100.0/24")).toMatchObject({ asPath: [K_AS] });
+    });
+  }
+
+  test("route refresh to gobgp: kbgpd asks for the table again and gobgp re-sends it", {
+    timeout: 90_000,
+  }, async (ctx) => {
+    const { k, p, kSeesP } = await neighbors(ctx, "gobgp", 65300);
+    await p.announce({ prefix: "203.0.113.0/24" });
+    await waitForRoute(k, kSeesP, "203.0.113.0/24");
+    const before = await neighborView(k, kSeesP);
+    await k.softResetIn(kSeesP);
+    await waitUntil(
+      "gobgp to answer the ROUTE-REFRESH with the route again",
+      async () => {
+        const v = await neighborView(k, kSeesP);
+        return (
+          v.messages.sent.routeRefresh > before.messages.sent.routeRefresh &&
+          v.messages.received.update > before.messages.received.update
+        );
+      },
+      { timeoutMs: 20_000 },
+    );
+    expect(await waitForRoute(k, kSeesP, "203.0.113.0/24")).toMatchObject({ asPath: [65300] });
+  });
+
+  test("prefix limit: Cease / Maximum Number of Prefixes Reached, and the session stays down (RFC 4486)", {
+    timeout: 90_000,
+  }, async (ctx) => {
+    const lab = Lab.forTest(ctx);
+    const [ek, ep] = [await lab.endpoint(), await lab.endpoint()];
+    const k = createPeer("kbgpd", lab, {
+      routerId: "10.255.5.1",
+      asn: K_AS,
+      ...ek,
+      neighbors: [{ ...ep, asn: 65300, families: ["ipv4"], maxPrefix: 3 }],
+    }) as KbgpdPeer;
+    const p = createPeer("bird", lab, {
+      routerId: "10.255.5.2",
+      asn: 65300,
+      ...ep,
+      neighbors: [{ ...ek, asn: K_AS, families: ["ipv4"] }],
+    });
+    await p.announceMany([1, 2, 3, 4, 5].map((i) => ({ prefix: `198.51.${i}.0/24` })));
+    await Promise.all([k.start(), p.start()]);
+    await waitUntil(
+      "kbgpd to stop the session at the limit",
+      async () => (await neighborView(k, ep.address)).prefixLimitReached,
+      { timeoutMs: 45_000 },
+    );
+    const v = await neighborView(k, ep.address);
+    expect(v.lastNotification).toMatchObject({ direction: "sent", code: 6, subcode: 1 });
+    expect(v.state).toBe("idle");
+    expect(await p.sessionState(ek.address)).not.toBe("established");
+    await sleep(5000);
+    expect((await neighborView(k, ep.address)).state).toBe("idle");
+  });
+
+  test("a 100,000-prefix table from BIRD arrives complete", { timeout: 240_000 }, async (ctx) => {
+    const lab = Lab.forTest(ctx);
+    const [ek, ep] = [await lab.endpoint(), await lab.endpoint()];
+    const k = createPeer("kbgpd", lab, {
+      routerId: "10.255.6.1",
+      asn: K_AS,
+      ...ek,
+      neighbors: [{ ...ep, asn: 65300, families: ["ipv4"] }],
+    }) as KbgpdPeer;
+    const p = createPeer("bird", lab, {
+      routerId: "10.255.6.2",
+      asn: 65300,
+      ...ep,
+      neighbors: [{ ...ek, asn: K_AS, families: ["ipv4"] }],
+    }) as BirdPeer;
+    const N = 100_000;
+    await p.announceMany(
+      Array.from({ length: N }, (_, i) => ({ prefix: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}/32` })),
+    );
+    await Promise.all([k.start(), p.start()]);
+    await k.waitEstablished(ep.address, 60_000);
+    const birdCount = async () =>
+      Number(
+        /(\d+) of \d+ routes/.exec(await p.birdc("show", "route", "table", "master4", "count"))?.[1] ?? -1,
+      );
+    await waitUntil(
+      `kbgpd to hold ${N} prefixes`,
+      async () => (await neighborView(k, ep.address)).acceptedByFamily["ipv4-unicast"] === N,
+      { timeoutMs: 180_000, intervalMs: 1000 },
+    );
+    expect(await birdCount()).toBe(N);
+    const { ribSize } = await k.call<{ ribSize: Record<string, number> }>("global.get");
+    expect(ribSize["ipv4-unicast"]).toBe(N);
+  });
+});
