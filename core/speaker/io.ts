@@ -7,7 +7,8 @@
  * Connection ids: the speaker numbers the connections it opens with odd numbers, the daemon numbers the
  * ones it accepts with even numbers, so both can be replayed.
  */
-import type { SpeakerConfig } from "../config/types.js";
+import type { RouteConfig, SpeakerConfig } from "../config/types.js";
+import type { Prefix } from "../wire/prefix.js";
 
 export interface Endpoint {
   readonly address: string;
@@ -36,6 +37,20 @@ export type Input =
       readonly message?: string;
     }
   | { readonly kind: "reconfigure"; readonly config: SpeakerConfig }
+  /** Originate routes on behalf of `source` ("api", "k8s"…): add or change them, withdraw them by prefix,
+   *  or make them the source's whole set. */
+  | {
+      readonly kind: "routes";
+      readonly source: string;
+      readonly op: "add" | "replace";
+      readonly routes: readonly RouteConfig[];
+    }
+  | {
+      readonly kind: "routes";
+      readonly source: string;
+      readonly op: "remove";
+      readonly prefixes: readonly Prefix[];
+    }
   /** Stop: NOTIFICATION Cease/Administrative Shutdown to every peer (or nothing, for a graceful restart). */
   | { readonly kind: "stop"; readonly gracefulRestart: boolean; readonly message?: string };
 

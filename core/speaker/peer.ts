@@ -40,6 +40,8 @@ export class Peer implements PathSource {
   adminDown = false;
   /** Stopped by its prefix limit (RFC 4486 §4): `Idle(PfxCt)`. */
   prefixLimitDown = false;
+  /** The prefix count passed the warning threshold this session (logged once). */
+  prefixWarned = false;
   upSince: number | null = null;
   downSince: number;
   establishedCount = 0;

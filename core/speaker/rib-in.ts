@@ -5,7 +5,7 @@
  * counted by the Adj-RIB-In paths that hold them.
  */
 
-import { importReason } from "../policy/import.js";
+import { type ImportPeer, importReason } from "../policy/import.js";
 import type { ReceivedPath } from "../rib/adj-rib-in.js";
 import type { Path } from "../rib/path.js";
 import type { Keyed } from "../rib/prefix-map.js";
@@ -53,6 +53,18 @@ function withdraw(ctx: SpeakerContext, peer: Peer, family: number, list: NlriLis
   }
 }
 
+function importPolicy(ctx: SpeakerContext, peer: Peer): ImportPeer {
+  const g = ctx.global;
+  return {
+    localAs: g.asn,
+    routerId: g.routerId,
+    clusterId: g.clusterId,
+    ebgp: peer.ebgp,
+    peerAs: peer.peerAs,
+    importReject: peer.config.importReject,
+  };
+}
+
 function announce(
   ctx: SpeakerContext,
   peer: Peer,
@@ -61,15 +73,7 @@ function announce(
   attrs: AttrSet,
   nextHop: Uint8Array | null,
 ): void {
-  const g = ctx.global;
-  const policy = {
-    localAs: g.asn,
-    routerId: g.routerId,
-    clusterId: g.clusterId,
-    ebgp: peer.ebgp,
-    peerAs: peer.peerAs,
-    importReject: peer.config.importReject,
-  };
+  const policy = importPolicy(ctx, peer);
   cursor.reset(list);
   while (cursor.next()) {
     const k = keyFromCursor(list.afi as Afi);
@@ -170,4 +174,38 @@ export function applyUpdate(
     announce(ctx, peer, reachFamily, reach.nlri, u.attrs, reach.nextHop.slice());
   ctx.interner.dropIfUnused(u.attrs);
   return -1;
+}
+
+/**
+ * Apply import policy again to everything the peer sent (kept before policy in Adj-RIB-In): after the
+ * policy changed, or as a soft reset in when the peer cannot refresh (RFC 2918 not negotiated).
+ */
+export function reimport(ctx: SpeakerContext, peer: Peer): number {
+  const policy = importPolicy(ctx, peer);
+  let changed = 0;
+  for (const family of peer.ribIn.families()) {
+    for (const e of [...peer.ribIn.entries(family)]) {
+      for (const old of [...e.paths]) {
+        const filtered = importReason(policy, e, old.attrs, old.nextHop);
+        if (filtered === old.filtered) continue;
+        changed++;
+        const accepted: Path | null = filtered
+          ? null
+          : {
+              source: peer,
+              pathId: old.pathId,
+              attrs: old.attrs,
+              nextHop: old.nextHop,
+              since: ctx.now,
+              stale: false,
+            };
+        peer.ribIn.put(family, e, { ...old, accepted, filtered });
+        const d = accepted
+          ? ctx.locRib.upsert(family, e, accepted)
+          : ctx.locRib.remove(family, e, peer, old.pathId);
+        if (d) ctx.changed(d);
+      }
+    }
+  }
+  return changed;
 }

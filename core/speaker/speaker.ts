@@ -12,9 +12,8 @@ import { Exporter, type ExportTarget } from "../policy/export.js";
 import { AdjRibOut } from "../rib/adj-rib-out.js";
 import type { Destination } from "../rib/loc-rib.js";
 import { LocRib } from "../rib/loc-rib.js";
-import { LOCAL_SOURCE } from "../rib/path.js";
 import { AttrInterner } from "../wire/attr-set.js";
-import { Afi, familyKey, familyName, IPV4_UNICAST, MessageType } from "../wire/constants.js";
+import { type Afi, familyKey, familyName, IPV4_UNICAST, MessageType } from "../wire/constants.js";
 import {
   type BgpError,
   bgpError,
@@ -35,10 +34,10 @@ import { Connection } from "./connection.js";
 import type { SpeakerContext } from "./context.js";
 import { Deadlines } from "./deadlines.js";
 import type { AdminAction, Input, LogLevel, Output } from "./io.js";
-import { localPath, routeFamily } from "./local-routes.js";
 import { checkRemoteOpen, localOpen } from "./open.js";
+import { Originator } from "./origination.js";
 import { Peer, type PeerState } from "./peer.js";
-import { applyUpdate, markStale, purgePaths } from "./rib-in.js";
+import { applyUpdate, markStale, purgePaths, reimport } from "./rib-in.js";
 import { pump, send } from "./rib-out.js";
 
 /** RFC 4271 §8.2.2: the hold timer in OpenSent is "a large value"; 4 minutes is suggested. */
@@ -62,6 +61,7 @@ export class Speaker implements SpeakerContext {
   readonly interner = new AttrInterner();
   readonly timers = new Deadlines();
   readonly peers = new Map<string, Peer>();
+  readonly originator = new Originator(this);
   private readonly conns = new Map<number, Connection>();
   private readonly opens = new Map<number, OpenMessage>();
   private outputs: Output[] = [];
@@ -120,6 +120,11 @@ export class Speaker implements SpeakerContext {
       case "stop":
         this.stop(input.gracefulRestart, input.message);
         break;
+      case "routes":
+        if (input.op === "remove") this.originator.remove(input.source, input.prefixes);
+        else if (input.op === "add") this.originator.add(input.source, input.routes);
+        else this.originator.replace(input.source, input.routes);
+        break;
     }
     this.pumpAll();
     return this.outputs;
@@ -158,26 +163,8 @@ export class Speaker implements SpeakerContext {
   // --- lifecycle -----------------------------------------------------------------------------------------
 
   private start(): void {
-    for (const r of this.config.routes) this.addLocal(r);
+    this.originator.replace("config", this.config.routes);
     for (const n of this.config.neighbors) this.addPeer(n);
-  }
-
-  private addLocal(r: SpeakerConfig["routes"][number]): void {
-    const path = localPath(this.interner, r, this.now);
-    this.interner.retain(path.attrs);
-    const d = this.locRib.upsert(routeFamily(r), keyOf(r.prefix), path);
-    if (d) this.changed(d);
-  }
-
-  private removeLocal(r: SpeakerConfig["routes"][number]): void {
-    const family = routeFamily(r);
-    const key = keyOf(r.prefix);
-    const old = this.locRib
-      .get(family, key.afi, key.v4, key.addr, key.length)
-      ?.paths.find((p) => p.source === LOCAL_SOURCE);
-    if (old) this.interner.release(old.attrs);
-    const d = this.locRib.remove(family, key, LOCAL_SOURCE, 0);
-    if (d) this.changed(d);
   }
 
   private addPeer(n: NeighborConfig): void {
@@ -640,6 +627,7 @@ export class Speaker implements SpeakerContext {
     p.downSince = this.now;
     p.failures++;
     p.lastError = reason;
+    p.prefixWarned = false;
     this.log("warn", `session down: ${reason}`, p.id);
     const neg = c.negotiated;
     const gr = neg?.gracefulRestart;
@@ -709,6 +697,10 @@ export class Speaker implements SpeakerContext {
     const m = p.config.maxPrefix;
     if (!m) return;
     const n = p.ribIn.acceptedCount();
+    if (!p.prefixWarned && n >= Math.ceil((m.limit * m.warningPercent) / 100)) {
+      p.prefixWarned = true;
+      this.log("warn", `${n} prefixes: ${m.warningPercent}% of the limit of ${m.limit} reached`, p.id);
+    }
     if (n <= m.limit) return;
     const family = p.config.families[0] ?? IPV4_UNICAST;
     const data = Uint8Array.of(
@@ -779,12 +771,14 @@ export class Speaker implements SpeakerContext {
     }
   }
 
+  /** Ask the peer for its routes again (RFC 2918); without route refresh, re-apply import policy to the
+   *  pre-policy Adj-RIB-In we keep. */
   private softResetIn(p: Peer): void {
     const c = p.session;
     if (!c) return;
     if (c.negotiated!.routeRefresh) {
       for (const f of c.negotiated!.families) send(this, p, c, encodeRouteRefresh(f >>> 8, f & 0xff));
-    }
+    } else reimport(this, p);
   }
 
   private stop(gracefulRestart: boolean, message = ""): void {
@@ -832,21 +826,19 @@ export class Speaker implements SpeakerContext {
           this.removePeer(p, CeaseSubcode.OTHER_CONFIGURATION_CHANGE);
           this.addPeer(n);
         } else {
+          const exportChanged = JSON.stringify(exportKey(p.config)) !== JSON.stringify(exportKey(n));
+          const importChanged = JSON.stringify(p.config.importReject) !== JSON.stringify(n.importReject);
           p.config = n;
+          if (importChanged) reimport(this, p);
           if (n.shutdown !== p.adminDown) this.admin(n.address, n.shutdown ? "shutdown" : "enable");
-          if (p.session && JSON.stringify(exportKey(p.config)) !== JSON.stringify(exportKey(n))) {
+          if (p.session && exportChanged) {
             p.session.exporter = new Exporter(this.exportTarget(p, p.session));
             this.admin(n.address, "soft-reset-out");
           }
         }
       }
     }
-    const key = (r: SpeakerConfig["routes"][number]) =>
-      JSON.stringify(r, (_k, v) => (v instanceof Uint8Array ? [...v] : v));
-    const before = new Map(old.routes.map((r) => [key(r), r]));
-    const after = new Map(next.routes.map((r) => [key(r), r]));
-    for (const [k, r] of before) if (!after.has(k)) this.removeLocal(r);
-    for (const [k, r] of after) if (!before.has(k)) this.addLocal(r);
+    this.originator.replace("config", next.routes);
   }
 
   private removePeer(p: Peer, subcode: number): void {
@@ -862,12 +854,6 @@ export class Speaker implements SpeakerContext {
 const connPeer = new WeakMap<Connection, Peer>();
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-
-function keyOf(p: { afi: Afi; length: number; addr: Uint8Array }) {
-  const v4 =
-    p.afi === Afi.IPV4 ? ((p.addr[0] << 24) | (p.addr[1] << 16) | (p.addr[2] << 8) | p.addr[3]) >>> 0 : 0;
-  return { afi: p.afi, length: p.length, v4, addr: p.addr };
-}
 
 /** Settings whose change needs a new session. */
 function sessionKey(n: NeighborConfig) {
