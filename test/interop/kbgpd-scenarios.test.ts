@@ -86,24 +86,32 @@ const neighborView = (k: KbgpdPeer, address: string) =>
   k.call<NeighborView>("neighbor.get", { neighbor: address });
 
 describe.concurrent("kbgpd scenarios", () => {
-  test("iBGP with gobgp: LOCAL_PREF and next hop pass unchanged both ways", {
-    timeout: 90_000,
-  }, async (ctx) => {
-    const { k, p, kSeesP, pSeesK } = await neighbors(ctx, "gobgp", K_AS);
-    await k.announce({ prefix: "198.51.100.0/24", localPref: 250, med: 3 });
-    expect(await waitForRoute(p, pSeesK, "198.51.100.0/24")).toMatchObject({
-      localPref: 250,
-      med: 3,
-      asPath: [],
-      nextHop: k.spec.nextHopV4,
+  for (const kind of ["gobgp", "bird", "frr", "exabgp"] as const) {
+    test(`iBGP with ${kind}: LOCAL_PREF, MED and next hop pass unchanged both ways`, {
+      timeout: 90_000,
+    }, async (ctx) => {
+      const { k, p, kSeesP, pSeesK } = await neighbors(ctx, kind, K_AS);
+      await k.announce({ prefix: "198.51.100.0/24", localPref: 250, med: 3 });
+      await k.announce({ prefix: "2001:db8:250::/48", localPref: 250 });
+      expect(await waitForRoute(p, pSeesK, "198.51.100.0/24")).toMatchObject({
+        localPref: 250,
+        med: 3,
+        asPath: [],
+        nextHop: k.spec.nextHopV4,
+      });
+      expect(await waitForRoute(p, pSeesK, "2001:db8:250::/48")).toMatchObject({
+        localPref: 250,
+        asPath: [],
+        nextHop: k.spec.nextHopV6,
+      });
+      await p.announce({ prefix: "203.0.113.0/24", localPref: 300 });
+      expect(await waitForRoute(k, kSeesP, "203.0.113.0/24")).toMatchObject({
+        localPref: 300,
+        asPath: [],
+        nextHop: p.spec.nextHopV4,
+      });
     });
-    await p.announce({ prefix: "203.0.113.0/24", localPref: 300 });
-    expect(await waitForRoute(k, kSeesP, "203.0.113.0/24")).toMatchObject({
-      localPref: 300,
-      asPath: [],
-      nextHop: p.spec.nextHopV4,
-    });
-  });
+  }
 
   test("a peer that stops takes its routes with it; when it returns they come back (gobgp → kbgpd → bird)", {
     timeout: 120_000,
