@@ -12,12 +12,19 @@ export interface Exported {
   readonly bytes: Uint8Array;
 }
 
-export interface SentRoute extends Keyed {
-  readonly family: FamilyKey;
+/** One path as sent: its identifier (RFC 7911; 0 without ADD-PATH), attributes and next hop. */
+export interface SentPath {
+  readonly pathId: number;
   readonly exported: Exported;
   /** MP_REACH_NLRI next hop, or null for classic IPv4 (the NEXT_HOP is in `exported`). */
   readonly nextHop: Uint8Array | null;
   readonly since: number;
+}
+
+/** A prefix as sent: one path, or several with ADD-PATH. */
+export interface SentRoute extends Keyed {
+  readonly family: FamilyKey;
+  paths: SentPath[];
 }
 
 export class AdjRibOut {

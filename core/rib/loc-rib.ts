@@ -17,6 +17,43 @@ export interface Destination extends Keyed {
   best: Path | null;
   reason: BestReason;
   multipath: readonly Path[];
+  /** ADD-PATH send: identifiers given to this destination's paths, shared by every session (RFC 7911). */
+  sendIds: Map<string, number> | null;
+  /** Set by the last change: whether it moved the best path (sessions without ADD-PATH care only then). */
+  bestChanged: boolean;
+}
+
+const sendKey = (source: PathSource, pathId: number) => `${source.id}#${pathId}`;
+
+/**
+ * The identifier a path goes out with under ADD-PATH: stable while the path exists; a removed path's
+ * identifier is free for the next new path (the Adj-RIBs-Out compare by identifier, so reuse is an
+ * implicit replacement — RFC 7911 §3 leaves identifier choice to the sender).
+ */
+export function sendPathId(d: Destination, p: Path): number {
+  d.sendIds ??= new Map();
+  const k = sendKey(p.source, p.pathId);
+  let id = d.sendIds.get(k);
+  if (id === undefined) {
+    const used = new Set(d.sendIds.values());
+    for (id = 1; used.has(id); id++);
+    d.sendIds.set(k, id);
+  }
+  return id;
+}
+
+/** Up to `limit` paths, best first, in the decision process's order. */
+export function rankPaths(d: Destination, limit: number): Path[] {
+  if (!d.best) return [];
+  if (limit <= 1 || d.paths.length === 1) return [d.best];
+  const left = d.paths.filter((p) => p !== d.best);
+  const out = [d.best];
+  while (left.length > 0 && out.length < limit) {
+    const next = selectBest(left, pathNeighborAs).best!;
+    out.push(next);
+    left.splice(left.indexOf(next), 1);
+  }
+  return out;
 }
 
 /** The AS a path came from, for MED comparison: the first AS of its AS_PATH, or the source's AS. */
@@ -38,7 +75,10 @@ export class LocRib {
     return this.tables.get(family)?.get(afi, v4, addr, length);
   }
 
-  /** Add or replace the path of (source, pathId); returns the destination when its best path changed. */
+  /**
+   * Add or replace the path of (source, pathId); returns the destination (its set of paths changed, and
+   * `bestChanged` says whether its best path did).
+   */
   upsert(family: FamilyKey, key: Keyed, path: Path): Destination | null {
     const t = this.table(family);
     let d = t.get(key.afi, key.v4, key.addr, key.length);
@@ -53,16 +93,19 @@ export class LocRib {
         best: null,
         reason: R.ONLY_PATH,
         multipath: [],
+        sendIds: null,
+        bestChanged: false,
       };
       t.set(d);
     }
     const i = d.paths.findIndex((p) => p.source === path.source && p.pathId === path.pathId);
     if (i >= 0) d.paths[i] = path;
     else d.paths.push(path);
-    return this.decide(d);
+    this.decide(d);
+    return d;
   }
 
-  /** Remove the path of (source, pathId); returns the destination when its best path changed. */
+  /** Remove the path of (source, pathId); returns the destination when it had that path (see `upsert`). */
   remove(family: FamilyKey, key: Keyed, source: PathSource, pathId: number): Destination | null {
     const t = this.tables.get(family);
     const d = t?.get(key.afi, key.v4, key.addr, key.length);
@@ -70,19 +113,21 @@ export class LocRib {
     const i = d.paths.findIndex((p) => p.source === source && p.pathId === pathId);
     if (i < 0) return null;
     d.paths.splice(i, 1);
-    const changed = this.decide(d);
+    d.sendIds?.delete(sendKey(source, pathId));
+    this.decide(d);
     if (d.paths.length === 0) t.delete(d);
-    return changed;
+    return d;
   }
 
-  /** Rerun the decision process; returns `d` when the best path changed (object or attributes). */
-  decide(d: Destination): Destination | null {
+  /** Rerun the decision process; records and returns whether the best path changed (object or attributes). */
+  decide(d: Destination): boolean {
     const before = d.best;
     const s = selectBest(d.paths, pathNeighborAs);
     d.best = s.best;
     d.reason = s.reason;
     d.multipath = s.multipath;
-    return s.best !== before ? d : null;
+    d.bestChanged = s.best !== before;
+    return d.bestChanged;
   }
 
   count(family: FamilyKey): number {

@@ -5,9 +5,10 @@
  * in flight at a time: the next is built when the daemon reports the last one written, so a slow peer
  * holds back only its own queue.
  */
-import type { Exported } from "../rib/adj-rib-out.js";
-import type { Destination } from "../rib/loc-rib.js";
+import type { Exported, SentPath } from "../rib/adj-rib-out.js";
+import { type Destination, rankPaths, sendPathId } from "../rib/loc-rib.js";
 import { Afi, familyName } from "../wire/constants.js";
+import type { Prefix } from "../wire/prefix.js";
 import { encodeRouteRefresh, RefreshSubtype } from "../wire/route-refresh.js";
 import { encodeAnnouncements, encodeEndOfRib, encodeWithdrawals } from "../wire/update-encode.js";
 import type { Connection } from "./connection.js";
@@ -23,7 +24,7 @@ const sameBytes = (a: Uint8Array | null, b: Uint8Array | null) =>
 interface Group {
   readonly exported: Exported;
   readonly nextHop: Uint8Array | null;
-  readonly dests: Destination[];
+  readonly prefixes: Prefix[];
 }
 
 export function send(
@@ -37,7 +38,18 @@ export function send(
   ctx.emit({ kind: "send", conn: conn.id, data, notify });
 }
 
-/** Build and send the next batch for an established session, if it is not waiting for the last one. */
+const withId = (d: Destination, pathId: number): Prefix => ({
+  afi: d.afi,
+  length: d.length,
+  addr: d.addr,
+  pathId,
+});
+
+/**
+ * Build and send the next batch for an established session, if it is not waiting for the last one. Each
+ * dirty destination is reconciled path by path: without ADD-PATH that is the best path alone; with it,
+ * up to the configured number of paths, best first, each with its identifier (RFC 7911).
+ */
 export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
   const out = conn.ribOut;
   const neg = conn.negotiated;
@@ -46,61 +58,77 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
   let bytes = 0;
   for (const family of neg.families) {
     const dirty = out.dirty.get(family);
-    const groups = new Map<Exported, Map<string, Group>>();
-    const withdrawn: Destination[] = [];
-    // RFC 7911: with ADD-PATH send negotiated every prefix carries a path identifier. Only the best path
-    // is sent (identifier 1) for now.
     const addPath = neg.addPathSend.has(family);
+    const limit = addPath ? Math.max(1, peer.config.addPath.send) : 1;
+    const groups = new Map<Exported, Map<string, Group>>();
+    const withdrawn: Prefix[] = [];
     const opts = { maxLength: neg.maxSendLength, addPath };
-    const withId = (d: Destination) =>
-      addPath ? { afi: d.afi, length: d.length, addr: d.addr, pathId: 1 } : d;
+    const table = out.table(family);
     let estimate = 0;
     if (dirty) {
       for (const d of dirty) {
         if (bytes + estimate > BATCH_BYTES) break;
         dirty.delete(d);
-        const result = d.best ? conn.exporter!.export(family, d.best) : "no route";
+        const desired: SentPath[] = [];
+        for (const p of rankPaths(d, limit)) {
+          const r = conn.exporter!.export(family, p);
+          if (typeof r !== "string")
+            desired.push({
+              pathId: addPath ? sendPathId(d, p) : 0,
+              exported: r.exported,
+              nextHop: r.nextHop,
+              since: ctx.now,
+            });
+        }
         const sent = out.sent(family, d);
-        if (typeof result === "string") {
-          if (sent) {
-            out.table(family).delete(sent);
-            withdrawn.push(d);
-            estimate += 6;
+        const old = sent?.paths ?? [];
+        for (const o of old) {
+          if (!desired.some((x) => x.pathId === o.pathId)) {
+            withdrawn.push(withId(d, o.pathId));
+            estimate += 10;
           }
-          continue;
         }
-        if (sent && sent.exported === result.exported && sameBytes(sent.nextHop, result.nextHop)) continue;
-        const nhKey = result.nextHop ? result.nextHop.join(".") : "";
-        let byNh = groups.get(result.exported);
-        if (!byNh) groups.set(result.exported, (byNh = new Map()));
-        let g = byNh.get(nhKey);
-        if (!g) {
-          byNh.set(nhKey, (g = { exported: result.exported, nextHop: result.nextHop, dests: [] }));
-          estimate += result.exported.bytes.length + 30;
+        const kept: SentPath[] = [];
+        for (const x of desired) {
+          const o = old.find((y) => y.pathId === x.pathId);
+          if (o && o.exported === x.exported && sameBytes(o.nextHop, x.nextHop)) {
+            kept.push(o);
+            continue;
+          }
+          const nhKey = x.nextHop ? x.nextHop.join(".") : "";
+          let byNh = groups.get(x.exported);
+          if (!byNh) groups.set(x.exported, (byNh = new Map()));
+          let g = byNh.get(nhKey);
+          if (!g) {
+            byNh.set(nhKey, (g = { exported: x.exported, nextHop: x.nextHop, prefixes: [] }));
+            estimate += x.exported.bytes.length + 30;
+          }
+          g.prefixes.push(withId(d, x.pathId));
+          estimate += d.afi === Afi.IPV4 ? 9 : 21;
+          kept.push(x);
         }
-        g.dests.push(d);
-        estimate += d.afi === Afi.IPV4 ? 5 : 17;
-        out.table(family).set({
-          family,
-          afi: d.afi,
-          length: d.length,
-          v4: d.v4,
-          addr: d.addr,
-          exported: result.exported,
-          nextHop: result.nextHop,
-          since: ctx.now,
-        });
+        if (kept.length > 0) {
+          if (sent) sent.paths = kept;
+          else table.set({ family, afi: d.afi, length: d.length, v4: d.v4, addr: d.addr, paths: kept });
+        } else if (sent) table.delete(sent);
       }
     }
-    for (const m of encodeWithdrawals(family, withdrawn.map(withId), opts)) messages.push(m);
+    for (const m of encodeWithdrawals(family, withdrawn, opts)) messages.push(m);
     for (const byNh of groups.values()) {
       for (const g of byNh.values()) {
-        const enc = encodeAnnouncements(family, g.exported.bytes, g.nextHop, g.dests.map(withId), opts);
+        const enc = encodeAnnouncements(family, g.exported.bytes, g.nextHop, g.prefixes, opts);
         for (const m of enc.messages) messages.push(m);
         for (const i of enc.unsent) {
           // RFC 4271 §9.2: a route that does not fit in one UPDATE is not advertised.
-          out.table(family).delete(g.dests[i]);
-          ctx.log("warn", `route too large to send: ${familyName(family)} prefix not advertised`, peer.id);
+          const p = g.prefixes[i];
+          const entry = table.get(p.afi, entryV4(p), p.addr, p.length);
+          if (entry) entry.paths = entry.paths.filter((x) => x.pathId !== (p.pathId ?? 0));
+          if (entry && entry.paths.length === 0) table.delete(entry);
+          ctx.log(
+            "warn",
+            `route too large to send: a ${familyName(family)} prefix was not advertised`,
+            peer.id,
+          );
         }
       }
     }
@@ -115,9 +143,9 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
         messages.push(encodeRouteRefresh(family >>> 8, family & 0xff, RefreshSubtype.EORR));
     }
   }
-  for (let i = 0; i < messages.length; i++) {
-    const last = i === messages.length - 1;
-    send(ctx, peer, conn, messages[i], last);
-  }
+  for (let i = 0; i < messages.length; i++) send(ctx, peer, conn, messages[i], i === messages.length - 1);
   if (messages.length > 0) conn.awaitingDrain = true;
 }
+
+const entryV4 = (p: Prefix) =>
+  p.afi === Afi.IPV4 ? ((p.addr[0] << 24) | (p.addr[1] << 16) | (p.addr[2] << 8) | p.addr[3]) >>> 0 : 0;

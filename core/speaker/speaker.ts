@@ -149,10 +149,14 @@ export class Speaker implements SpeakerContext {
     });
   }
 
+  /** A destination's paths changed: sessions sending several paths see every change, others only a new best. */
   changed(d: Destination): void {
     for (const p of this.peers.values()) {
       const s = p.session;
-      if (s?.ribOut && s.negotiated!.families.includes(d.family)) s.ribOut.markDirty(d);
+      if (!s?.ribOut) continue;
+      const neg = s.negotiated!;
+      if (!neg.families.includes(d.family)) continue;
+      if (d.bestChanged || neg.addPathSend.has(d.family)) s.ribOut.markDirty(d);
     }
   }
 

@@ -135,12 +135,16 @@ export function* routes(sp: Speaker, family: number, table: "local" | "in" | "ou
     }
   } else if (table === "out" && neighbor?.session?.ribOut) {
     for (const s of neighbor.session.ribOut.routes(family)) {
-      yield {
-        prefix: formatPrefix({ afi: s.afi, length: s.length, addr: s.addr }),
-        since: s.since,
-        nextHop: s.nextHop ? formatIp(s.nextHop, 0, 16) : null,
-        attributes: Buffer.from(s.exported.bytes).toString("hex"),
-      };
+      const prefix = formatPrefix({ afi: s.afi, length: s.length, addr: s.addr });
+      for (const p of s.paths) {
+        yield {
+          prefix,
+          pathId: p.pathId,
+          since: p.since,
+          nextHop: p.nextHop ? formatIp(p.nextHop, 0, p.nextHop.length === 4 ? 4 : 16) : null,
+          attributes: Buffer.from(p.exported.bytes).toString("hex"),
+        };
+      }
     }
   }
 }

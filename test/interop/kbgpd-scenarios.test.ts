@@ -288,6 +288,62 @@ describe.concurrent("kbgpd scenarios", () => {
     expect(await waitForRoute(k, kSeesP, "203.0.113.0/24")).toMatchObject({ asPath: [65300] });
   });
 
+  test("ADD-PATH: kbgpd sends FRR both paths it has for a prefix, each with its own identifier (RFC 7911)", {
+    timeout: 120_000,
+  }, async (ctx) => {
+    const lab = Lab.forTest(ctx);
+    const [ek, e1, e2, ef] = [
+      await lab.endpoint(),
+      await lab.endpoint(),
+      await lab.endpoint(),
+      await lab.endpoint(),
+    ];
+    const k = createPeer("kbgpd", lab, {
+      routerId: "10.255.7.1",
+      asn: K_AS,
+      ...ek,
+      neighbors: [
+        { ...e1, asn: 65401, families: ["ipv4"] },
+        { ...e2, asn: 65402, families: ["ipv4"] },
+        { ...ef, asn: 65403, families: ["ipv4"], addPath: true },
+      ],
+    }) as KbgpdPeer;
+    const p1 = createPeer("bird", lab, {
+      routerId: "10.255.7.2",
+      asn: 65401,
+      ...e1,
+      neighbors: [{ ...ek, asn: K_AS, families: ["ipv4"] }],
+    });
+    const p2 = createPeer("bird", lab, {
+      routerId: "10.255.7.3",
+      asn: 65402,
+      ...e2,
+      neighbors: [{ ...ek, asn: K_AS, families: ["ipv4"] }],
+    });
+    const f = createPeer("frr", lab, {
+      routerId: "10.255.7.4",
+      asn: 65403,
+      ...ef,
+      neighbors: [{ ...ek, asn: K_AS, families: ["ipv4"], addPath: true }],
+    });
+    await p1.announce({ prefix: "203.0.113.0/24" });
+    await p2.announce({ prefix: "203.0.113.0/24", asPath: [64999] });
+    await Promise.all([k.start(), p1.start(), p2.start(), f.start()]);
+    await Promise.all([e1, e2, ef].map((e) => k.waitEstablished(e.address, 45_000)));
+    await waitUntil(
+      "FRR to hold both paths from kbgpd",
+      async () =>
+        (await f.received(ek.address, "ipv4")).filter((r) => r.prefix === "203.0.113.0/24").length === 2,
+      { timeoutMs: 30_000 },
+    );
+    const paths = (await f.received(ek.address, "ipv4")).filter((r) => r.prefix === "203.0.113.0/24");
+    expect(paths.map((r) => r.asPath).sort()).toEqual([
+      [K_AS, 65401],
+      [K_AS, 65402, 64999],
+    ]);
+    expect(new Set(paths.map((r) => r.pathId)).size).toBe(2);
+  });
+
   test("prefix limit: Cease / Maximum Number of Prefixes Reached, and the session stays down (RFC 4486)", {
     timeout: 90_000,
   }, async (ctx) => {

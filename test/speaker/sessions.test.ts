@@ -110,3 +110,53 @@ describe("ADD-PATH (RFC 7911)", () => {
     expect(v6(net.speaker(B))).toHaveLength(1);
   });
 });
+
+describe("ADD-PATH send of several paths", () => {
+  it("advertises every path with its own identifier and withdraws them one by one", () => {
+    const P1 = "10.0.1.1";
+    const P2 = "10.0.1.2";
+    const C = "10.0.1.3";
+    const ap = { addPath: { receive: true, send: Number.POSITIVE_INFINITY } };
+    const net = new VirtualNet();
+    net.add(
+      "a",
+      A,
+      speakerConfig(65001, A, [neighbor(P1, 65011), neighbor(P2, 65012), neighbor(C, 65003, ap)]),
+    );
+    net.add("p1", P1, speakerConfig(65011, P1, [neighbor(A, 65001)], [route("203.0.113.0/24")]));
+    net.add(
+      "p2",
+      P2,
+      speakerConfig(
+        65012,
+        P2,
+        [neighbor(A, 65001)],
+        [route("203.0.113.0/24", { asPath: [{ type: 2, asns: [1] }] })],
+      ),
+    );
+    net.add("c", C, speakerConfig(65003, C, [neighbor(A, 65001, ap)]));
+    for (const x of [A, P1, P2, C]) net.input(x, { kind: "start" });
+    net.until(() => [P1, P2, C].every((x) => state(net.speaker(A), x) === "established"));
+    net.advance(10);
+    const received = () =>
+      [...net.speaker(C).peers.get(A)!.ribIn.entries(0x101)].flatMap((e) =>
+        e.paths.map((p) => `${p.pathId}:${p.attrs.decoded().asPath![0].asns.join(" ")}`),
+      );
+    // Best path (P1: shorter AS path) first, with identifier 1; P2's path with identifier 2.
+    expect(received().sort()).toEqual(["1:65001 65011", "2:65001 65012 1"]);
+    expect(locRib(net.speaker(C))).toMatchObject([
+      { prefix: "203.0.113.0/24", asPath: "65001 65011", paths: 2 },
+    ]);
+    // A path that never is best still comes and goes on its own, under the identifier it had.
+    net.input(P2, { kind: "stop", gracefulRestart: false });
+    net.advance(10);
+    expect(received()).toEqual(["1:65001 65011"]);
+    net.input(P2, { kind: "start" });
+    net.until(() => state(net.speaker(A), P2) === "established");
+    net.advance(10);
+    expect(received().sort()).toEqual(["1:65001 65011", "2:65001 65012 1"]);
+    net.input(P1, { kind: "stop", gracefulRestart: false });
+    net.advance(10);
+    expect(received()).toEqual(["2:65001 65012 1"]);
+  });
+});

@@ -1,6 +1,6 @@
 /** kbgpd itself, driven like the other speakers: a generated YAML configuration (routes announced through
  *  the harness are configured routes, applied with SIGHUP), its view read over the control socket. */
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { rpc } from "../../helpers/control-client.js";
@@ -133,8 +133,7 @@ export class KbgpdPeer extends BasePeer {
   }
 
   protected launch() {
-    if (!existsSync(join(ROOT, "dist/kbgpd.mjs")))
-      throw new Error("dist/kbgpd.mjs is missing: run npm run build");
+    assertBuildCurrent();
     return this.spawn(process.execPath, [
       KBGPD,
       "--config",
@@ -206,5 +205,18 @@ export class KbgpdPeer extends BasePeer {
       family: FAMILY[family],
     });
     return sortRoutes(routes.map((d) => toRoute({ ...d.paths[0], prefix: d.prefix })));
+  }
+}
+
+/** The tests run the bundle: refuse one older than the sources, which would test yesterday's code. */
+function assertBuildCurrent(): void {
+  const bundle = join(ROOT, "dist/kbgpd.mjs");
+  if (!existsSync(bundle)) throw new Error("dist/kbgpd.mjs is missing: run npm run build");
+  const built = statSync(bundle).mtimeMs;
+  for (const dir of ["core", "daemon"]) {
+    for (const f of readdirSync(join(ROOT, dir), { recursive: true, encoding: "utf8" })) {
+      if (f.endsWith(".ts") && statSync(join(ROOT, dir, f)).mtimeMs > built)
+        throw new Error(`dist/kbgpd.mjs is older than ${dir}/${f}: run npm run build`);
+    }
   }
 }
