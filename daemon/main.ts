@@ -2,14 +2,15 @@
  * `kbgpd`: load the configuration (or run the embedded demo), start the speaker on real sockets, reload on
  * SIGHUP, stop on SIGTERM/SIGINT.
  *
- *   kbgpd --config FILE [--socket PATH] [--log-level debug|info|warn|error] [--check] [--record FILE]
+ *   kbgpd --config FILE [--socket PATH] [--state-dir DIR] [--log-level debug|info|warn|error] [--check]
+ *         [--record FILE]
  *   kbgpd                 the demo: this speaker plus a second kbgpd as its peer, on loopback
  */
 import { spawn } from "node:child_process";
 import { randomInt } from "node:crypto";
 import { mkdirSync, openSync, writeSync } from "node:fs";
 import os from "node:os";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { VERSION } from "../cli/version.js";
 import type { SpeakerConfig } from "../core/config/types.js";
@@ -21,6 +22,7 @@ import { controlMethods } from "./control/methods.js";
 import { ControlServer } from "./control/server.js";
 import { DEMO_MAIN, DEMO_PEER } from "./demo.js";
 import { createLogger } from "./log.js";
+import { clearRestartMarker, takeRestartMarker, writeRestartMarker } from "./restart-marker.js";
 import { Runtime } from "./runtime.js";
 import { neighborTable } from "./status.js";
 
@@ -40,6 +42,7 @@ function parse() {
       "demo-peer": { type: "boolean", default: false },
       record: { type: "string" },
       socket: { type: "string", short: "s" },
+      "state-dir": { type: "string" },
     },
     strict: true,
   });
@@ -47,7 +50,10 @@ function parse() {
 try {
   args = parse();
 } catch (e) {
-  fail(`${(e as Error).message} (usage: kbgpd [--config FILE] [--log-level LEVEL] [--check])`, 2);
+  fail(
+    `${(e as Error).message} (usage: kbgpd [--config FILE] [--socket PATH] [--state-dir DIR] [--log-level LEVEL] [--check])`,
+    2,
+  );
 }
 const opts = args.values;
 if (opts.version) {
@@ -82,12 +88,33 @@ if (opts.check) {
 const logger = createLogger(level);
 const seed = randomInt(2 ** 31);
 const hostname = os.hostname();
-const speaker = new Speaker(config, { hostname, random: seededRandom(seed) });
+// State that outlives the process: --state-dir, KBGP_STATE_DIR, or the default (the demo's in /tmp).
+const stateDir = opts["demo-peer"]
+  ? join(os.tmpdir(), "kbgp-demo-peer")
+  : (opts["state-dir"] ??
+    process.env.KBGP_STATE_DIR ??
+    (opts.config ? "/var/lib/kbgp" : join(os.tmpdir(), "kbgp-demo")));
+/** Graceful restart in both roles (not helper only): we claim the Restart State and peers keep our routes. */
+const restartingRole = (c: SpeakerConfig["global"]) =>
+  c.gracefulRestart.enabled && !c.gracefulRestart.helperOnly;
+let restarting = false;
+try {
+  const since = takeRestartMarker(stateDir, Date.now());
+  restarting = since !== null && restartingRole(config.global);
+  if (restarting)
+    logger.log(
+      "info",
+      `graceful restart: the last kbgpd stopped ${since!.toFixed(1)}s ago; peers hold our routes`,
+    );
+} catch (e) {
+  logger.log("warn", `cannot read the graceful restart state in ${stateDir}: ${(e as Error).message}`);
+}
+const speaker = new Speaker(config, { hostname, random: seededRandom(seed), restarting });
 // --record: every input as a JSON line after a header; `replay()` reproduces the run in a test.
 let record: ((at: number, input: Input) => void) | null = null;
 if (opts.record) {
   const fd = openSync(opts.record, "w");
-  writeSync(fd, `${toJsonLine({ kbgpRecording: 1, config, seed, hostname })}\n`);
+  writeSync(fd, `${toJsonLine({ kbgpRecording: 1, config, seed, hostname, restarting })}\n`);
   record = (at, input) => writeSync(fd, `${toJsonLine({ at, input })}\n`);
 }
 const runtime = new Runtime(speaker, logger, record);
@@ -146,11 +173,14 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   stopping = true;
   // SIGTERM (a restart by systemd or Kubernetes) keeps our routes at graceful-restart peers; an operator's
   // SIGINT withdraws them.
-  const gr =
-    signal === "SIGTERM" &&
-    config.global.gracefulRestart.enabled &&
-    !config.global.gracefulRestart.helperOnly;
+  const gr = signal === "SIGTERM" && restartingRole(speaker.global);
   logger.log("info", `${signal}: stopping${gr ? " (graceful restart: peers keep our routes)" : ""}`);
+  try {
+    if (gr) writeRestartMarker(stateDir, Date.now(), speaker.global.gracefulRestart.restartTime);
+    else clearRestartMarker(stateDir);
+  } catch (e) {
+    logger.log("warn", `cannot record the graceful restart in ${stateDir}: ${(e as Error).message}`);
+  }
   runtime.dispatch({ kind: "stop", gracefulRestart: gr, message: `kbgpd stopping (${signal})` });
   peerProcess?.kill("SIGINT");
   control?.close();

@@ -26,7 +26,10 @@ export interface GlobalConfig {
   readonly port: number;
   /** RFC 4456 §7: defaults to the router ID. */
   readonly clusterId: number;
-  readonly gracefulRestart: GracefulRestartConfig;
+  readonly gracefulRestart: GracefulRestartConfig & {
+    /** RFC 4724 §4.1 Selection_Deferral_Timer: seconds, after our restart, to wait for the peers' EoR. */
+    readonly selectionDeferral: number;
+  };
 }
 
 export interface GracefulRestartConfig {

@@ -12,6 +12,8 @@ export interface RecordingHeader {
   readonly config: SpeakerConfig;
   readonly seed: number;
   readonly hostname: string;
+  /** The run started as a graceful restart (absent in older recordings: false). */
+  readonly restarting?: boolean;
 }
 
 export interface RecordedInput {
@@ -52,6 +54,10 @@ export function fromJsonLine<T>(line: string): T {
 
 /** Run a recording through a fresh speaker; the outputs of each input, in order. */
 export function replay(header: RecordingHeader, inputs: readonly RecordedInput[]): Output[][] {
-  const sp = new Speaker(header.config, { random: seededRandom(header.seed), hostname: header.hostname });
+  const sp = new Speaker(header.config, {
+    random: seededRandom(header.seed),
+    hostname: header.hostname,
+    restarting: header.restarting ?? false,
+  });
   return inputs.map((r) => sp.handle(r.input, r.at));
 }

@@ -39,6 +39,7 @@ import { Originator } from "./origination.js";
 import { Peer, type PeerState } from "./peer.js";
 import { applyUpdate, markStale, purgePaths, reimport } from "./rib-in.js";
 import { pump, send } from "./rib-out.js";
+import { SelectionDeferral } from "./selection-deferral.js";
 
 /** RFC 4271 §8.2.2: the hold timer in OpenSent is "a large value"; 4 minutes is suggested. */
 const OPEN_HOLD_SECONDS = 240;
@@ -68,7 +69,10 @@ export class Speaker implements SpeakerContext {
   private nextConnId = 1;
   private readonly random: () => number;
   private readonly hostname: string;
+  /** Our OPENs carry the Restart State bit: set from a graceful restart until selection is done. */
   private restarting: boolean;
+  /** After a graceful restart, until the peers' End-of-RIBs are in: nothing is advertised. */
+  private deferral: SelectionDeferral | null = null;
   now = 0;
 
   constructor(config: SpeakerConfig, options: SpeakerOptions = {}) {
@@ -161,6 +165,7 @@ export class Speaker implements SpeakerContext {
   }
 
   private pumpAll(): void {
+    if (this.deferral) return;
     for (const p of this.peers.values()) if (p.session) pump(this, p, p.session);
   }
 
@@ -169,6 +174,39 @@ export class Speaker implements SpeakerContext {
   private start(): void {
     this.originator.replace("config", this.config.routes);
     for (const n of this.config.neighbors) this.addPeer(n);
+    if (this.restarting) this.deferSelection();
+  }
+
+  /** RFC 4724 §4.1: hold our advertisements until the peers have re-sent their tables, or the timer fires. */
+  private deferSelection(): void {
+    const d = new SelectionDeferral();
+    d.expect(this.peers.values());
+    if (d.done) return this.selectionDone("no graceful-restart peers to wait for");
+    this.deferral = d;
+    const seconds = this.global.gracefulRestart.selectionDeferral;
+    this.log(
+      "info",
+      `graceful restart: advertising nothing until End-of-RIB from ${d.pending().join(", ")} (at most ${seconds}s)`,
+    );
+    this.timers.set("gr:deferral", this.now + seconds * 1000, () =>
+      this.selectionDone(`selection deferral timer expired, still waiting for ${d.pending().join(", ")}`),
+    );
+  }
+
+  private checkDeferral(): void {
+    if (this.deferral?.done) this.selectionDone("End-of-RIB from every graceful-restart peer");
+  }
+
+  private selectionDone(why: string): void {
+    this.deferral = null;
+    this.restarting = false;
+    this.timers.clear("gr:deferral");
+    this.log("info", `graceful restart: route selection done (${why}); advertising`);
+  }
+
+  /** Graceful restart state for status views: whether we are restarting and whom we wait for. */
+  restartStatus(): { restarting: boolean; waitingFor: string[] } {
+    return { restarting: this.restarting, waitingFor: this.deferral?.pending() ?? [] };
   }
 
   private addPeer(n: NeighborConfig): void {
@@ -533,6 +571,9 @@ export class Speaker implements SpeakerContext {
       p.id,
     );
     this.gracefulRestartReturn(p, c);
+    const notAwaited = this.deferral?.established(p, c);
+    if (notAwaited) this.log("info", `graceful restart: not waiting for End-of-RIB: ${notAwaited}`, p.id);
+    this.checkDeferral();
     c.ribOut = new AdjRibOut();
     c.exporter = new Exporter(this.exportTarget(p, c));
     for (const f of neg.families)
@@ -690,6 +731,9 @@ export class Speaker implements SpeakerContext {
   }
 
   private endOfRib(p: Peer, family: number): void {
+    this.log("debug", `End-of-RIB received for ${familyName(family)}`, p.id);
+    this.deferral?.endOfRib(p, family);
+    this.checkDeferral();
     if (!p.staleFamilies.delete(family)) return;
     const n = purgePaths(this, p, family, true);
     this.log("info", `End-of-RIB for ${familyName(family)}: ${n} stale routes removed`, p.id);
@@ -717,6 +761,8 @@ export class Speaker implements SpeakerContext {
       m.limit & 0xff,
     );
     p.prefixLimitDown = true;
+    this.deferral?.forget(p);
+    this.checkDeferral();
     this.fail(
       c,
       bgpError(
@@ -755,6 +801,8 @@ export class Speaker implements SpeakerContext {
         this.timers.clearAll(`peer:${p.id}:`);
         for (const c of [...p.connections]) this.fail(c, cease(CeaseSubcode.ADMINISTRATIVE_SHUTDOWN));
         this.setState(p, "idle");
+        this.deferral?.forget(p);
+        this.checkDeferral();
         return;
       case "enable":
         p.adminDown = false;
@@ -786,6 +834,8 @@ export class Speaker implements SpeakerContext {
   }
 
   private stop(gracefulRestart: boolean, message = ""): void {
+    this.deferral = null;
+    this.timers.clear("gr:deferral");
     for (const p of this.peers.values()) {
       this.timers.clearAll(`peer:${p.id}:`);
       for (const c of [...p.connections]) {
@@ -852,6 +902,8 @@ export class Speaker implements SpeakerContext {
       this.fail(c, bgpError(ErrorCode.CEASE, subcode, "configuration changed"));
     for (const f of p.ribIn.families()) purgePaths(this, p, f, false);
     this.peers.delete(p.id);
+    this.deferral?.forget(p);
+    this.checkDeferral();
   }
 }
 

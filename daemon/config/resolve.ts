@@ -57,6 +57,8 @@ export const DEFAULT_GRACEFUL_RESTART: GracefulRestartConfig = {
   helperOnly: false,
   staleTime: 360,
 };
+/** RFC 4724 §4.1: "The default value is 360 seconds." */
+export const DEFAULT_SELECTION_DEFERRAL = 360;
 
 const FAMILIES: Readonly<Record<FamilyName, FamilyKey>> = {
   "ipv4-unicast": IPV4_UNICAST,
@@ -152,7 +154,7 @@ const PLACEHOLDER_GLOBAL: GlobalConfig = {
   listenAddresses: [],
   port: DEFAULT_PORT,
   clusterId: 0,
-  gracefulRestart: DEFAULT_GRACEFUL_RESTART,
+  gracefulRestart: { ...DEFAULT_GRACEFUL_RESTART, selectionDeferral: DEFAULT_SELECTION_DEFERRAL },
 };
 
 /** An absent or empty section is an empty list. */
@@ -215,7 +217,10 @@ function resolveGlobal(g: GlobalInput, opts: ResolveOptions, out: RawIssue[]): G
     listenAddresses: addresses ? addresses.map((a) => a.text) : DEFAULT_LISTEN_ADDRESSES,
     port: g.listen?.port ?? DEFAULT_PORT,
     clusterId: g["cluster-id"] ?? routerId,
-    gracefulRestart: gracefulRestart([g["graceful-restart"]], DEFAULT_GRACEFUL_RESTART),
+    gracefulRestart: {
+      ...gracefulRestart([g["graceful-restart"]], DEFAULT_GRACEFUL_RESTART),
+      selectionDeferral: g["graceful-restart"]?.["selection-deferral"] ?? DEFAULT_SELECTION_DEFERRAL,
+    },
   };
 }
 

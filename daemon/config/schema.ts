@@ -235,7 +235,9 @@ export const globalSchema = z.strictObject({
     .partial()
     .optional(),
   "cluster-id": clusterId.optional(),
-  "graceful-restart": gracefulRestartSchema.optional(),
+  "graceful-restart": gracefulRestartSchema
+    .extend({ "selection-deferral": intIn(1, 3600).optional() })
+    .optional(),
 });
 export type GlobalInput = z.output<typeof globalSchema>;
 

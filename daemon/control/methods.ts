@@ -54,6 +54,7 @@ export function controlMethods(
         routerId: formatIpv4Number(g.routerId),
         listen: { addresses: g.listenAddresses, port: g.port },
         ribSize: Object.fromEntries(Object.entries(FAMILIES).map(([n, f]) => [n, speaker.locRib.count(f)])),
+        gracefulRestart: speaker.restartStatus(),
       };
     },
     "neighbor.list": () => ({

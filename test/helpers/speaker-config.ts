@@ -70,7 +70,7 @@ export function speakerConfig(
       listenAddresses: [],
       port: 179,
       clusterId: id,
-      gracefulRestart: GR,
+      gracefulRestart: { ...GR, selectionDeferral: 360 },
       ...global,
     },
     neighbors,

@@ -37,7 +37,7 @@ export class VirtualNet {
   add(name: string, address: string, config: SpeakerConfig, options: { restarting?: boolean } = {}): Speaker {
     const seed = this.seed++;
     const speaker = new Speaker(config, { random: seededRandom(seed), hostname: name, ...options });
-    const header: RecordingHeader = { kbgpRecording: 1, config, seed, hostname: name };
+    const header: RecordingHeader = { kbgpRecording: 1, config, seed, hostname: name, ...options };
     this.hosts.set(address, { name, address, speaker, nextIn: 2, logs: [], inputs: [], outputs: [], header });
     return speaker;
   }

@@ -217,6 +217,13 @@ describe.concurrent("kbgpd scenarios", () => {
       await k.waitEstablished(p.spec.address, 45_000);
       await waitForWithdrawal(p, pSeesK, "198.51.101.0/24", { timeoutMs: 30_000 });
       expect(await waitForRoute(p, pSeesK, "198.51.100.0/24")).toMatchObject({ asPath: [K_AS] });
+      // kbgpd knew it was restarting (Restart State bit) and held its table until the peer's End-of-RIB.
+      const log = k.logTail(400);
+      expect(log).toContain("graceful restart: the last kbgpd stopped");
+      expect(log).toContain("route selection done (End-of-RIB from every graceful-restart peer)");
+      expect(await k.call("global.get")).toMatchObject({
+        gracefulRestart: { restarting: false, waitingFor: [] },
+      });
     });
 
     test(`graceful restart of ${kind}: kbgpd keeps its routes stale until End-of-RIB`, {

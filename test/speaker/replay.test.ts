@@ -21,6 +21,7 @@ it("replays a recorded run with identical outputs, also through its JSON-lines f
     "a",
     A,
     speakerConfig(65001, A, [neighbor(B, 65002, { importReject: reject })], [route("192.0.2.0/24")]),
+    { restarting: true }, // replays only if the header says so: the OPEN and the deferral differ
   );
   net.add(
     "b",

@@ -192,6 +192,108 @@ describe("graceful restart, helper side (RFC 4724 §4.2)", () => {
   });
 });
 
+describe("graceful restart, restarting side (RFC 4724 §4.1)", () => {
+  const A = "10.0.0.1";
+  const B = "10.0.0.2";
+  const C = "10.0.0.3";
+  const noGr = { enabled: false, restartTime: 120, helperOnly: false, staleTime: 360 };
+  /** A restarts with B and C as its peers; each originates one route. */
+  function restart(opts: { deferral?: number; cRestarting?: boolean; cGr?: boolean } = {}) {
+    const net = new VirtualNet();
+    const cOpts = opts.cGr === false ? { gracefulRestart: noGr } : {};
+    const global = opts.deferral
+      ? {
+          gracefulRestart: {
+            enabled: true,
+            restartTime: 120,
+            helperOnly: false,
+            staleTime: 360,
+            selectionDeferral: opts.deferral,
+          },
+        }
+      : {};
+    net.add(
+      "a",
+      A,
+      speakerConfig(
+        65001,
+        A,
+        [neighbor(B, 65002), neighbor(C, 65003, cOpts)],
+        [route("203.0.113.0/24")],
+        global,
+      ),
+      { restarting: true },
+    );
+    net.add("b", B, speakerConfig(65002, B, [neighbor(A, 65001)], [route("192.0.2.0/24")]));
+    net.add("c", C, speakerConfig(65003, C, [neighbor(A, 65001, cOpts)], [route("198.51.100.0/24")]), {
+      restarting: opts.cRestarting ?? false,
+    });
+    return net;
+  }
+  const fromA = (net: VirtualNet, at: string) =>
+    locRib(net.speaker(at))
+      .filter((r) => r.from === A)
+      .map((r) => r.prefix);
+  const logged = (net: VirtualNet, text: string) =>
+    net.logs(A).some((l) => l.kind === "log" && l.msg.includes(text));
+
+  it("sets the Restart State bit and advertises nothing until every graceful-restart peer's End-of-RIB", () => {
+    const net = restart();
+    for (const x of [A, B]) net.input(x, { kind: "start" });
+    net.until(() => state(net.speaker(A), B) === "established");
+    net.advance(5_000);
+    expect(net.speaker(B).peers.get(A)!.session!.negotiated!.gracefulRestart!.restartState).toBe(true);
+    // A has learnt B's route, B has nothing from A: A still waits for C.
+    expect(locRib(net.speaker(A)).map((r) => r.prefix)).toEqual(["192.0.2.0/24", "203.0.113.0/24"]);
+    expect(fromA(net, B)).toEqual([]);
+    expect(net.speaker(A).restartStatus()).toEqual({ restarting: true, waitingFor: [C] });
+    net.input(C, { kind: "start" });
+    net.until(() => state(net.speaker(A), C) === "established");
+    net.advance(1_000);
+    expect(fromA(net, B)).toEqual(["198.51.100.0/24", "203.0.113.0/24"]);
+    expect(fromA(net, C)).toEqual(["192.0.2.0/24", "203.0.113.0/24"]);
+    expect(net.speaker(A).restartStatus()).toEqual({ restarting: false, waitingFor: [] });
+    expect(logged(net, "route selection done (End-of-RIB from every graceful-restart peer)")).toBe(true);
+    // Once selection is done, a new session is not a restart any more.
+    net.input(A, { kind: "admin", neighbor: B, action: "reset" });
+    net.until(() => state(net.speaker(B), A) === "established");
+    expect(net.speaker(B).peers.get(A)!.session!.negotiated!.gracefulRestart!.restartState).toBe(false);
+  });
+
+  it("advertises when the selection deferral timer fires, without the missing peer", () => {
+    const net = restart({ deferral: 30 });
+    for (const x of [A, B]) net.input(x, { kind: "start" });
+    net.until(() => state(net.speaker(A), B) === "established");
+    net.advance(25_000);
+    expect(fromA(net, B)).toEqual([]);
+    net.advance(6_000);
+    expect(fromA(net, B)).toEqual(["203.0.113.0/24"]);
+    expect(logged(net, `selection deferral timer expired, still waiting for ${C}`)).toBe(true);
+  });
+
+  it("does not wait for a peer that restarts too, nor for one without graceful restart", () => {
+    for (const opts of [{ cRestarting: true }, { cGr: false }]) {
+      const net = restart(opts);
+      for (const x of [A, B, C]) net.input(x, { kind: "start" });
+      net.until(() => [B, C].every((x) => state(net.speaker(A), x) === "established"));
+      net.advance(1_000);
+      expect(fromA(net, B)).toEqual(["198.51.100.0/24", "203.0.113.0/24"]);
+      expect(fromA(net, C)).toEqual(["192.0.2.0/24", "203.0.113.0/24"]);
+    }
+  });
+
+  it("stops waiting for a peer an operator shuts down", () => {
+    const net = restart();
+    for (const x of [A, B]) net.input(x, { kind: "start" });
+    net.until(() => state(net.speaker(A), B) === "established");
+    net.advance(1_000);
+    expect(fromA(net, B)).toEqual([]);
+    net.input(A, { kind: "admin", neighbor: C, action: "shutdown" });
+    net.advance(1_000);
+    expect(fromA(net, B)).toEqual(["203.0.113.0/24"]);
+  });
+});
+
 describe("limits and operator actions", () => {
   const A = "10.0.0.1";
   const B = "10.0.0.2";

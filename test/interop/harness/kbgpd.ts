@@ -140,6 +140,9 @@ export class KbgpdPeer extends BasePeer {
       this.configFile,
       "--socket",
       this.socket,
+      // Graceful restart state lives with the lab, so a restart in one test is not one in the next.
+      "--state-dir",
+      this.file("state"),
       "--log-level",
       "debug",
     ]);
