@@ -249,7 +249,7 @@ describe.concurrent("kbgpd scenarios", () => {
   }
 
   // GoBGP's soft reset in never sends ROUTE-REFRESH (it replays its own Adj-RIB-In): tested the other way.
-  for (const kind of ["bird", "frr"] as const) {
+  for (const kind of ["bird", "frr", "exabgp"] as const) {
     test(`route refresh from ${kind}: kbgpd sends its Adj-RIB-Out again (RFC 2918, RFC 7313)`, {
       timeout: 90_000,
     }, async (ctx) => {

@@ -218,8 +218,11 @@ export class ExabgpPeer extends BasePeer {
     return st === undefined || st === "down" ? "idle" : st;
   }
 
-  async softResetIn(): Promise<void> {
-    throw unsupported("exabgp", "soft reset in");
+  /** ExaBGP keeps no Adj-RIB-In to replay: it asks the neighbor with ROUTE-REFRESH (RFC 2918), family by family. */
+  async softResetIn(neighbor: string): Promise<void> {
+    const n = this.neighbor(neighbor);
+    for (const f of n.families)
+      await this.command(`neighbor ${n.address} announce route-refresh ${f} unicast`);
   }
 
   async received(neighbor: string, family: Family): Promise<Route[]> {
