@@ -1,7 +1,7 @@
 /**
  * kbgpd in the situations issue 3 lists, each against real speakers on loopback: iBGP LOCAL_PREF, a peer
- * stopping and coming back, route reflection, graceful restart in both roles, route refresh, the prefix
- * limit, and a 100,000-prefix table.
+ * stopping and coming back, route reflection, graceful restart in both roles, route refresh, ADD-PATH
+ * both ways, the prefix limit, and a 100,000-prefix table.
  */
 import { afterAll, describe, expect, type TestContext, test } from "vitest";
 import {
@@ -61,9 +61,14 @@ async function neighbors(
   return { lab, k, p, kSeesP: ep.address, pSeesK: ek.address };
 }
 
+/** A Loc-RIB path as `rib.list` shows it (docs/api.md), the fields these tests read. */
 interface RibPath {
   from: string;
   stale: boolean;
+  best: boolean;
+  pathId: number;
+  asPath: string;
+  med?: number;
 }
 
 async function kbgpdPaths(k: KbgpdPeer, prefix: string): Promise<RibPath[]> {
@@ -295,61 +300,100 @@ describe.concurrent("kbgpd scenarios", () => {
     expect(await waitForRoute(k, kSeesP, "203.0.113.0/24")).toMatchObject({ asPath: [65300] });
   });
 
-  test("ADD-PATH: kbgpd sends FRR both paths it has for a prefix, each with its own identifier (RFC 7911)", {
-    timeout: 120_000,
-  }, async (ctx) => {
-    const lab = Lab.forTest(ctx);
-    const [ek, e1, e2, ef] = [
-      await lab.endpoint(),
-      await lab.endpoint(),
-      await lab.endpoint(),
-      await lab.endpoint(),
-    ];
-    const k = createPeer("kbgpd", lab, {
-      routerId: "10.255.7.1",
-      asn: K_AS,
-      ...ek,
-      neighbors: [
-        { ...e1, asn: 65401, families: ["ipv4"] },
-        { ...e2, asn: 65402, families: ["ipv4"] },
-        { ...ef, asn: 65403, families: ["ipv4"], addPath: true },
-      ],
-    }) as KbgpdPeer;
-    const p1 = createPeer("bird", lab, {
-      routerId: "10.255.7.2",
-      asn: 65401,
-      ...e1,
-      neighbors: [{ ...ek, asn: K_AS, families: ["ipv4"] }],
+  // BIRD does not report received path identifiers: for it, both paths arriving is the check.
+  for (const kind of ["frr", "gobgp", "exabgp", "bird"] as const) {
+    test(`ADD-PATH send: ${kind} gets both of kbgpd's paths for a prefix, each with its own identifier (RFC 7911)`, {
+      timeout: 120_000,
+    }, async (ctx) => {
+      const lab = Lab.forTest(ctx);
+      const [ek, e1, e2, ef] = [
+        await lab.endpoint(),
+        await lab.endpoint(),
+        await lab.endpoint(),
+        await lab.endpoint(),
+      ];
+      const k = createPeer("kbgpd", lab, {
+        routerId: "10.255.7.1",
+        asn: K_AS,
+        ...ek,
+        neighbors: [
+          { ...e1, asn: 65401, families: ["ipv4"] },
+          { ...e2, asn: 65402, families: ["ipv4"] },
+          { ...ef, asn: 65403, families: ["ipv4"], addPath: true },
+        ],
+      }) as KbgpdPeer;
+      const p1 = createPeer("bird", lab, {
+        routerId: "10.255.7.2",
+        asn: 65401,
+        ...e1,
+        neighbors: [{ ...ek, asn: K_AS, families: ["ipv4"] }],
+      });
+      const p2 = createPeer("bird", lab, {
+        routerId: "10.255.7.3",
+        asn: 65402,
+        ...e2,
+        neighbors: [{ ...ek, asn: K_AS, families: ["ipv4"] }],
+      });
+      const r = createPeer(kind, lab, {
+        routerId: "10.255.7.4",
+        asn: 65403,
+        ...ef,
+        neighbors: [{ ...ek, asn: K_AS, families: ["ipv4"], addPath: true }],
+      });
+      await p1.announce({ prefix: "203.0.113.0/24" });
+      await p2.announce({ prefix: "203.0.113.0/24", asPath: [64999] });
+      await Promise.all([k.start(), p1.start(), p2.start(), r.start()]);
+      await Promise.all([e1, e2, ef].map((e) => k.waitEstablished(e.address, 45_000)));
+      const paths = async () =>
+        (await r.received(ek.address, "ipv4")).filter((x) => x.prefix === "203.0.113.0/24");
+      await waitUntil(`${kind} to hold both paths from kbgpd`, async () => (await paths()).length === 2, {
+        timeoutMs: 30_000,
+      });
+      const got = await paths();
+      expect(got.map((x) => x.asPath).sort()).toEqual([
+        [K_AS, 65401],
+        [K_AS, 65402, 64999],
+      ]);
+      if (kind !== "bird") expect(new Set(got.map((x) => x.pathId)).size).toBe(2);
+      // The second path leaves on its own; the best one stays.
+      await p2.withdraw("203.0.113.0/24");
+      await waitUntil(`${kind} to hold one path`, async () => (await paths()).length === 1, {
+        timeoutMs: 30_000,
+      });
+      expect((await paths())[0]!.asPath).toEqual([K_AS, 65401]);
     });
-    const p2 = createPeer("bird", lab, {
-      routerId: "10.255.7.3",
-      asn: 65402,
-      ...e2,
-      neighbors: [{ ...ek, asn: K_AS, families: ["ipv4"] }],
+  }
+
+  for (const kind of ["gobgp", "exabgp"] as const) {
+    test(`ADD-PATH receive: kbgpd keeps both paths ${kind} sends for a prefix and picks the best (RFC 7911)`, {
+      timeout: 90_000,
+    }, async (ctx) => {
+      const { k, p } = await neighbors(ctx, kind, 65300, { addPath: true });
+      await p.announce({ prefix: "203.0.113.0/24", pathId: 1, asPath: [64501, 64502] });
+      await p.announce({ prefix: "203.0.113.0/24", pathId: 2, asPath: [64503], med: 7 });
+      await waitUntil(
+        "kbgpd to hold both paths",
+        async () => (await kbgpdPaths(k, "203.0.113.0/24")).length === 2,
+        {
+          timeoutMs: 20_000,
+        },
+      );
+      const got = await kbgpdPaths(k, "203.0.113.0/24");
+      expect(got.map((x) => [x.pathId, x.asPath, x.best]).sort()).toEqual([
+        [1, "65300 64501 64502", false],
+        [2, "65300 64503", true],
+      ]);
+      expect(got.find((x) => x.pathId === 2)).toMatchObject({ med: 7 });
+      await p.withdraw("203.0.113.0/24");
+      await waitUntil(
+        "kbgpd to drop both paths",
+        async () => (await kbgpdPaths(k, "203.0.113.0/24")).length === 0,
+        {
+          timeoutMs: 20_000,
+        },
+      );
     });
-    const f = createPeer("frr", lab, {
-      routerId: "10.255.7.4",
-      asn: 65403,
-      ...ef,
-      neighbors: [{ ...ek, asn: K_AS, families: ["ipv4"], addPath: true }],
-    });
-    await p1.announce({ prefix: "203.0.113.0/24" });
-    await p2.announce({ prefix: "203.0.113.0/24", asPath: [64999] });
-    await Promise.all([k.start(), p1.start(), p2.start(), f.start()]);
-    await Promise.all([e1, e2, ef].map((e) => k.waitEstablished(e.address, 45_000)));
-    await waitUntil(
-      "FRR to hold both paths from kbgpd",
-      async () =>
-        (await f.received(ek.address, "ipv4")).filter((r) => r.prefix === "203.0.113.0/24").length === 2,
-      { timeoutMs: 30_000 },
-    );
-    const paths = (await f.received(ek.address, "ipv4")).filter((r) => r.prefix === "203.0.113.0/24");
-    expect(paths.map((r) => r.asPath).sort()).toEqual([
-      [K_AS, 65401],
-      [K_AS, 65402, 64999],
-    ]);
-    expect(new Set(paths.map((r) => r.pathId)).size).toBe(2);
-  });
+  }
 
   test("prefix limit: Cease / Maximum Number of Prefixes Reached, and the session stays down (RFC 4486)", {
     timeout: 90_000,
