@@ -118,47 +118,55 @@ describe.concurrent("kbgpd scenarios", () => {
     });
   }
 
-  test("a peer that stops takes its routes with it; when it returns they come back (gobgp → kbgpd → bird)", {
-    timeout: 120_000,
-  }, async (ctx) => {
-    const lab = Lab.forTest(ctx);
-    const [ea, ek, eb] = [await lab.endpoint(), await lab.endpoint(), await lab.endpoint()];
-    const k = createPeer("kbgpd", lab, {
-      routerId: "10.255.3.1",
-      asn: K_AS,
-      ...ek,
-      neighbors: [
-        { ...ea, asn: 65201, families: FAMILIES },
-        { ...eb, asn: 65202, families: FAMILIES },
-      ],
-    }) as KbgpdPeer;
-    const a = createPeer("gobgp", lab, {
-      routerId: "10.255.3.2",
-      asn: 65201,
-      ...ea,
-      neighbors: [{ ...ek, asn: K_AS, families: FAMILIES }],
+  // Each speaker as the one that stops; another as the one that watches.
+  for (const [source, watcher] of [
+    ["gobgp", "bird"],
+    ["bird", "frr"],
+    ["frr", "gobgp"],
+    ["exabgp", "bird"],
+  ] as const) {
+    test(`a peer that stops takes its routes with it; when it returns they come back (${source} → kbgpd → ${watcher})`, {
+      timeout: 120_000,
+    }, async (ctx) => {
+      const lab = Lab.forTest(ctx);
+      const [ea, ek, eb] = [await lab.endpoint(), await lab.endpoint(), await lab.endpoint()];
+      const k = createPeer("kbgpd", lab, {
+        routerId: "10.255.3.1",
+        asn: K_AS,
+        ...ek,
+        neighbors: [
+          { ...ea, asn: 65201, families: FAMILIES },
+          { ...eb, asn: 65202, families: FAMILIES },
+        ],
+      }) as KbgpdPeer;
+      const a = createPeer(source, lab, {
+        routerId: "10.255.3.2",
+        asn: 65201,
+        ...ea,
+        neighbors: [{ ...ek, asn: K_AS, families: FAMILIES }],
+      });
+      const b = createPeer(watcher, lab, {
+        routerId: "10.255.3.3",
+        asn: 65202,
+        ...eb,
+        neighbors: [{ ...ek, asn: K_AS, families: FAMILIES }],
+      });
+      await Promise.all([k.start(), a.start(), b.start()]);
+      await Promise.all([k.waitEstablished(ea.address, 45_000), k.waitEstablished(eb.address, 45_000)]);
+      await a.announce({ prefix: "198.51.100.0/24" });
+      await a.announce({ prefix: "2001:db8:77::/48" });
+      expect(await waitForRoute(b, ek.address, "198.51.100.0/24")).toMatchObject({ asPath: [K_AS, 65201] });
+      expect(await waitForRoute(b, ek.address, "2001:db8:77::/48")).toMatchObject({ asPath: [K_AS, 65201] });
+      await a.stop();
+      await waitForWithdrawal(b, ek.address, "198.51.100.0/24");
+      await waitForWithdrawal(b, ek.address, "2001:db8:77::/48");
+      expect(await kbgpdPaths(k, "198.51.100.0/24")).toEqual([]);
+      await a.start();
+      expect(await waitForRoute(b, ek.address, "198.51.100.0/24", { timeoutMs: 45_000 })).toMatchObject({
+        asPath: [K_AS, 65201],
+      });
     });
-    const b = createPeer("bird", lab, {
-      routerId: "10.255.3.3",
-      asn: 65202,
-      ...eb,
-      neighbors: [{ ...ek, asn: K_AS, families: FAMILIES }],
-    });
-    await Promise.all([k.start(), a.start(), b.start()]);
-    await Promise.all([k.waitEstablished(ea.address, 45_000), k.waitEstablished(eb.address, 45_000)]);
-    await a.announce({ prefix: "198.51.100.0/24" });
-    await a.announce({ prefix: "2001:db8:77::/48" });
-    expect(await waitForRoute(b, ek.address, "198.51.100.0/24")).toMatchObject({ asPath: [K_AS, 65201] });
-    expect(await waitForRoute(b, ek.address, "2001:db8:77::/48")).toMatchObject({ asPath: [K_AS, 65201] });
-    await a.stop();
-    await waitForWithdrawal(b, ek.address, "198.51.100.0/24");
-    await waitForWithdrawal(b, ek.address, "2001:db8:77::/48");
-    expect(await kbgpdPaths(k, "198.51.100.0/24")).toEqual([]);
-    await a.start();
-    expect(await waitForRoute(b, ek.address, "198.51.100.0/24", { timeoutMs: 45_000 })).toMatchObject({
-      asPath: [K_AS, 65201],
-    });
-  });
+  }
 
   test("route reflection: kbgpd reflects between a BIRD and an FRR client with ORIGINATOR_ID and CLUSTER_LIST (RFC 4456)", {
     timeout: 120_000,
@@ -230,27 +238,6 @@ describe.concurrent("kbgpd scenarios", () => {
         gracefulRestart: { restarting: false, waitingFor: [] },
       });
     });
-
-    test(`graceful restart of ${kind}: kbgpd keeps its routes stale until End-of-RIB`, {
-      timeout: 120_000,
-    }, async (ctx) => {
-      const { k, p, kSeesP } = await neighbors(ctx, kind, 65300, { gracefulRestart: GR });
-      await p.announce({ prefix: "203.0.113.0/24" });
-      await waitForRoute(k, kSeesP, "203.0.113.0/24");
-      await p.kill(); // no NOTIFICATION, no goodbye
-      await waitUntil(
-        "kbgpd to mark the routes stale",
-        async () => (await kbgpdPaths(k, "203.0.113.0/24"))[0]?.stale === true,
-        { timeoutMs: 20_000 },
-      );
-      await p.start();
-      await k.waitEstablished(kSeesP, 60_000);
-      await waitUntil(
-        "the route to be refreshed",
-        async () => (await kbgpdPaths(k, "203.0.113.0/24"))[0]?.stale === false,
-        { timeoutMs: 30_000 },
-      );
-    });
   }
 
   // GoBGP's soft reset in never sends ROUTE-REFRESH (it replays its own Adj-RIB-In): tested the other way.
@@ -275,6 +262,30 @@ describe.concurrent("kbgpd scenarios", () => {
         { timeoutMs: 20_000 },
       );
       expect(await waitForRoute(p, pSeesK, "198.51.100.0/24")).toMatchObject({ asPath: [K_AS] });
+    });
+  }
+
+  // ExaBGP keeps no RIB to be a helper with, but restarts with graceful restart like the others.
+  for (const kind of ["gobgp", "bird", "frr", "exabgp"] as const) {
+    test(`graceful restart of ${kind}: kbgpd keeps its routes stale until End-of-RIB`, {
+      timeout: 120_000,
+    }, async (ctx) => {
+      const { k, p, kSeesP } = await neighbors(ctx, kind, 65300, { gracefulRestart: GR });
+      await p.announce({ prefix: "203.0.113.0/24" });
+      await waitForRoute(k, kSeesP, "203.0.113.0/24");
+      await p.kill(); // no NOTIFICATION, no goodbye
+      await waitUntil(
+        "kbgpd to mark the routes stale",
+        async () => (await kbgpdPaths(k, "203.0.113.0/24"))[0]?.stale === true,
+        { timeoutMs: 20_000 },
+      );
+      await p.start();
+      await k.waitEstablished(kSeesP, 60_000);
+      await waitUntil(
+        "the route to be refreshed",
+        async () => (await kbgpdPaths(k, "203.0.113.0/24"))[0]?.stale === false,
+        { timeoutMs: 30_000 },
+      );
     });
   }
 
@@ -395,37 +406,39 @@ describe.concurrent("kbgpd scenarios", () => {
     });
   }
 
-  test("prefix limit: Cease / Maximum Number of Prefixes Reached, and the session stays down (RFC 4486)", {
-    timeout: 90_000,
-  }, async (ctx) => {
-    const lab = Lab.forTest(ctx);
-    const [ek, ep] = [await lab.endpoint(), await lab.endpoint()];
-    const k = createPeer("kbgpd", lab, {
-      routerId: "10.255.5.1",
-      asn: K_AS,
-      ...ek,
-      neighbors: [{ ...ep, asn: 65300, families: ["ipv4"], maxPrefix: 3 }],
-    }) as KbgpdPeer;
-    const p = createPeer("bird", lab, {
-      routerId: "10.255.5.2",
-      asn: 65300,
-      ...ep,
-      neighbors: [{ ...ek, asn: K_AS, families: ["ipv4"] }],
+  for (const kind of ["bird", "gobgp", "frr", "exabgp"] as const) {
+    test(`prefix limit: ${kind} sends too many, gets Cease / Maximum Number of Prefixes Reached, and the session stays down (RFC 4486)`, {
+      timeout: 90_000,
+    }, async (ctx) => {
+      const lab = Lab.forTest(ctx);
+      const [ek, ep] = [await lab.endpoint(), await lab.endpoint()];
+      const k = createPeer("kbgpd", lab, {
+        routerId: "10.255.5.1",
+        asn: K_AS,
+        ...ek,
+        neighbors: [{ ...ep, asn: 65300, families: ["ipv4"], maxPrefix: 3 }],
+      }) as KbgpdPeer;
+      const p = createPeer(kind, lab, {
+        routerId: "10.255.5.2",
+        asn: 65300,
+        ...ep,
+        neighbors: [{ ...ek, asn: K_AS, families: ["ipv4"] }],
+      });
+      await p.announceMany([1, 2, 3, 4, 5].map((i) => ({ prefix: `198.51.${i}.0/24` })));
+      await Promise.all([k.start(), p.start()]);
+      await waitUntil(
+        "kbgpd to stop the session at the limit",
+        async () => (await neighborView(k, ep.address)).prefixLimitReached,
+        { timeoutMs: 45_000 },
+      );
+      const v = await neighborView(k, ep.address);
+      expect(v.lastNotification).toMatchObject({ direction: "sent", code: 6, subcode: 1 });
+      expect(v.state).toBe("idle");
+      expect(await p.sessionState(ek.address)).not.toBe("established");
+      await sleep(5000);
+      expect((await neighborView(k, ep.address)).state).toBe("idle");
     });
-    await p.announceMany([1, 2, 3, 4, 5].map((i) => ({ prefix: `198.51.${i}.0/24` })));
-    await Promise.all([k.start(), p.start()]);
-    await waitUntil(
-      "kbgpd to stop the session at the limit",
-      async () => (await neighborView(k, ep.address)).prefixLimitReached,
-      { timeoutMs: 45_000 },
-    );
-    const v = await neighborView(k, ep.address);
-    expect(v.lastNotification).toMatchObject({ direction: "sent", code: 6, subcode: 1 });
-    expect(v.state).toBe("idle");
-    expect(await p.sessionState(ek.address)).not.toBe("established");
-    await sleep(5000);
-    expect((await neighborView(k, ep.address)).state).toBe("idle");
-  });
+  }
 
   test("a 100,000-prefix table from BIRD arrives complete", { timeout: 240_000 }, async (ctx) => {
     const lab = Lab.forTest(ctx);

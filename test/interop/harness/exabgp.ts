@@ -244,7 +244,7 @@ export class ExabgpPeer extends BasePeer {
     // The last element is "" or a line still being written: leave it for the next call.
     for (; this.consumed < lines.length - 1; this.consumed++) {
       const line = lines[this.consumed]!.trim();
-      if (line.startsWith("{")) this.apply(JSON.parse(line) as ExaMessage);
+      if (line.startsWith("{")) this.apply(JSON.parse(escapeControls(line)) as ExaMessage);
     }
   }
 
@@ -344,4 +344,11 @@ function pathIdOf(s: string | undefined): number | undefined {
   const p = s.split(".").map(Number);
   if (p.length !== 4) return Number(s);
   return ((p[0]! * 256 + p[1]!) * 256 + p[2]!) * 256 + p[3]!;
+}
+
+/** ExaBGP 4.2 writes a NOTIFICATION's data bytes into its JSON unescaped (a Cease / Maximum Number of
+ *  Prefixes carries AFI, SAFI and the limit as raw bytes): escape them so the line parses. */
+function escapeControls(line: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what must be escaped
+  return line.replace(/[\u0000-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
