@@ -50,12 +50,17 @@ export function importReason(
     const cl = findAttribute(b, AttrType.CLUSTER_LIST);
     if (cl && clusterListHas(b, cl, peer.clusterId)) return "CLUSTER_LIST contains our cluster ID";
   }
-  // RFC 4271 §6.3: a semantically wrong next hop makes the route unusable (logged, no NOTIFICATION).
-  if (nextHop === null && attrs.nextHop >= 0) {
-    const nh = attrs.nextHop;
-    if (nh === 0 || nh >>> 28 === 0xe || nh >>> 28 === 0xf)
-      return `unusable next hop ${formatIpv4Number(nh)}`;
-  }
+  // RFC 4271 §6.3: a semantically wrong next hop makes the route unusable (logged, no NOTIFICATION). An
+  // IPv4 next hop in MP_REACH_NLRI is no different (RFC 4760 §3): BIRD sends every IPv4 route that way once
+  // extended next hop (RFC 8950) is negotiated.
+  const nh =
+    nextHop === null
+      ? attrs.nextHop
+      : nextHop.length === 4
+        ? ((nextHop[0] << 24) | (nextHop[1] << 16) | (nextHop[2] << 8) | nextHop[3]) >>> 0
+        : -1;
+  if (nh >= 0 && (nh === 0 || nh >>> 28 === 0xe || nh >>> 28 === 0xf))
+    return `unusable next hop ${formatIpv4Number(nh)}`;
   const reject = firstMatch(peer.importReject, key);
   if (reject) {
     const range =

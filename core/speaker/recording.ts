@@ -34,13 +34,13 @@ export function seededRandom(seed: number): () => number {
 }
 
 export function toJsonLine(value: unknown): string {
-  return JSON.stringify(value, (_k, v) =>
-    v instanceof Uint8Array
-      ? { $bytes: Buffer.from(v).toString("base64") }
-      : v === Infinity
-        ? { $infinity: true }
-        : v,
-  );
+  return JSON.stringify(value, function (this: Record<string, unknown>, k, v) {
+    // The holder's own value: a Node Buffer (what sockets deliver) has already become {type, data} via
+    // its toJSON by the time `v` arrives.
+    const raw = this[k];
+    if (raw instanceof Uint8Array) return { $bytes: Buffer.from(raw).toString("base64") };
+    return v === Infinity ? { $infinity: true } : v;
+  });
 }
 
 export function fromJsonLine<T>(line: string): T {

@@ -51,3 +51,12 @@ it("replays a recorded run with identical outputs, also through its JSON-lines f
   const inputs = lines.slice(1).map((l) => fromJsonLine<RecordedInput>(l));
   expect(replay(header, inputs)).toEqual(rec.outputs);
 });
+
+it("records socket data given as Node Buffers as bytes, not as Buffer.toJSON objects", () => {
+  const input = { kind: "data", conn: 2, bytes: Buffer.from([0xff, 0, 7]) } as const;
+  const line = toJsonLine({ at: 1, input });
+  expect(line).not.toContain('"type":"Buffer"');
+  const back = fromJsonLine<RecordedInput>(line).input as { bytes: Uint8Array };
+  expect(back.bytes).toBeInstanceOf(Uint8Array);
+  expect([...back.bytes]).toEqual([0xff, 0, 7]);
+});

@@ -38,7 +38,9 @@ export class BirdPeer extends BasePeer {
    *  for directly connected neighbors, so the session would never start; received routes then show as
    *  'unreachable' since nothing resolves their next hop, but they are imported and selected), `strict bind`
    *  (else BIRD listens on 0.0.0.0:port), and an export filter that sets the next hop (BIRD would send its
-   *  127.x/::1 transport address) and the MED (BIRD sends a MED to eBGP only when an export filter set it). */
+   *  127.x/::1 transport address) and the MED (BIRD sends a MED to eBGP only when an export filter set it).
+   *  `extendedNextHop` is `extended next hop on` in the ipv4 channel (the filter may then set an IPv6 next
+   *  hop on IPv4 routes; BIRD sends all IPv4 routes in MP_REACH_NLRI). */
   configText(): string {
     const s = this.spec;
     const routes = [...this.announced.values()].flat();
@@ -88,6 +90,7 @@ export class BirdPeer extends BasePeer {
         if (n.ebgp) out.push(`      bgp_next_hop = ${nh};`);
         out.push("      accept;", "    };");
         if (n.addPath) out.push("    add paths on;");
+        if (n.extendedNextHop && f === "ipv4") out.push("    extended next hop on;");
         if (n.maxPrefix !== undefined) out.push(`    receive limit ${n.maxPrefix} action disable;`);
         out.push("  };");
       }

@@ -72,6 +72,7 @@ export class ExabgpPeer extends BasePeer {
       if (n.routeReflectorClient)
         throw unsupported("exabgp", "routeReflectorClient (ExaBGP is no route reflector)");
       if (n.maxPrefix !== undefined) throw unsupported("exabgp", "maxPrefix");
+      if (n.extendedNextHop) throw unsupported("exabgp", "extendedNextHop (not wired up in this harness)");
     }
   }
 

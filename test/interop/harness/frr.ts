@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import type { Lab } from "./lab.js";
 import { BasePeer, type ResolvedNeighbor, unsupported } from "./peer.js";
 import { runOk } from "./proc.js";
-import { familyOfPrefix, makeRoute, parseOrigin, sortRoutes } from "./routes.js";
+import { familyOfAddress, familyOfPrefix, makeRoute, parseOrigin, sortRoutes } from "./routes.js";
 import type { Announcement, Family, PeerSpec, Route, SessionState } from "./types.js";
 
 const BGPD = "/usr/lib/frr/bgpd";
@@ -24,6 +24,11 @@ export class FrrPeer extends BasePeer {
     super("frr", lab, spec);
   }
 
+  /** Some neighbor negotiates RFC 8950: IPv4 routes then leave with an IPv6 next hop (see routePolicy). */
+  private get extendedNextHop(): boolean {
+    return this.neighbors.some((n) => n.extendedNextHop);
+  }
+
   private get vtyDir(): string {
     return this.file("run");
   }
@@ -39,7 +44,8 @@ export class FrrPeer extends BasePeer {
    *  default and would block every eBGP route), `no bgp network import-check` (no zebra to validate
    *  `network` prefixes), `disable-connected-check` for eBGP over loopback, and outbound route-maps that set
    *  the next hop: FRR would send its 127.x transport address, which FRR itself calls martian (NOTIFICATION
-   *  3/8 and a reset loop), gobgpd treats as withdraw and BIRD cannot resolve. */
+   *  3/8 and a reset loop), gobgpd treats as withdraw and BIRD cannot resolve. With an `extendedNextHop`
+   *  neighbor the IPv4 route-maps also set the IPv6 next hop: FRR sends it every IPv4 route with one. */
   configText(): string {
     const s = this.spec;
     const out: string[] = [
@@ -51,7 +57,9 @@ export class FrrPeer extends BasePeer {
     ];
     for (const f of ["ipv4", "ipv6"] as const) {
       const nh = f === "ipv4" ? `ip next-hop ${s.nextHopV4}` : `ipv6 next-hop global ${s.nextHopV6}`;
-      out.push(`route-map ${outMap(f, true)} permit ${CATCH_ALL}`, ` set ${nh}`, "exit");
+      out.push(`route-map ${outMap(f, true)} permit ${CATCH_ALL}`, ` set ${nh}`);
+      if (f === "ipv4" && this.extendedNextHop) out.push(` set ipv6 next-hop global ${s.nextHopV6}`);
+      out.push("exit");
       out.push(`route-map ${outMap(f, false)} permit ${CATCH_ALL}`, "exit");
     }
     const routes = [...this.announced.values()].flat();
@@ -75,6 +83,7 @@ export class FrrPeer extends BasePeer {
       if (n.hold !== undefined)
         out.push(` neighbor ${a} timers ${Math.max(1, Math.floor(n.hold / 3))} ${n.hold}`);
       if (n.gracefulRestart) out.push(` neighbor ${a} graceful-restart`);
+      if (n.extendedNextHop) out.push(` neighbor ${a} capability extended-nexthop`);
     }
     for (const f of ["ipv4", "ipv6"] as const) {
       out.push(` address-family ${f} unicast`);
@@ -104,7 +113,14 @@ export class FrrPeer extends BasePeer {
     const f = familyOfPrefix(r.prefix);
     const k = this.seq(r.prefix);
     const ip = f === "ipv4" ? "ip" : "ipv6";
-    const setNh = f === "ipv4" ? `set ip next-hop ${r.nextHop}` : `set ipv6 next-hop global ${r.nextHop}`;
+    // An IPv4 route may have an IPv6 next hop (RFC 8950, with neighbors that negotiate it). To such a
+    // neighbor FRR sends every IPv4 route with an IPv6 next hop: ours, not its transport address ::1.
+    const setNh =
+      familyOfAddress(r.nextHop) === "ipv4"
+        ? [`set ip next-hop ${r.nextHop}`]
+        : [`set ipv6 next-hop global ${r.nextHop}`];
+    if (f === "ipv4" && familyOfAddress(r.nextHop) === "ipv4" && this.extendedNextHop)
+      setNh.push(`set ipv6 next-hop global ${this.spec.nextHopV6}`);
     const out = [
       `${ip} prefix-list KBGP-P${k} seq 5 permit ${r.prefix}`,
       `route-map KBGP-ORIG-${k} permit 10`,
@@ -120,7 +136,7 @@ export class FrrPeer extends BasePeer {
       out.push(
         `route-map ${outMap(f, ebgp)} permit ${k}`,
         ` match ${ip} address prefix-list KBGP-P${k}`,
-        ` ${setNh}`,
+        ...setNh.map((x) => ` ${x}`),
         "exit",
       );
     }

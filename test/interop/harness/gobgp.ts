@@ -35,7 +35,8 @@ export class GobgpPeer extends BasePeer {
    *  keeps a local route's explicit next hop even towards eBGP); every other route is sent with this
    *  speaker's nextHopV4/V6 (GoBGP would put its 127.x/::1 transport address there, which gobgpd, FRR and
    *  BIRD all refuse or cannot resolve). GoBGP's export policy is global, so this also applies to routes
-   *  reflected to iBGP neighbors (next-hop-self). */
+   *  reflected to iBGP neighbors (next-hop-self). `extendedNextHop` needs nothing: gobgpd 3.10 advertises
+   *  RFC 8950 for IPv4 unicast on every session (pkg/server/fsm.go, capabilitiesFromConfig), unconditionally. */
   configText(): string {
     const s = this.spec;
     const out: string[] = [

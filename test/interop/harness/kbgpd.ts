@@ -104,6 +104,7 @@ export class KbgpdPeer extends BasePeer {
         `    graceful-restart: { enabled: ${!!n.gracefulRestart}, restart-time: ${n.gracefulRestart?.restartTime ?? 120} }`,
         ...(n.addPath ? ["    add-path: { receive: true, send: all }"] : []),
         ...(n.maxPrefix !== undefined ? [`    max-prefix: { limit: ${n.maxPrefix} }`] : []),
+        ...(n.extendedNextHop ? ["    extended-next-hop: true"] : []),
         ...(this.extra.neighbor?.[n.address] ? [this.extra.neighbor[n.address]] : []),
       );
     }

@@ -173,7 +173,12 @@ export abstract class BasePeer implements Peer {
       nextHop: a.nextHop ?? (family === "ipv4" ? this.spec.nextHopV4 : this.spec.nextHopV6),
     });
     checkCommunities(r.prefix, r.communities, r.largeCommunities);
-    if (familyOfAddress(r.nextHop) !== family) {
+    // RFC 8950: an IPv4 route may carry an IPv6 next hop, for the neighbors that negotiate it.
+    const extended =
+      family === "ipv4" &&
+      familyOfAddress(r.nextHop) === "ipv6" &&
+      this.neighbors.some((n) => n.extendedNextHop);
+    if (familyOfAddress(r.nextHop) !== family && !extended) {
       throw new Error(`${this.kind}: next hop ${r.nextHop} does not match the family of ${r.prefix}`);
     }
     return r;

@@ -22,6 +22,9 @@ export interface NeighborSpec {
   maxPrefix?: number;
   /** Proposed hold time in seconds (keepalive = hold / 3). */
   hold?: number;
+  /** Negotiate RFC 8950 extended next hop for IPv4 unicast (IPv4 routes with an IPv6 next hop). gobgpd
+   *  advertises it for IPv4 unicast whatever this says (see README). */
+  extendedNextHop?: boolean;
 }
 
 export interface PeerSpec {
