@@ -212,6 +212,49 @@ describe.concurrent("kbgpd scenarios", () => {
     });
   });
 
+  test("route reflection client: kbgpd behind an FRR reflector, with a BIRD client on the other side (RFC 4456)", {
+    timeout: 120_000,
+  }, async (ctx) => {
+    const lab = Lab.forTest(ctx);
+    const [er, ek, eb] = [await lab.endpoint(), await lab.endpoint(), await lab.endpoint()];
+    const client = { asn: K_AS, families: FAMILIES };
+    const rr = createPeer("frr", lab, {
+      routerId: "10.255.8.1",
+      asn: K_AS,
+      ...er,
+      neighbors: [
+        { ...ek, ...client, routeReflectorClient: true },
+        { ...eb, ...client, routeReflectorClient: true },
+      ],
+    });
+    const k = createPeer("kbgpd", lab, {
+      routerId: "10.255.8.2",
+      asn: K_AS,
+      ...ek,
+      neighbors: [{ ...er, ...client }],
+    }) as KbgpdPeer;
+    const b = createPeer("bird", lab, {
+      routerId: "10.255.8.3",
+      asn: K_AS,
+      ...eb,
+      neighbors: [{ ...er, ...client }],
+    });
+    await Promise.all([rr.start(), k.start(), b.start()]);
+    await k.waitEstablished(er.address, 45_000);
+    await b.announce({ prefix: "198.51.100.0/24", localPref: 120 });
+    await k.announce({ prefix: "2001:db8:88::/48" });
+    expect(await waitForRoute(k, er.address, "198.51.100.0/24")).toMatchObject({
+      nextHop: b.spec.nextHopV4,
+      localPref: 120,
+      originatorId: "10.255.8.3",
+      clusterList: ["10.255.8.1"],
+    });
+    expect(await waitForRoute(b, er.address, "2001:db8:88::/48")).toMatchObject({
+      originatorId: "10.255.8.2",
+      clusterList: ["10.255.8.1"],
+    });
+  });
+
   for (const kind of ["gobgp", "bird", "frr"] as const) {
     test(`graceful restart of kbgpd: ${kind} keeps our routes while we restart, then takes End-of-RIB (RFC 4724)`, {
       timeout: 120_000,
