@@ -12,7 +12,10 @@ export class CliError extends Error {
 }
 
 export function reportAndExit(e: unknown): never {
-  const err = e instanceof CliError ? e : new CliError(e instanceof Error ? e.message : String(e));
-  process.stderr.write(`kbgp: ${err.message}\n`);
-  process.exit(err.exitCode);
+  // By shape, not class: a command bundled in its own file (scripts/build.mjs) has its own CliError.
+  const code = (e as { exitCode?: unknown })?.exitCode;
+  let message = e instanceof Error ? e.message : String(e);
+  if (code === ExitCode.USAGE && !message.includes("kbgp --help")) message += " (see kbgp --help)";
+  process.stderr.write(`kbgp: ${message}\n`);
+  process.exit(typeof code === "number" ? code : ExitCode.FAILED);
 }

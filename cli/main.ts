@@ -1,49 +1,57 @@
 /**
- * `kbgp`: the command line. Argument parsing only; each command lives in cli/commands/. Errors are one
- * line on stderr: usage mistakes exit 2, failures exit 1.
+ * `kbgp`: the command line. This file only routes: words and options from args.ts, then the command's
+ * module, loaded when it is the one asked for, so a one-shot `kbgp neighbor` loads little more than the
+ * socket client. Errors are one line on stderr: usage mistakes exit 2, an absent daemon 3, failures 1.
  */
-import yargs from "yargs";
-import { hideBin } from "yargs/helpers";
-import { mrtDump } from "./commands/mrt-dump.js";
+import { closest } from "../daemon/config/suggest.js";
+import { parseArgs } from "./args.js";
 import { CliError, ExitCode, reportAndExit } from "./errors.js";
+import { initColor } from "./format/color.js";
 import { VERSION } from "./version.js";
 
-const argv = hideBin(process.argv);
+const COMMANDS = ["neighbor", "global", "mrt", "completion", "version", "help"] as const;
 
-const parser = yargs(argv)
-  .scriptName("kbgp")
-  .usage("$0 <command> [options]")
-  .option("json", {
-    alias: "j",
-    type: "boolean",
-    default: false,
-    describe: "Print JSON (one object per line for streams)",
-  })
-  .command("version", "Print the version", {}, () => {
+async function main(argv: readonly string[]): Promise<void> {
+  // Shell completion asks yargs directly.
+  if (argv.includes("--get-yargs-completions")) return (await import("./help.js")).complete(argv);
+  const { words, opts } = parseArgs(argv);
+  const [command, ...rest] = words;
+  if (opts.help || command === "help")
+    return (await import("./help.js")).showHelp(command === "help" ? rest : words);
+  if (opts.version || command === "version") {
     process.stdout.write(`kbgp ${VERSION}\n`);
-  })
-  .command("mrt <command>", "Read MRT (RFC 6396) dumps", (y) =>
-    y
-      .command(
-        "dump <file>",
-        "Print every route in an MRT file, one line each, as bgpdump -m does (gzip and bzip2 read as is; - for stdin)",
-        (y) => y.positional("file", { type: "string", demandOption: true }),
-        // yargs turns a lone "-" into an empty string.
-        (args) => mrtDump(args.file === "" ? "-" : args.file, args.json),
-      )
-      .demandCommand(1, "name an mrt command: dump"),
-  )
-  .demandCommand(1, "name a command (see kbgp --help)")
-  .strict()
-  .version(VERSION)
-  .help()
-  .fail((msg, err) => {
-    if (err) reportAndExit(err);
-    reportAndExit(new CliError(`${msg} (see kbgp --help)`, ExitCode.USAGE));
-  });
-
-try {
-  await parser.parseAsync();
-} catch (e) {
-  reportAndExit(e);
+    return;
+  }
+  await initColor();
+  switch (command) {
+    case "neighbor":
+      return (await import("./commands/neighbor.js")).neighborCommand(rest, opts);
+    case "global":
+      return (await import("./commands/global.js")).globalCommand(rest, opts);
+    case "mrt": {
+      const [sub, file, ...extra] = rest;
+      if (sub !== "dump")
+        throw new CliError(`expected 'mrt dump FILE', not 'mrt ${sub ?? ""}'`.trimEnd(), ExitCode.USAGE);
+      if (file === undefined)
+        throw new CliError("mrt dump needs a FILE (- for standard input)", ExitCode.USAGE);
+      if (extra.length) throw new CliError(`unexpected '${extra[0]}' after the file`, ExitCode.USAGE);
+      return (await import("./commands/mrt-dump.js")).mrtDump(file, opts.json);
+    }
+    case "completion":
+      return (await import("./help.js")).completionScript(rest);
+    case undefined:
+      throw new CliError(
+        "name a command: neighbor, global, mrt, completion, version (see kbgp --help)",
+        ExitCode.USAGE,
+      );
+    default: {
+      const hint = closest(command, COMMANDS);
+      throw new CliError(
+        `unknown command '${command}'${hint ? ` (did you mean '${hint}'?)` : ""} (see kbgp --help)`,
+        ExitCode.USAGE,
+      );
+    }
+  }
 }
+
+main(process.argv.slice(2)).catch(reportAndExit);

@@ -64,6 +64,8 @@ function pathNeighborAs(p: Path): number {
 
 export class LocRib {
   private readonly tables = new Map<FamilyKey, PrefixMap<Destination>>();
+  /** Paths per family, kept as they come and go so a summary costs nothing. */
+  private readonly pathCounts = new Map<FamilyKey, number>();
 
   table(family: FamilyKey): PrefixMap<Destination> {
     let t = this.tables.get(family);
@@ -100,7 +102,10 @@ export class LocRib {
     }
     const i = d.paths.findIndex((p) => p.source === path.source && p.pathId === path.pathId);
     if (i >= 0) d.paths[i] = path;
-    else d.paths.push(path);
+    else {
+      d.paths.push(path);
+      this.pathCounts.set(family, (this.pathCounts.get(family) ?? 0) + 1);
+    }
     this.decide(d);
     return d;
   }
@@ -113,6 +118,7 @@ export class LocRib {
     const i = d.paths.findIndex((p) => p.source === source && p.pathId === pathId);
     if (i < 0) return null;
     d.paths.splice(i, 1);
+    this.pathCounts.set(family, this.pathCounts.get(family)! - 1);
     d.sendIds?.delete(sendKey(source, pathId));
     this.decide(d);
     if (d.paths.length === 0) t.delete(d);
@@ -130,8 +136,14 @@ export class LocRib {
     return d.bestChanged;
   }
 
+  /** Destinations of a family. */
   count(family: FamilyKey): number {
     return this.tables.get(family)?.size ?? 0;
+  }
+
+  /** Paths of a family, over all its destinations. */
+  pathCount(family: FamilyKey): number {
+    return this.pathCounts.get(family) ?? 0;
   }
 
   families(): FamilyKey[] {

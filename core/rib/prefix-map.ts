@@ -64,6 +64,42 @@ export class PrefixMap<V extends Keyed> {
     for (const t of tables) yield* t.values();
   }
 
+  /**
+   * Values whose prefix covers `length` bits of `addr` (the same prefix and every shorter one), longest
+   * first: at most one lookup per prefix length.
+   */
+  *covering(afi: Afi, addr: Uint8Array, length: number): IterableIterator<V> {
+    for (let l = length; l >= 0; l--) {
+      const v =
+        afi === Afi.IPV4 ? this.v4[l].get(v4Of(addr, l) | 0) : this.v6[l].get(v6Key(masked(addr, l), l));
+      if (v) yield v;
+    }
+  }
+
+  /**
+   * Values whose prefix lies inside `addr`/`length` (the prefix itself and every longer one), shortest
+   * first. Per length, either each possible prefix is looked up or the length's table is scanned, whichever
+   * is fewer steps, so a narrow query on a large table stays cheap.
+   */
+  *covered(afi: Afi, addr: Uint8Array, length: number): IterableIterator<V> {
+    const max = afi === Afi.IPV4 ? 32 : 128;
+    const outer = masked(addr, length);
+    for (let l = length; l <= max; l++) {
+      const table = afi === Afi.IPV4 ? this.v4[l] : this.v6[l];
+      if (table.size === 0) continue;
+      const candidates = 2 ** (l - length);
+      if (candidates <= table.size) {
+        for (let i = 0; i < candidates; i++) {
+          const a = withBits(outer, length, l, i);
+          const v = afi === Afi.IPV4 ? this.v4[l].get(v4Of(a, l) | 0) : this.v6[l].get(v6Key(a, l));
+          if (v) yield v;
+        }
+      } else {
+        for (const v of table.values() as IterableIterator<V>) if (startsWith(v.addr, outer, length)) yield v;
+      }
+    }
+  }
+
   /** The number of values of one family. */
   count(afi: Afi): number {
     let n = 0;
@@ -76,4 +112,36 @@ export class PrefixMap<V extends Keyed> {
     for (const t of this.v6) t.clear();
     this.size = 0;
   }
+}
+
+/** The address with every bit past `length` cleared (a copy). */
+function masked(addr: Uint8Array, length: number): Uint8Array {
+  const out = new Uint8Array(addr.length);
+  const whole = length >>> 3;
+  out.set(addr.subarray(0, whole));
+  if (length & 7 && whole < addr.length) out[whole] = addr[whole] & (0xff << (8 - (length & 7)));
+  return out;
+}
+
+/** The masked IPv4 address as an unsigned number. */
+function v4Of(addr: Uint8Array, length: number): number {
+  const n = ((addr[0] << 24) | (addr[1] << 16) | (addr[2] << 8) | addr[3]) >>> 0;
+  return length === 0 ? 0 : (n & (0xffffffff << (32 - length))) >>> 0;
+}
+
+/** `base` with bits [from, to) set to the number `i` (most significant first). */
+function withBits(base: Uint8Array, from: number, to: number, i: number): Uint8Array {
+  const out = base.slice();
+  for (let b = to - 1, v = i; b >= from; b--, v = Math.floor(v / 2)) {
+    if (v % 2) out[b >>> 3] |= 0x80 >>> (b & 7);
+  }
+  return out;
+}
+
+/** Whether the first `length` bits of `a` and `b` are equal. */
+function startsWith(a: Uint8Array, b: Uint8Array, length: number): boolean {
+  const whole = length >>> 3;
+  for (let i = 0; i < whole; i++) if (a[i] !== b[i]) return false;
+  const rest = length & 7;
+  return rest === 0 || ((a[whole] ^ b[whole]) & (0xff << (8 - rest)) & 0xff) === 0;
 }

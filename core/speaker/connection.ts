@@ -18,11 +18,15 @@ export class Connection {
   state: ConnState = "connecting";
   readonly framer = new MessageFramer();
   local: Endpoint | null = null;
+  /** The OPEN we sent on this connection, and the one received. */
+  localOpen: OpenMessage | null = null;
   remoteOpen: OpenMessage | null = null;
   negotiated: Negotiated | null = null;
   /** Established only: what was sent and what is left to send. */
   ribOut: AdjRibOut | null = null;
   exporter: Exporter | null = null;
+  /** The keepalive interval in use (before jitter), once the hold time is negotiated; 0 for none. */
+  keepaliveSeconds = 0;
   /** Waiting for the daemon to report the last batch written (backpressure). */
   awaitingDrain = false;
   /** Families whose initial table went out, followed by End-of-RIB (RFC 4724 §4). */

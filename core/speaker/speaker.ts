@@ -27,7 +27,7 @@ import { KEEPALIVE } from "../wire/keepalive.js";
 import { negotiate } from "../wire/negotiate.js";
 import { decodeNotification, encodeError, shutdownData } from "../wire/notification.js";
 import { notificationName } from "../wire/notification-names.js";
-import { decodeOpen, encodeOpen, type OpenMessage } from "../wire/open.js";
+import { decodeOpen, encodeOpen } from "../wire/open.js";
 import { decodeRouteRefresh, encodeRouteRefresh, RefreshSubtype } from "../wire/route-refresh.js";
 import { decodeUpdate } from "../wire/update.js";
 import { Connection } from "./connection.js";
@@ -64,7 +64,6 @@ export class Speaker implements SpeakerContext {
   readonly peers = new Map<string, Peer>();
   readonly originator = new Originator(this);
   private readonly conns = new Map<number, Connection>();
-  private readonly opens = new Map<number, OpenMessage>();
   private outputs: Output[] = [];
   private nextConnId = 1;
   private readonly random: () => number;
@@ -335,7 +334,7 @@ export class Speaker implements SpeakerContext {
   /** TCP connection up: RFC 4271 §8.2.2 Connect/Active → OpenSent. */
   private sendOpen(p: Peer, c: Connection): void {
     const open = localOpen(this.global, p.config, { restarting: this.restarting, hostname: this.hostname });
-    this.opens.set(c.id, open);
+    c.localOpen = open;
     c.state = "opensent";
     send(
       this,
@@ -436,7 +435,6 @@ export class Speaker implements SpeakerContext {
   private dropConn(c: Connection): void {
     c.state = "closed";
     this.conns.delete(c.id);
-    this.opens.delete(c.id);
     this.peerOf(c).connections.delete(c);
     this.timers.clearAll(`conn:${c.id}:`);
   }
@@ -450,7 +448,8 @@ export class Speaker implements SpeakerContext {
     const hold = c.negotiated!.holdTime;
     if (hold === 0) return;
     // RFC 4271 §4.4: one third of the hold time at most; §10 jitter.
-    const every = Math.min(p.config.keepalive || hold / 3, hold / 3) * 1000 * (0.75 + 0.25 * this.random());
+    c.keepaliveSeconds = Math.min(p.config.keepalive || hold / 3, hold / 3);
+    const every = c.keepaliveSeconds * 1000 * (0.75 + 0.25 * this.random());
     this.timers.set(`conn:${c.id}:keepalive`, this.now + every, () => {
       if (!c.open) return;
       send(this, p, c, KEEPALIVE);
@@ -529,7 +528,7 @@ export class Speaker implements SpeakerContext {
     }
     c.remoteOpen = open;
     const neg = negotiate(
-      this.opens.get(c.id)!,
+      c.localOpen!,
       open,
       p.config.peerAs === "external" ||
         (typeof p.config.peerAs === "number" && p.config.peerAs !== this.global.asn),

@@ -4,20 +4,64 @@ import { VERSION } from "../../cli/version.js";
 import type { SpeakerConfig } from "../../core/config/types.js";
 import type { AdminAction } from "../../core/speaker/io.js";
 import type { Speaker } from "../../core/speaker/speaker.js";
-import { formatIpv4Number } from "../../core/wire/index.js";
+import { Afi, formatIpv4Number, parseIp, parsePrefix } from "../../core/wire/index.js";
 import type { Runtime } from "../runtime.js";
-import { type Method, RpcCode, RpcError } from "./server.js";
-import { FAMILIES, neighborView, routes } from "./views.js";
+import { type Method, RpcCode, RpcError, Stream } from "./server.js";
+import {
+  FAMILIES,
+  inRows,
+  localRows,
+  localRowsFrom,
+  neighborDetail,
+  neighborView,
+  outRows,
+  type Query,
+} from "./views.js";
 
 /** Bumped when a method's result changes shape incompatibly. */
 export const API_VERSION = 1;
 
-function family(params: Record<string, unknown>): number {
-  const name = params.family ?? "ipv4-unicast";
-  const f = typeof name === "string" ? FAMILIES[name] : undefined;
-  if (f === undefined)
-    throw new RpcError(RpcCode.INVALID_PARAMS, `family must be one of ${Object.keys(FAMILIES).join(", ")}`);
+const bad = (message: string) => new RpcError(RpcCode.INVALID_PARAMS, message);
+
+/** `family`, else the family of `prefix`, else IPv4 unicast. */
+function family(params: Record<string, unknown>, q: Query): number {
+  const name = params.family;
+  if (name === undefined) return FAMILIES[q.prefix?.afi === Afi.IPV6 ? "ipv6-unicast" : "ipv4-unicast"];
+  const f = typeof name === "string" && Object.hasOwn(FAMILIES, name) ? FAMILIES[name] : undefined;
+  if (f === undefined) throw bad(`family must be one of ${Object.keys(FAMILIES).join(", ")}`);
+  if (q.prefix && f >>> 8 !== q.prefix.afi) throw bad(`prefix ${String(params.prefix)} is not in ${name}`);
   return f;
+}
+
+const MATCHES = ["exact", "longer", "shorter", "best"] as const;
+
+/** `prefix` (a prefix, or an address: its longest match unless `match` says otherwise) and `match`. */
+function query(params: Record<string, unknown>): Query {
+  const text = params.prefix;
+  if (text === undefined) return { match: "exact" };
+  if (typeof text !== "string") throw bad("prefix must be a string");
+  const address = !text.includes("/");
+  const prefix = address ? (parseIp(text) ? parsePrefix(text) : null) : parsePrefix(text);
+  if (!prefix) throw bad(`'${text}' is not a prefix or an address (host bits of a prefix must be clear)`);
+  const m = params.match ?? (address ? "best" : "exact");
+  if (!MATCHES.includes(m as Query["match"])) throw bad(`match must be one of ${MATCHES.join(", ")}`);
+  return { prefix, match: m as Query["match"] };
+}
+
+/** `limit`: absent, or a positive integer. */
+function limitOf(params: Record<string, unknown>): number {
+  const l = params.limit;
+  if (l === undefined) return Number.POSITIVE_INFINITY;
+  if (typeof l !== "number" || !Number.isInteger(l) || l < 1) throw bad("limit must be a positive integer");
+  return l;
+}
+
+function* limited<T>(rows: Iterable<T>, limit: number): IterableIterator<T> {
+  let n = 0;
+  for (const r of rows) {
+    if (n++ >= limit) return;
+    yield r;
+  }
 }
 
 /** Application error codes (JSON-RPC leaves -32000..-32099 to servers). */
@@ -60,14 +104,32 @@ export function controlMethods(
     "neighbor.list": () => ({
       neighbors: [...speaker.peers.values()].map((p) => neighborView(p, runtime.now())),
     }),
-    "neighbor.get": (params) => neighborView(peer(params), runtime.now()),
+    "neighbor.get": (params) => neighborDetail(peer(params), runtime.now()),
     "rib.list": (params) => {
       const table = params.table ?? "local";
-      if (table !== "local" && table !== "in" && table !== "out")
-        throw new RpcError(RpcCode.INVALID_PARAMS, "table must be local, in or out");
-      const n = table === "local" ? undefined : peer(params);
-      return { routes: [...routes(speaker, family(params), table, n)] };
+      const limit = limitOf(params);
+      const q = query(params);
+      const f = family(params, q);
+      let rows: Iterable<unknown>;
+      if (table === "local")
+        rows =
+          params.neighbor === undefined
+            ? localRows(speaker, f, q)
+            : localRowsFrom(speaker, peer(params), f, q);
+      else if (table === "in" || table === "filtered")
+        rows = inRows(peer(params), f, q, table === "filtered");
+      else if (table === "out") rows = outRows(peer(params), f, q);
+      else throw bad("table must be local, in, filtered or out");
+      return new Stream(limited(rows, limit));
     },
+    "rib.summary": () => ({
+      families: Object.fromEntries(
+        Object.entries(FAMILIES).map(([n, f]) => [
+          n,
+          { destinations: speaker.locRib.count(f), paths: speaker.locRib.pathCount(f) },
+        ]),
+      ),
+    }),
     "config.reload": () => {
       if (!reload) throw new RpcError(AppCode.NO_CONFIG_FILE, "kbgpd runs without a configuration file");
       let config: SpeakerConfig;

@@ -1,9 +1,10 @@
 /**
  * The control socket: JSON-RPC 2.0, one JSON object per line, over a Unix stream socket. A request gets
- * exactly one response with its id; errors carry JSON-RPC codes and a one-line message. Methods are in
- * methods.ts; this file only frames and dispatches.
+ * exactly one response with its id, preceded for a long answer by `rows` notifications carrying the rows in
+ * chunks (socket backpressure paces them); errors carry JSON-RPC codes and a one-line message. Methods are
+ * in methods.ts; this file only frames and dispatches.
  */
-import { chmodSync, existsSync, unlinkSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, unlinkSync } from "node:fs";
 import net from "node:net";
 import type { Logger } from "../log.js";
 
@@ -24,20 +25,39 @@ export const RpcCode = {
   INVALID_PARAMS: -32602,
 } as const;
 
+/**
+ * A method's answer that is a sequence: rows go out as `rows` notifications in chunks while the socket keeps
+ * up, then the response carries `done(count)`. Neither side holds the whole sequence.
+ */
+export class Stream {
+  constructor(
+    readonly rows: Iterable<unknown> | AsyncIterable<unknown>,
+    readonly done: (count: number) => unknown = (count) => ({ count }),
+  ) {}
+}
+
 export type Method = (params: Record<string, unknown>) => unknown;
 
-/** Longest request line accepted; nothing legitimate comes close. */
-const MAX_LINE = 1024 * 1024;
+/** Longest request line accepted: room for a batch of many thousand routes. */
+const MAX_LINE = 16 * 1024 * 1024;
+/** Rows per `rows` notification, and the text size at which a chunk goes out early. */
+const CHUNK_ROWS = 1000;
+const CHUNK_CHARS = 256 * 1024;
+
+type Id = string | number | null;
+const response = (id: Id, body: { result: unknown } | { error: { code: number; message: string } }) =>
+  `${JSON.stringify({ jsonrpc: "2.0", id, ...body })}\n`;
 
 export class ControlServer {
   private server: net.Server | null = null;
+  private readonly clients = new Set<net.Socket>();
 
   constructor(
     private readonly methods: Record<string, Method>,
     private readonly logger: Logger,
   ) {}
 
-  async listen(path: string, mode = 0o660): Promise<void> {
+  async listen(path: string, mode = 0o660, gid?: number): Promise<void> {
     // A socket file left by a previous run that nobody answers on is stale.
     if (existsSync(path)) {
       const alive = await new Promise<boolean>((resolve) => {
@@ -58,16 +78,22 @@ export class ControlServer {
       server.listen(path, () => resolve());
     });
     chmodSync(path, mode);
+    if (gid !== undefined) chownSync(path, -1, gid);
     this.server = server;
-    this.logger.log("info", `control socket ${path}`);
+    this.logger.log("info", `control socket ${path} (mode ${mode.toString(8).padStart(4, "0")})`);
   }
 
   close(): void {
     this.server?.close();
+    for (const c of this.clients) c.destroy();
   }
 
+  /** Requests on one connection are answered in order, one at a time; connections do not wait for each other. */
   private serve(s: net.Socket): void {
+    this.clients.add(s);
+    s.on("close", () => this.clients.delete(s));
     let buf = "";
+    let queue = Promise.resolve();
     s.setEncoding("utf8");
     s.on("error", () => {});
     s.on("data", (chunk: string) => {
@@ -75,53 +101,88 @@ export class ControlServer {
       for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
-        if (line.trim()) s.write(`${JSON.stringify(this.answer(line))}\n`);
+        if (line.trim()) queue = queue.then(() => this.answer(s, line));
       }
       if (buf.length > MAX_LINE) {
-        s.end(
-          `${JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: RpcCode.INVALID_REQUEST, message: "request too long" } })}\n`,
-        );
+        buf = "";
+        s.end(response(null, { error: { code: RpcCode.INVALID_REQUEST, message: "request too long" } }));
       }
     });
   }
 
-  private answer(line: string): object {
+  private async answer(s: net.Socket, line: string): Promise<void> {
+    if (s.destroyed) return;
     let req: { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown };
     try {
       req = JSON.parse(line);
     } catch {
-      return { jsonrpc: "2.0", id: null, error: { code: RpcCode.PARSE, message: "not JSON" } };
+      return write(s, response(null, { error: { code: RpcCode.PARSE, message: "not JSON" } }));
     }
-    const id = (req && (typeof req.id === "string" || typeof req.id === "number") ? req.id : null) as
-      | string
-      | number
-      | null;
+    const id = (req && (typeof req.id === "string" || typeof req.id === "number") ? req.id : null) as Id;
     if (req?.jsonrpc !== "2.0" || typeof req.method !== "string") {
-      return {
-        jsonrpc: "2.0",
-        id,
-        error: { code: RpcCode.INVALID_REQUEST, message: 'expected {jsonrpc: "2.0", id, method, params}' },
-      };
+      const message = 'expected {jsonrpc: "2.0", id, method, params}';
+      return write(s, response(id, { error: { code: RpcCode.INVALID_REQUEST, message } }));
     }
-    const method = this.methods[req.method];
-    if (!method)
-      return {
-        jsonrpc: "2.0",
-        id,
-        error: { code: RpcCode.METHOD_NOT_FOUND, message: `unknown method ${req.method}` },
-      };
+    const method = Object.hasOwn(this.methods, req.method) ? this.methods[req.method] : undefined;
+    if (!method) {
+      const message = `unknown method ${req.method}`;
+      return write(s, response(id, { error: { code: RpcCode.METHOD_NOT_FOUND, message } }));
+    }
     const params =
       req.params && typeof req.params === "object" ? (req.params as Record<string, unknown>) : {};
     try {
-      return { jsonrpc: "2.0", id, result: method(params) };
+      const result = await method(params);
+      if (result instanceof Stream) {
+        const count = await this.stream(s, id, result.rows);
+        if (count >= 0) await write(s, response(id, { result: result.done(count) }));
+      } else await write(s, response(id, { result }));
     } catch (e) {
-      if (e instanceof RpcError) return { jsonrpc: "2.0", id, error: { code: e.code, message: e.message } };
+      if (e instanceof RpcError)
+        return write(s, response(id, { error: { code: e.code, message: e.message } }));
       this.logger.log("error", `control ${req.method}: ${(e as Error).stack}`);
-      return {
-        jsonrpc: "2.0",
-        id,
-        error: { code: -32603, message: `internal error: ${(e as Error).message}` },
-      };
+      const message = `internal error: ${(e as Error).message}`;
+      return write(s, response(id, { error: { code: -32603, message } }));
     }
   }
+
+  /** Send rows in chunks; the count sent, or -1 when the client went away. */
+  private async stream(
+    s: net.Socket,
+    id: Id,
+    rows: Iterable<unknown> | AsyncIterable<unknown>,
+  ): Promise<number> {
+    let chunk: string[] = [];
+    let chars = 0;
+    let count = 0;
+    const flush = async () => {
+      const text = `{"jsonrpc":"2.0","method":"rows","params":{"id":${JSON.stringify(id)},"rows":[${chunk.join(",")}]}}\n`;
+      chunk = [];
+      chars = 0;
+      await write(s, text);
+      // Let the speaker run between chunks: a long listing must not delay keepalives.
+      await new Promise((r) => setImmediate(r));
+    };
+    for await (const row of rows) {
+      if (s.destroyed) return -1;
+      const text = JSON.stringify(row);
+      chunk.push(text);
+      chars += text.length;
+      count++;
+      if (chunk.length >= CHUNK_ROWS || chars >= CHUNK_CHARS) await flush();
+    }
+    if (chunk.length > 0) await flush();
+    return s.destroyed ? -1 : count;
+  }
+}
+
+/** Write and, when the socket's buffer is full, wait until it drains (or the client is gone). */
+function write(s: net.Socket, text: string): Promise<void> {
+  if (s.destroyed || s.write(text)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      s.off("drain", done).off("close", done);
+      resolve();
+    };
+    s.on("drain", done).on("close", done);
+  });
 }

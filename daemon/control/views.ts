@@ -4,11 +4,12 @@
  */
 import type { Destination } from "../../core/rib/loc-rib.js";
 import type { Path } from "../../core/rib/path.js";
+import type { Keyed, PrefixMap } from "../../core/rib/prefix-map.js";
 import type { Peer } from "../../core/speaker/peer.js";
 import type { Speaker } from "../../core/speaker/speaker.js";
 import {
   type Afi,
-  type AttrSet,
+  decodeAttributes,
   familyName,
   formatAsPath,
   formatCommunity,
@@ -20,7 +21,10 @@ import {
   IPV4_UNICAST,
   IPV6_UNICAST,
   ORIGIN_NAMES,
+  type PathAttributes,
+  type Prefix,
 } from "../../core/wire/index.js";
+import { capabilityRows } from "./capability-view.js";
 
 export const FAMILIES: Record<string, number> = {
   "ipv4-unicast": IPV4_UNICAST,
@@ -75,8 +79,37 @@ export function neighborView(p: Peer, now: number) {
   };
 }
 
-export function attributesView(a: AttrSet, mpNextHop: Uint8Array | null) {
-  const d = a.decoded();
+/** Everything `kbgp neighbor <addr>` shows: the summary plus transport, timers, capabilities, limits. */
+export function neighborDetail(p: Peer, now: number) {
+  const s = p.session;
+  const n = p.config;
+  return {
+    ...neighborView(p, now),
+    localAs: p.localAs,
+    localAddress: s?.local?.address ?? n.localAddress,
+    localPort: s?.local?.port ?? null,
+    remotePort: s?.remote.port ?? n.port,
+    passive: n.passive,
+    timers: {
+      configured: { holdTime: n.holdTime, keepalive: n.keepalive, connectRetry: n.connectRetry },
+      negotiated: s ? { holdTime: s.negotiated!.holdTime, keepalive: s.keepaliveSeconds } : null,
+    },
+    capabilities:
+      s?.localOpen && s.remoteOpen ? capabilityRows(s.localOpen.capabilities, s.remoteOpen.capabilities) : [],
+    prefixLimit: n.maxPrefix
+      ? {
+          limit: n.maxPrefix.limit,
+          warningPercent: n.maxPrefix.warningPercent,
+          restartAfter: n.maxPrefix.restartAfter,
+        }
+      : null,
+    advertised: s?.ribOut?.totalCount() ?? 0,
+    staleFamilies: [...p.staleFamilies].map(familyName),
+  };
+}
+
+/** Attributes as the API shows them (docs/api.md, `Attributes`). */
+export function attributesView(d: PathAttributes, mpNextHop: Uint8Array | null) {
   const nh = mpNextHop ? formatIp(mpNextHop, 0, mpNextHop.length === 4 ? 4 : 16) : (d.nextHop ?? null);
   return {
     nextHop: nh,
@@ -101,7 +134,7 @@ function pathView(p: Path, best: boolean) {
     stale: p.stale,
     pathId: p.pathId,
     since: p.since,
-    ...attributesView(p.attrs, p.nextHop),
+    ...attributesView(p.attrs.decoded(), p.nextHop),
   };
 }
 
@@ -116,35 +149,88 @@ export function destinationView(d: Destination) {
   };
 }
 
-/** Loc-RIB, or one neighbor's Adj-RIB-In ("in", accepted and filtered) or Adj-RIB-Out ("out"). */
-export function* routes(sp: Speaker, family: number, table: "local" | "in" | "out", neighbor?: Peer) {
-  const afi = (family >>> 8) as Afi;
-  if (table === "local") {
-    for (const d of sp.locRib.table(family).values(afi)) yield destinationView(d);
-  } else if (table === "in" && neighbor) {
-    for (const e of neighbor.ribIn.entries(family)) {
-      for (const r of e.paths) {
-        yield {
-          prefix: formatPrefix({ afi: e.afi, length: e.length, addr: e.addr }),
-          pathId: r.pathId,
-          accepted: r.accepted !== null,
-          ...(r.filtered ? { filtered: r.filtered } : {}),
-          ...attributesView(r.attrs, r.nextHop),
-        };
-      }
-    }
-  } else if (table === "out" && neighbor?.session?.ribOut) {
-    for (const s of neighbor.session.ribOut.routes(family)) {
-      const prefix = formatPrefix({ afi: s.afi, length: s.length, addr: s.addr });
-      for (const p of s.paths) {
-        yield {
-          prefix,
-          pathId: p.pathId,
-          since: p.since,
-          nextHop: p.nextHop ? formatIp(p.nextHop, 0, p.nextHop.length === 4 ? 4 : 16) : null,
-          attributes: Buffer.from(p.exported.bytes).toString("hex"),
-        };
-      }
+/**
+ * Which prefixes of a table: all of them; one prefix exactly; those inside it (`longer`) or around it
+ * (`shorter`), the prefix included; or, for an address, the longest prefix that contains it (`best`).
+ */
+export interface Query {
+  readonly prefix?: Prefix;
+  readonly match: "exact" | "longer" | "shorter" | "best";
+}
+
+/** The entries of `table` the query selects, shortest prefixes first: O(result), not O(table). */
+export function* select<V extends Keyed>(table: PrefixMap<V>, afi: Afi, q: Query): IterableIterator<V> {
+  const p = q.prefix;
+  if (!p) return yield* table.values(afi);
+  if (q.match === "longer") return yield* table.covered(afi, p.addr, p.length);
+  const around = [...table.covering(afi, p.addr, p.length)];
+  if (q.match === "shorter") return yield* around.reverse();
+  if (q.match === "best") return yield* around.slice(0, 1);
+  const exact = around[0];
+  if (exact && exact.length === p.length) yield exact;
+}
+
+/** Loc-RIB destinations, one row each with all their paths. */
+export function* localRows(sp: Speaker, family: number, q: Query) {
+  for (const d of select(sp.locRib.table(family), (family >>> 8) as Afi, q)) yield destinationView(d);
+}
+
+/** Loc-RIB destinations with a path from `p`, showing only those paths: O(the neighbor's routes). */
+export function* localRowsFrom(sp: Speaker, p: Peer, family: number, q: Query) {
+  for (const e of select(p.ribIn.table(family), (family >>> 8) as Afi, q)) {
+    const d = sp.locRib.get(family, e.afi, e.v4, e.addr, e.length);
+    if (!d) continue;
+    const view = destinationView(d);
+    const paths = view.paths.filter((x) => x.from === p.id);
+    if (paths.length) yield { ...view, paths };
+  }
+}
+
+/** A neighbor's Adj-RIB-In before import policy, one row per path; `filteredOnly` keeps the rejected. */
+export function* inRows(p: Peer, family: number, q: Query, filteredOnly: boolean) {
+  for (const e of select(p.ribIn.table(family), (family >>> 8) as Afi, q)) {
+    const prefix = formatPrefix({ afi: e.afi, length: e.length, addr: e.addr });
+    for (const r of e.paths) {
+      if (filteredOnly && r.accepted) continue;
+      yield {
+        prefix,
+        pathId: r.pathId,
+        since: r.since,
+        accepted: r.accepted !== null,
+        stale: r.accepted?.stale ?? false,
+        ...(r.filtered ? { filtered: r.filtered } : {}),
+        ...attributesView(r.attrs.decoded(), r.nextHop),
+      };
     }
   }
 }
+
+/** What was sent to a neighbor, one row per path, decoded as it went on the wire. */
+export function* outRows(p: Peer, family: number, q: Query) {
+  const s = p.session;
+  if (!s?.ribOut) return;
+  const asSize = s.negotiated!.as4 ? 4 : 2;
+  for (const r of select(s.ribOut.table(family), (family >>> 8) as Afi, q)) {
+    const prefix = formatPrefix({ afi: r.afi, length: r.length, addr: r.addr });
+    for (const x of r.paths) {
+      yield {
+        prefix,
+        pathId: x.pathId,
+        since: x.since,
+        ...attributesView(decodeAttributes(x.exported.bytes, asSize), x.nextHop),
+        // Where the next hop went: MP_REACH_NLRI (IPv6, or IPv4 routes under RFC 8950) or NEXT_HOP.
+        mpReach: x.nextHop !== null,
+        attributes: Buffer.from(x.exported.bytes).toString("hex"),
+      };
+    }
+  }
+}
+
+/** The shapes as JSON clients see them (the CLI imports these types only). */
+export type NeighborView = ReturnType<typeof neighborView>;
+export type NeighborDetailView = ReturnType<typeof neighborDetail>;
+export type AttributesView = ReturnType<typeof attributesView>;
+export type DestinationView = ReturnType<typeof destinationView>;
+export type PathView = DestinationView["paths"][number];
+export type InRow = ReturnType<typeof inRows> extends Iterable<infer R> ? R : never;
+export type OutRow = ReturnType<typeof outRows> extends Iterable<infer R> ? R : never;

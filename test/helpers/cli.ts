@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const KBGP = join(root, "bin/kbgp.mjs");
+export const KBGP = join(root, "bin/kbgp.cjs");
 
 export interface Run {
   readonly status: number | null;
@@ -13,12 +13,13 @@ export interface Run {
   readonly stderr: string;
 }
 
-export function kbgp(args: string[], input?: Uint8Array | string): Run {
-  if (!existsSync(join(root, "dist/kbgp.mjs")))
-    throw new Error("dist/kbgp.mjs is missing: run npm run build");
+export function kbgp(args: string[], input?: Uint8Array | string, env?: NodeJS.ProcessEnv): Run {
+  if (!existsSync(join(root, "dist/kbgp.cjs")))
+    throw new Error("dist/kbgp.cjs is missing: run npm run build");
   const r = spawnSync(process.execPath, [KBGP, ...args], {
     input,
     encoding: "utf8",
+    ...(env ? { env: { ...process.env, ...env } } : {}),
     maxBuffer: 256 * 1024 * 1024,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -1,4 +1,4 @@
-/** A minimal JSON-RPC client for kbgpd's control socket, for tests. */
+/** A minimal JSON-RPC client for kbgpd's control socket, for tests: one request per connection. */
 import net from "node:net";
 
 export async function rpc<T = unknown>(
@@ -19,15 +19,24 @@ export async function rpc<T = unknown>(
       clearTimeout(timer);
       reject(e);
     });
+    // A streamed answer: `rows` notifications, then the response; the rows come back as `result.rows`.
+    let rows: unknown[] | null = null;
     s.on("data", (d: string) => {
       buf += d;
-      const nl = buf.indexOf("\n");
-      if (nl < 0) return;
-      clearTimeout(timer);
-      s.end();
-      const res = JSON.parse(buf.slice(0, nl));
-      if (res.error) reject(new Error(`${method}: ${res.error.message} (${res.error.code})`));
-      else resolve(res.result as T);
+      for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
+        const msg = JSON.parse(buf.slice(0, nl));
+        buf = buf.slice(nl + 1);
+        if (msg.method === "rows") {
+          rows ??= [];
+          for (const r of msg.params.rows) rows.push(r);
+          continue;
+        }
+        clearTimeout(timer);
+        s.end();
+        if (msg.error) reject(new Error(`${method}: ${msg.error.message} (${msg.error.code})`));
+        else resolve((rows ? { ...msg.result, rows } : msg.result) as T);
+        return;
+      }
     });
     s.write(`${JSON.stringify({ jsonrpc: "2.0", id: 1, method, params })}\n`);
   });

@@ -66,7 +66,7 @@ interface LocPath {
 }
 
 async function locRib(k: KbgpdPeer, prefix: string): Promise<LocPath[]> {
-  const { routes } = await k.call<{ routes: { prefix: string; paths: LocPath[] }[] }>("rib.list", {
+  const { rows: routes = [] } = await k.call<{ rows?: { prefix: string; paths: LocPath[] }[] }>("rib.list", {
     family: "ipv4-unicast",
   });
   return routes.find((r) => r.prefix === prefix)?.paths ?? [];
@@ -77,8 +77,10 @@ async function sent(
   k: KbgpdPeer,
   neighbor: string,
   prefix: string,
-): Promise<{ nextHop: string | null } | null> {
-  const { routes } = await k.call<{ routes: { prefix: string; nextHop: string | null }[] }>("rib.list", {
+): Promise<{ nextHop: string | null; mpReach: boolean } | null> {
+  const { rows: routes = [] } = await k.call<{
+    rows?: { prefix: string; nextHop: string | null; mpReach: boolean }[];
+  }>("rib.list", {
     table: "out",
     neighbor,
     family: "ipv4-unicast",
@@ -159,7 +161,7 @@ describe.concurrent("kbgpd extended next hop (RFC 8950)", () => {
 
       // IPv4 next hops still work on the same session. FRR 8.4 sends every IPv4 route to an extended next hop
       // neighbor with an IPv6 next hop (the harness gives it nextHopV6); BIRD puts the IPv4 next hop in
-      // MP_REACH_NLRI, gobgpd in NEXT_HOP. kbgpd sends it in NEXT_HOP (its Adj-RIB-Out has no MP next hop).
+      // MP_REACH_NLRI, gobgpd in NEXT_HOP. kbgpd sends it in NEXT_HOP (its Adj-RIB-Out says so: mpReach false).
       await p.announce({ prefix: peerV4, nextHop: p.spec.nextHopV4 });
       const v4 = await waitForRoute(k, kSeesP, peerV4);
       ctx
@@ -169,7 +171,7 @@ describe.concurrent("kbgpd extended next hop (RFC 8950)", () => {
       const outV4 = await waitUntil(`kbgpd to send ${kV4} to ${kind}`, () => sent(k, "::1", kV4), {
         timeoutMs: 20_000,
       });
-      ctx.expect(outV4.nextHop).toBeNull();
+      ctx.expect(outV4).toMatchObject({ nextHop: k.spec.nextHopV4, mpReach: false });
       const rV4 = await waitForRoute(p, pSeesK, kV4);
       ctx.expect(rV4.nextHop, `${kind} sees ${kV4} from kbgpd`).toBe(k.spec.nextHopV4);
 

@@ -72,7 +72,7 @@ interface RibPath {
 }
 
 async function kbgpdPaths(k: KbgpdPeer, prefix: string): Promise<RibPath[]> {
-  const { routes } = await k.call<{ routes: { prefix: string; paths: RibPath[] }[] }>("rib.list", {
+  const { rows: routes = [] } = await k.call<{ rows?: { prefix: string; paths: RibPath[] }[] }>("rib.list", {
     family: prefix.includes(":") ? "ipv6-unicast" : "ipv4-unicast",
   });
   return routes.find((r) => r.prefix === prefix)?.paths ?? [];

@@ -1,6 +1,7 @@
 /**
  * Canonical attribute bytes → values. Only ever applied to bytes the UPDATE scanner has validated and
- * normalised (4-octet AS numbers, no MP_REACH/MP_UNREACH/AS4_*), so it does no error handling of its own.
+ * normalised (4-octet AS numbers, no MP_REACH/MP_UNREACH/AS4_*) or that our own encoder wrote, so it does
+ * no error handling of its own.
  */
 import { AttrFlag, AttrType, type Origin } from "../constants.js";
 import { formatIpv4 } from "../ip.js";
@@ -57,7 +58,11 @@ export function forEachAttribute(
   }
 }
 
-export function decodeAttributes(b: Uint8Array): PathAttributes {
+/**
+ * Every attribute of an encoded block as values. `asSize` 2 reads AS_PATH and AGGREGATOR as a 2-octet-AS
+ * speaker sends them (what we sent to such a peer); AS4_PATH and AS4_AGGREGATOR then stay unknown.
+ */
+export function decodeAttributes(b: Uint8Array, asSize: 2 | 4 = 4): PathAttributes {
   const a: PathAttributes = {};
   forEachAttribute(b, (flags, type, s, e) => {
     switch (type) {
@@ -65,7 +70,7 @@ export function decodeAttributes(b: Uint8Array): PathAttributes {
         a.origin = b[s] as Origin;
         break;
       case AttrType.AS_PATH:
-        a.asPath = decodeAsPath(b, s, e, 4);
+        a.asPath = decodeAsPath(b, s, e, asSize);
         break;
       case AttrType.NEXT_HOP:
         a.nextHop = formatIpv4(b, s);
@@ -80,7 +85,10 @@ export function decodeAttributes(b: Uint8Array): PathAttributes {
         a.atomicAggregate = true;
         break;
       case AttrType.AGGREGATOR:
-        a.aggregator = { asn: u32(b, s), address: formatIpv4(b, s + 4) };
+        a.aggregator =
+          asSize === 4
+            ? { asn: u32(b, s), address: formatIpv4(b, s + 4) }
+            : { asn: (b[s] << 8) | b[s + 1], address: formatIpv4(b, s + 2) };
         break;
       case AttrType.COMMUNITIES:
         a.communities = [];

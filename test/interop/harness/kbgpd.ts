@@ -1,6 +1,6 @@
 /** kbgpd itself, driven like the other speakers: a generated YAML configuration (routes announced through
  *  the harness are configured routes, applied with SIGHUP), its view read over the control socket. */
-import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { rpc } from "../../helpers/control-client.js";
@@ -196,7 +196,7 @@ export class KbgpdPeer extends BasePeer {
 
   async received(neighbor: string, family: Family): Promise<Route[]> {
     const n = this.neighbor(neighbor);
-    const { routes } = await this.call<{ routes: RibPath[] }>("rib.list", {
+    const { rows: routes = [] } = await this.call<{ rows?: RibPath[] }>("rib.list", {
       table: "in",
       neighbor: n.address,
       family: FAMILY[family],
@@ -205,22 +205,25 @@ export class KbgpdPeer extends BasePeer {
   }
 
   async rib(family: Family): Promise<Route[]> {
-    const { routes } = await this.call<{ routes: { prefix: string; paths: RibPath[] }[] }>("rib.list", {
-      family: FAMILY[family],
-    });
+    const { rows: routes = [] } = await this.call<{ rows?: { prefix: string; paths: RibPath[] }[] }>(
+      "rib.list",
+      {
+        family: FAMILY[family],
+      },
+    );
     return sortRoutes(routes.map((d) => toRoute({ ...d.paths[0], prefix: d.prefix })));
   }
 }
 
-/** The tests run the bundle: refuse one older than the sources, which would test yesterday's code. */
+/** The tests run the bundle: refuse one older than any source it was built from (its source map lists them). */
 function assertBuildCurrent(): void {
   const bundle = join(ROOT, "dist/kbgpd.mjs");
   if (!existsSync(bundle)) throw new Error("dist/kbgpd.mjs is missing: run npm run build");
   const built = statSync(bundle).mtimeMs;
-  for (const dir of ["core", "daemon"]) {
-    for (const f of readdirSync(join(ROOT, dir), { recursive: true, encoding: "utf8" })) {
-      if (f.endsWith(".ts") && statSync(join(ROOT, dir, f)).mtimeMs > built)
-        throw new Error(`dist/kbgpd.mjs is older than ${dir}/${f}: run npm run build`);
-    }
+  const map = JSON.parse(readFileSync(`${bundle}.map`, "utf8")) as { sources: string[] };
+  for (const src of map.sources) {
+    const f = resolve(dirname(bundle), src);
+    if (!f.includes("node_modules") && existsSync(f) && statSync(f).mtimeMs > built)
+      throw new Error(`dist/kbgpd.mjs is older than ${f.slice(ROOT.length + 1)}: run npm run build`);
   }
 }

@@ -1,0 +1,54 @@
+/** `kbgp global` and `kbgp global rib [prefix [longer-prefixes|shorter-prefixes]] | summary`. */
+import type { Options } from "../args.js";
+import { familyOption } from "../args.js";
+import { withClient } from "../client.js";
+import { CliError, ExitCode } from "../errors.js";
+import { listRib } from "./rib-listing.js";
+
+interface GlobalView {
+  asn: number;
+  routerId: string;
+  listen: { addresses: string[]; port: number };
+  gracefulRestart: { restarting: boolean; waitingFor: string[] };
+}
+
+interface Summary {
+  families: Record<string, { destinations: number; paths: number }>;
+}
+
+const TABLE_NAMES: Readonly<Record<string, string>> = {
+  "ipv4-unicast": "afi:AFI_IP safi:SAFI_UNICAST",
+  "ipv6-unicast": "afi:AFI_IP6 safi:SAFI_UNICAST",
+};
+
+const print = (text: string): void => {
+  process.stdout.write(`${text}\n`);
+};
+
+export function globalCommand(words: readonly string[], opts: Options): Promise<void> {
+  const [what, ...rest] = words;
+  if (what === undefined) {
+    return withClient(opts.socket, async (c) => {
+      const g = await c.call<GlobalView>("global.get");
+      if (opts.json) return print(JSON.stringify({ kbgpJson: 1, ...g }));
+      print(`AS:        ${g.asn}\nRouter-ID: ${g.routerId}`);
+      print(`Listening Port: ${g.listen.port}, Addresses: ${g.listen.addresses.join(", ")}`);
+      if (g.gracefulRestart.restarting)
+        print(
+          `Graceful restart: restarting, waiting for End-of-RIB from ${g.gracefulRestart.waitingFor.join(", ") || "nobody"}`,
+        );
+    });
+  }
+  if (what !== "rib") throw new CliError(`unknown global command '${what}': expected rib`, ExitCode.USAGE);
+  if (rest[0] === "summary") {
+    if (rest.length > 1) throw new CliError(`unexpected '${rest[1]}' after summary`, ExitCode.USAGE);
+    return withClient(opts.socket, async (c) => {
+      const s = await c.call<Summary>("rib.summary");
+      const family = familyOption(opts.family) ?? "ipv4-unicast";
+      const f = s.families[family];
+      if (opts.json) return print(JSON.stringify({ kbgpJson: 1, family, ...f }));
+      print(`Table ${TABLE_NAMES[family]}\nDestination: ${f.destinations}, Path: ${f.paths}`);
+    });
+  }
+  return withClient(opts.socket, (c) => listRib(c, "local", rest, opts));
+}
