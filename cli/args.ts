@@ -4,7 +4,7 @@
  * says which options exist and refuses the others with the word at fault.
  */
 import parser from "yargs-parser";
-import { closest } from "../daemon/config/suggest.js";
+import { closest } from "../core/api/suggest.js";
 import { CliError, ExitCode } from "./errors.js";
 
 export interface Options {

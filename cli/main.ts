@@ -3,7 +3,7 @@
  * module, loaded when it is the one asked for, so a one-shot `kbgp neighbor` loads little more than the
  * socket client. Errors are one line on stderr: usage mistakes exit 2, an absent daemon 3, failures 1.
  */
-import { closest } from "../daemon/config/suggest.js";
+import { closest } from "../core/api/suggest.js";
 import { parseArgs } from "./args.js";
 import { CliError, ExitCode, reportAndExit } from "./errors.js";
 import { initColor } from "./format/color.js";

@@ -3,7 +3,7 @@
  * softresetout|shutdown [-m text]|disable|enable]]`, as gobgp users type it.
  */
 
-import { closest } from "../../daemon/config/suggest.js";
+import { closest } from "../../core/api/suggest.js";
 import type { NeighborDetailView, NeighborView } from "../../daemon/control/views.js";
 import type { Options } from "../args.js";
 import { withClient } from "../client.js";

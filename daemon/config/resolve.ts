@@ -3,6 +3,8 @@
  * involve more than one value (keepalive below hold-time, unique addresses, address families that must
  * match). Each section item is checked on its own, so one bad neighbor does not hide another's problems.
  */
+
+import { didYouMean } from "../../core/api/suggest.js";
 import type {
   GlobalConfig,
   GracefulRestartConfig,
@@ -39,7 +41,6 @@ import {
   routeSchema,
   SECTIONS,
 } from "./schema.js";
-import { didYouMean } from "./suggest.js";
 
 export interface ResolveOptions {
   /** The router ID when the file gives none; defaults to `hostRouterId` (from the host's addresses). */

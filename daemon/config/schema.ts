@@ -4,6 +4,7 @@
  * Every key is optional here unless nothing can stand in for it, so a group can hold any subset.
  */
 import * as z from "zod";
+import { didYouMean } from "../../core/api/suggest.js";
 import {
   type LargeCommunity,
   parseCommunity,
@@ -14,7 +15,6 @@ import {
 } from "../../core/wire/index.js";
 import type { Path } from "./errors.js";
 import { parseExtCommunity } from "./ext-community.js";
-import { didYouMean } from "./suggest.js";
 import { fail, MAX_ASN, ok, type Parsed, parseAsPath, parsePeerAs, parsePrefixFilter } from "./values.js";
 
 /** How a value looks in a message: `'text'`, `42`, `empty`, `a list`. */
