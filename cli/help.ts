@@ -36,7 +36,12 @@ function tree(argv: readonly string[]): Argv {
     )
     .command(
       "global [rib] [args..]",
-      "Show the speaker; its Loc-RIB: `global rib [prefix [longer-prefixes|shorter-prefixes]]`, `global rib summary`",
+      'Show the speaker; its Loc-RIB: `global rib [prefix [longer-prefixes|shorter-prefixes]]`, `global rib summary`; inject routes (kept across restarts): `global rib add|del <prefix> [nexthop ADDR] [origin igp|egp|incomplete] [aspath "65001 65002"] [med N] [local-pref N] [community C,…] [large-community C,…] [extended-community C,…] [identifier N]`, `global rib add -f FILE`, `global rib del all`',
+      noop,
+    )
+    .command(
+      "api",
+      "Read ExaBGP API commands on stdin (announce route …, withdraw route …); answer done or error per line",
       noop,
     )
     .command("mrt dump <file>", "Print every route in an MRT file as bgpdump -m does (-j: JSON lines)", noop)
@@ -45,6 +50,8 @@ function tree(argv: readonly string[]): Argv {
     .example("$0 neighbor", "every configured neighbor, in any state")
     .example("$0 neighbor 192.0.2.2 adj-in 10.0.0.0/8 longer-prefixes", "what that neighbor sent inside 10/8")
     .example("$0 global rib -a ipv6 --limit 20", "the first 20 IPv6 destinations")
+    .example("$0 global rib add 203.0.113.0/24 community 65000:1 med 10", "announce a route")
+    .example("my-exabgp-script | $0 api", "an ExaBGP process script, unchanged")
     .epilogue("Exit codes: 0 ok, 1 failed, 2 bad arguments, 3 kbgpd not reachable.");
 }
 

@@ -23,6 +23,7 @@ import { ControlServer } from "./control/server.js";
 import { DEMO_MAIN, DEMO_PEER } from "./demo.js";
 import { createLogger } from "./log.js";
 import { clearRestartMarker, takeRestartMarker, writeRestartMarker } from "./restart-marker.js";
+import { ApiRoutes } from "./routes/api-routes.js";
 import { Runtime } from "./runtime.js";
 import { neighborTable } from "./status.js";
 
@@ -118,6 +119,18 @@ if (opts.record) {
   record = (at, input) => writeSync(fd, `${toJsonLine({ at, input })}\n`);
 }
 const runtime = new Runtime(speaker, logger, record);
+// Routes added through the API, restored before any session can come up.
+let apiRoutes: ApiRoutes;
+try {
+  apiRoutes = ApiRoutes.open(
+    join(stateDir, "routes"),
+    speaker.originator,
+    (i) => runtime.dispatch(i),
+    logger,
+  );
+} catch (e) {
+  fail(`cannot restore the routes added through the API: ${(e as Error).message}`, 1);
+}
 const demo = !opts.config && !opts["demo-peer"];
 let peerProcess: ReturnType<typeof spawn> | null = null;
 let control: ControlServer | null = null;
@@ -143,7 +156,7 @@ try {
   if (socketPath) {
     mkdirSync(dirname(socketPath), { recursive: true });
     const reload = opts.config ? () => loadConfigFile(opts.config!) : null;
-    control = new ControlServer(controlMethods(speaker, runtime, reload), logger);
+    control = new ControlServer(controlMethods(speaker, runtime, reload, apiRoutes), logger);
     await control.listen(socketPath);
   }
 } catch (e) {
@@ -184,6 +197,7 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   runtime.dispatch({ kind: "stop", gracefulRestart: gr, message: `kbgpd stopping (${signal})` });
   peerProcess?.kill("SIGINT");
   control?.close();
+  await apiRoutes.close();
   await runtime.close();
   process.exit(0);
 }

@@ -1,4 +1,4 @@
-/** `kbgp global` and `kbgp global rib [prefix [longer-prefixes|shorter-prefixes]] | summary`. */
+/** `kbgp global`, `kbgp global rib [prefix [longer-prefixes|shorter-prefixes]] | summary | add | del`. */
 import type { Options } from "../args.js";
 import { familyOption } from "../args.js";
 import { withClient } from "../client.js";
@@ -40,6 +40,8 @@ export function globalCommand(words: readonly string[], opts: Options): Promise<
     });
   }
   if (what !== "rib") throw new CliError(`unknown global command '${what}': expected rib`, ExitCode.USAGE);
+  if (rest[0] === "add" || rest[0] === "del")
+    return import("./rib-change.js").then((m) => m.ribChange(rest[0] as "add" | "del", rest.slice(1), opts));
   if (rest[0] === "summary") {
     if (rest.length > 1) throw new CliError(`unexpected '${rest[1]}' after summary`, ExitCode.USAGE);
     return withClient(opts.socket, async (c) => {

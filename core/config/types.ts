@@ -118,4 +118,8 @@ export interface RouteConfig {
   readonly largeCommunities: readonly LargeCommunity[];
   /** RFC 4360 extended communities, eight bytes each. */
   readonly extCommunities: readonly Uint8Array[];
+  /** Our own path identifier (RFC 7911), so a prefix can be announced as several paths; 0 by default. */
+  readonly identifier: number;
+  /** Announce only to these neighbors (canonical addresses), or null for every neighbor. */
+  readonly neighbors: readonly string[] | null;
 }

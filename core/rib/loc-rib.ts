@@ -19,7 +19,11 @@ export interface Destination extends Keyed {
   multipath: readonly Path[];
   /** ADD-PATH send: identifiers given to this destination's paths, shared by every session (RFC 7911). */
   sendIds: Map<string, number> | null;
-  /** Set by the last change: whether it moved the best path (sessions without ADD-PATH care only then). */
+  /**
+   * Set by the last change: whether every session must look again — the best path moved, or paths limited
+   * to some neighbors are involved (each session's best is then its own). Otherwise only sessions sending
+   * several paths (ADD-PATH) care.
+   */
   bestChanged: boolean;
 }
 
@@ -42,12 +46,18 @@ export function sendPathId(d: Destination, p: Path): number {
   return id;
 }
 
-/** Up to `limit` paths, best first, in the decision process's order. */
-export function rankPaths(d: Destination, limit: number): Path[] {
+/**
+ * Up to `limit` paths, best first, in the decision process's order; with `eligible`, among those paths only
+ * (a session sees the best of the paths meant for it: originated routes limited to some neighbors).
+ */
+export function rankPaths(d: Destination, limit: number, eligible?: (p: Path) => boolean): Path[] {
   if (!d.best) return [];
-  if (limit <= 1 || d.paths.length === 1) return [d.best];
-  const left = d.paths.filter((p) => p !== d.best);
-  const out = [d.best];
+  const pool = eligible && !d.paths.every(eligible) ? d.paths.filter(eligible) : d.paths;
+  if (pool.length === 0) return [];
+  const first = pool === d.paths ? d.best : selectBest(pool, pathNeighborAs).best!;
+  if (limit <= 1 || pool.length === 1) return [first];
+  const left = pool.filter((p) => p !== first);
+  const out = [first];
   while (left.length > 0 && out.length < limit) {
     const next = selectBest(left, pathNeighborAs).best!;
     out.push(next);
@@ -106,7 +116,7 @@ export class LocRib {
       d.paths.push(path);
       this.pathCounts.set(family, (this.pathCounts.get(family) ?? 0) + 1);
     }
-    this.decide(d);
+    this.decide(d, path.source.onlyTo !== undefined);
     return d;
   }
 
@@ -120,19 +130,22 @@ export class LocRib {
     d.paths.splice(i, 1);
     this.pathCounts.set(family, this.pathCounts.get(family)! - 1);
     d.sendIds?.delete(sendKey(source, pathId));
-    this.decide(d);
+    this.decide(d, source.onlyTo !== undefined);
     if (d.paths.length === 0) t.delete(d);
     return d;
   }
 
-  /** Rerun the decision process; records and returns whether the best path changed (object or attributes). */
-  decide(d: Destination): boolean {
+  /**
+   * Rerun the decision process; records and returns whether every session must look again (see
+   * `bestChanged`): the best path changed (object or attributes), or `scoped` paths are involved.
+   */
+  decide(d: Destination, scoped = false): boolean {
     const before = d.best;
     const s = selectBest(d.paths, pathNeighborAs);
     d.best = s.best;
     d.reason = s.reason;
     d.multipath = s.multipath;
-    d.bestChanged = s.best !== before;
+    d.bestChanged = s.best !== before || scoped || d.paths.some((p) => p.source.onlyTo !== undefined);
     return d.bestChanged;
   }
 

@@ -8,7 +8,9 @@
  * ones it accepts with even numbers, so both can be replayed.
  */
 import type { RouteConfig, SpeakerConfig } from "../config/types.js";
-import type { Prefix } from "../wire/prefix.js";
+
+/** What names an originated route: withdrawing needs nothing else. */
+export type RouteId = Pick<RouteConfig, "prefix" | "identifier" | "neighbors">;
 
 export interface Endpoint {
   readonly address: string;
@@ -37,8 +39,8 @@ export type Input =
       readonly message?: string;
     }
   | { readonly kind: "reconfigure"; readonly config: SpeakerConfig }
-  /** Originate routes on behalf of `source` ("api", "k8s"…): add or change them, withdraw them by prefix,
-   *  or make them the source's whole set. */
+  /** Originate routes on behalf of `source` ("api", "k8s"…): add or change them, withdraw them (by prefix,
+   *  identifier and neighbors: core/config/route-key.ts), withdraw them all, or make them the whole set. */
   | {
       readonly kind: "routes";
       readonly source: string;
@@ -49,8 +51,9 @@ export type Input =
       readonly kind: "routes";
       readonly source: string;
       readonly op: "remove";
-      readonly prefixes: readonly Prefix[];
+      readonly routes: readonly RouteId[];
     }
+  | { readonly kind: "routes"; readonly source: string; readonly op: "clear" }
   /** Stop: NOTIFICATION Cease/Administrative Shutdown to every peer (or nothing, for a graceful restart). */
   | { readonly kind: "stop"; readonly gracefulRestart: boolean; readonly message?: string };
 

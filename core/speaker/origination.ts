@@ -1,23 +1,31 @@
 /**
  * Routes the speaker originates, grouped by who asked for them: the configuration file ("config"), the
- * control API ("api"), the Kubernetes sync ("k8s"). Each source is its own PathSource, so two sources may
- * originate the same prefix without overwriting each other, and replacing one source's routes (a config
- * reload, a Kubernetes resync) touches only what changed.
+ * control API ("api"), the Kubernetes sync ("k8s"). Each source is its own PathSource (one per set of
+ * neighbors a route is limited to), so two sources may originate the same prefix without overwriting each
+ * other, and replacing one source's routes (a config reload, a Kubernetes resync) touches only what changed.
+ * A route is named by prefix, identifier and neighbors (core/config/route-key.ts).
  */
+import { routeKey } from "../config/route-key.js";
 import type { RouteConfig } from "../config/types.js";
 import { LOCAL_SOURCE, type Path, type PathSource } from "../rib/path.js";
 import type { Keyed } from "../rib/prefix-map.js";
 import { Afi } from "../wire/constants.js";
-import { formatPrefix, type Prefix } from "../wire/prefix.js";
+import type { Prefix } from "../wire/prefix.js";
 import type { SpeakerContext } from "./context.js";
+import type { RouteId } from "./io.js";
 import { localPath, routeFamily } from "./local-routes.js";
 
 const sources = new Map<string, PathSource>([["config", LOCAL_SOURCE]]);
 
-/** The path source for originated routes of `name` ("config" is the plain `local`). */
-export function localSource(name: string): PathSource {
-  let s = sources.get(name);
-  if (!s) sources.set(name, (s = { ...LOCAL_SOURCE, id: `local:${name}` }));
+/** The path source for routes of `name` ("config" is the plain `local`), limited to `neighbors` if given. */
+export function localSource(name: string, neighbors: readonly string[] | null = null): PathSource {
+  const key = neighbors ? `${name}@${neighbors.join(",")}` : name;
+  let s = sources.get(key);
+  if (!s) {
+    const id = name === "config" ? `local@${neighbors!.join(",")}` : `local:${key}`;
+    s = { ...LOCAL_SOURCE, id, ...(neighbors ? { onlyTo: new Set(neighbors) } : {}) };
+    sources.set(key, s);
+  }
   return s;
 }
 
@@ -26,6 +34,8 @@ function keyOf(p: Prefix): Keyed {
     p.afi === Afi.IPV4 ? ((p.addr[0] << 24) | (p.addr[1] << 16) | (p.addr[2] << 8) | p.addr[3]) >>> 0 : 0;
   return { afi: p.afi, length: p.length, v4, addr: p.addr };
 }
+
+const idOf = (r: RouteId) => routeKey(r.prefix, r.identifier, r.neighbors);
 
 /** Two route definitions announce the same thing. */
 const sameRoute = (a: RouteConfig, b: RouteConfig) =>
@@ -47,10 +57,14 @@ export class Originator {
   add(source: string, routes: readonly RouteConfig[]): void {
     const t = this.table(source);
     for (const r of routes) {
-      const k = formatPrefix(r.prefix);
+      const k = idOf(r);
       const old = t.get(k);
       if (old && sameRoute(old.route, r)) continue;
-      const path = { ...localPath(this.ctx.interner, r, this.ctx.now), source: localSource(source) };
+      const path: Path = {
+        ...localPath(this.ctx.interner, r, this.ctx.now),
+        pathId: r.identifier,
+        source: localSource(source, r.neighbors),
+      };
       this.ctx.interner.retain(path.attrs);
       if (old) this.ctx.interner.release(old.path.attrs);
       t.set(k, { route: r, path });
@@ -59,18 +73,19 @@ export class Originator {
     }
   }
 
-  /** Withdraw routes of `source` by prefix; returns how many were there. */
-  remove(source: string, prefixes: readonly Prefix[]): number {
+  /** Withdraw routes of `source`; returns how many were there. */
+  remove(source: string, routes: readonly RouteId[]): number {
     const t = this.table(source);
     let n = 0;
-    for (const p of prefixes) {
-      const k = formatPrefix(p);
+    for (const r of routes) {
+      const k = idOf(r);
       const old = t.get(k);
       if (!old) continue;
       t.delete(k);
       n++;
       this.ctx.interner.release(old.path.attrs);
-      const d = this.ctx.locRib.remove(routeFamily(old.route), keyOf(p), old.path.source, 0);
+      const p = old.path;
+      const d = this.ctx.locRib.remove(routeFamily(old.route), keyOf(r.prefix), p.source, p.pathId);
       if (d) this.ctx.changed(d);
     }
     return n;
@@ -78,16 +93,22 @@ export class Originator {
 
   /** Make `routes` the whole set of `source`: what is missing is withdrawn, what changed is replaced. */
   replace(source: string, routes: readonly RouteConfig[]): void {
-    const wanted = new Set(routes.map((r) => formatPrefix(r.prefix)));
-    const gone = [...this.table(source).values()].filter((e) => !wanted.has(formatPrefix(e.route.prefix)));
+    const wanted = new Set(routes.map(idOf));
+    const gone = [...this.table(source).values()].filter((e) => !wanted.has(idOf(e.route)));
     this.remove(
       source,
-      gone.map((e) => e.route.prefix),
+      gone.map((e) => e.route),
     );
     this.add(source, routes);
   }
 
-  routes(source: string): RouteConfig[] {
-    return [...this.table(source).values()].map((e) => e.route);
+  /** The routes of `source`, as they are when each is reached (a live view, not a copy). */
+  *routes(source: string): IterableIterator<RouteConfig> {
+    for (const e of this.table(source).values()) yield e.route;
+  }
+
+  /** How many routes `source` has. */
+  count(source: string): number {
+    return this.bySource.get(source)?.size ?? 0;
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { Exported, SentPath } from "../rib/adj-rib-out.js";
 import { type Destination, rankPaths, sendPathId } from "../rib/loc-rib.js";
+import type { Path } from "../rib/path.js";
 import { Afi, familyName } from "../wire/constants.js";
 import type { Prefix } from "../wire/prefix.js";
 import { encodeRouteRefresh, RefreshSubtype } from "../wire/route-refresh.js";
@@ -64,13 +65,14 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
     const withdrawn: Prefix[] = [];
     const opts = { maxLength: neg.maxSendLength, addPath };
     const table = out.table(family);
+    const eligible = (p: Path) => !p.source.onlyTo || p.source.onlyTo.has(peer.id);
     let estimate = 0;
     if (dirty) {
       for (const d of dirty) {
         if (bytes + estimate > BATCH_BYTES) break;
         dirty.delete(d);
         const desired: SentPath[] = [];
-        for (const p of rankPaths(d, limit)) {
+        for (const p of rankPaths(d, limit, eligible)) {
           const r = conn.exporter!.export(family, p);
           if (typeof r !== "string")
             desired.push({

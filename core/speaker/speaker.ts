@@ -124,7 +124,8 @@ export class Speaker implements SpeakerContext {
         this.stop(input.gracefulRestart, input.message);
         break;
       case "routes":
-        if (input.op === "remove") this.originator.remove(input.source, input.prefixes);
+        if (input.op === "remove") this.originator.remove(input.source, input.routes);
+        else if (input.op === "clear") this.originator.replace(input.source, []);
         else if (input.op === "add") this.originator.add(input.source, input.routes);
         else this.originator.replace(input.source, input.routes);
         break;

@@ -72,20 +72,34 @@ const isMapping = (v: unknown): v is Record<string, unknown> =>
 const bytesKey = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const bytesOf = (b: Uint8Array | null): string | null => (b ? bytesKey(b) : null);
 const prefixKey = (p: Prefix | null): string | null => (p ? `${bytesKey(p.addr)}/${p.length}` : null);
+const textKey = (v: unknown, parse: (s: string) => Uint8Array | null): string | null =>
+  typeof v === "string" ? bytesOf(parse(v)) : null;
 
-/** Report items of `list` whose `key` (text, compared by `identity`) repeats an earlier item's. */
+/** A route is the same route when prefix, identifier and neighbors are (core/config/route-key.ts). */
+function routeIdentity(r: Record<string, unknown>): string | null {
+  const p = typeof r.prefix === "string" ? prefixKey(parsePrefix(r.prefix)) : null;
+  if (p === null) return null;
+  const neighbors = Array.isArray(r.neighbors)
+    ? r.neighbors
+        .map((a) => textKey(a, parseIp) ?? String(a))
+        .sort()
+        .join(",")
+    : "";
+  return `${p}#${String(r.identifier ?? 0)}@${neighbors}`;
+}
+
+/** Report items of `list` whose identity (null: none to compare) repeats an earlier item's, at `key`. */
 function noDuplicates(
   list: readonly unknown[],
   base: Path,
   key: string,
-  identity: (text: string) => string | null,
+  identity: (item: Record<string, unknown>) => string | null,
   what: string,
   out: RawIssue[],
 ): void {
   const seen = new Map<string, number>();
   list.forEach((item, i) => {
-    const text = isMapping(item) ? item[key] : undefined;
-    const id = typeof text === "string" ? identity(text) : null;
+    const id = isMapping(item) ? identity(item) : null;
     if (id === null) return;
     const first = seen.get(id);
     if (first === undefined) {
@@ -130,8 +144,15 @@ export function resolveConfig(
   const rawNeighbors = listOf(data.neighbors, "neighbors", out);
   const rawRoutes = listOf(data.routes, "routes", out);
   // On the raw items, so that a duplicate is found even when the item has other problems.
-  noDuplicates(rawNeighbors, ["neighbors"], "address", (t) => bytesOf(parseIp(t)), "neighbor address", out);
-  noDuplicates(rawRoutes, ["routes"], "prefix", (t) => prefixKey(parsePrefix(t)), "route prefix", out);
+  noDuplicates(
+    rawNeighbors,
+    ["neighbors"],
+    "address",
+    (n) => textKey(n.address, parseIp),
+    "neighbor address",
+    out,
+  );
+  noDuplicates(rawRoutes, ["routes"], "prefix", routeIdentity, "route", out);
   const neighbors = rawNeighbors.flatMap((raw, i) => {
     const input = check(neighborSchema, raw, ["neighbors", i], out);
     return input ? [{ input, path: ["neighbors", i] as Path }] : [];
@@ -395,12 +416,25 @@ function resolveNeighbors(
   return result;
 }
 
+/**
+ * One route given at run time (the control API, core/api/route-text.ts), checked exactly as a `routes`
+ * entry of the file; problems go to `out` with paths under `base`.
+ */
+export function resolveRoute(value: unknown, base: Path, out: RawIssue[]): RouteConfig | undefined {
+  const before = out.length;
+  const input = check(routeSchema, value, base, out);
+  if (!input) return undefined;
+  const [route] = resolveRoutes([{ input, path: base }], out);
+  return out.length === before ? route : undefined;
+}
+
 function resolveRoutes(routes: readonly { input: RouteInput; path: Path }[], out: RawIssue[]): RouteConfig[] {
   return routes.map(({ input: r, path }) => {
     const nextHop = r["next-hop"] ?? null;
     if (nextHop && r.prefix.afi === Afi.IPV6 && nextHop.bytes.length === 4) {
       out.push({ path: [...path, "next-hop"], message: "an IPv6 route needs an IPv6 next hop" });
     }
+    const neighbors = r.neighbors ? [...new Set(r.neighbors.map((a) => a.text))].sort() : null;
     return {
       prefix: r.prefix,
       nextHop: nextHop?.text ?? null,
@@ -411,6 +445,8 @@ function resolveRoutes(routes: readonly { input: RouteInput; path: Path }[], out
       communities: r.communities ?? [],
       largeCommunities: r["large-communities"] ?? [],
       extCommunities: r["extended-communities"] ?? [],
+      identifier: r.identifier ?? 0,
+      neighbors,
     };
   });
 }

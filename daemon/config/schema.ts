@@ -6,6 +6,7 @@
 import * as z from "zod";
 import { didYouMean } from "../../core/api/suggest.js";
 import {
+  formatIp,
   type LargeCommunity,
   parseCommunity,
   parseIp,
@@ -92,7 +93,8 @@ function parseAddress(s: string, family?: 4 | 6): Parsed<Address> {
   if (!bytes || (family && bytes.length !== (family === 4 ? 4 : 16))) {
     return fail(`'${s}' is not ${family ? `an IPv${family} address` : "an IP address"}`);
   }
-  return ok({ text: s, bytes });
+  // The canonical text (RFC 5952 for IPv6): neighbors are named by it everywhere, whatever was written.
+  return ok({ text: formatIp(bytes), bytes });
 }
 
 const address = (family?: 4 | 6) =>
@@ -259,6 +261,8 @@ export const routeSchema = z.strictObject({
   communities: z.array(community).optional(),
   "large-communities": z.array(largeCommunity).optional(),
   "extended-communities": z.array(extCommunity).optional(),
+  identifier: u32.optional(),
+  neighbors: z.array(address()).min(1).optional(),
 });
 export type RouteInput = z.output<typeof routeSchema>;
 

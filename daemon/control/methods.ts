@@ -5,6 +5,7 @@ import type { SpeakerConfig } from "../../core/config/types.js";
 import type { AdminAction } from "../../core/speaker/io.js";
 import type { Speaker } from "../../core/speaker/speaker.js";
 import { Afi, formatIpv4Number, parseIp, parsePrefix } from "../../core/wire/index.js";
+import { type ApiRoutes, RouteError } from "../routes/api-routes.js";
 import type { Runtime } from "../runtime.js";
 import { type Method, RpcCode, RpcError, Stream } from "./server.js";
 import {
@@ -67,11 +68,22 @@ function* limited<T>(rows: Iterable<T>, limit: number): IterableIterator<T> {
 /** Application error codes (JSON-RPC leaves -32000..-32099 to servers). */
 export const AppCode = { CONFIG_REFUSED: -32001, NO_CONFIG_FILE: -32002 } as const;
 
+/** A RouteError (a refused route) as the client sees it. */
+async function routesCall<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof RouteError) throw bad(e.message);
+    throw e;
+  }
+}
+
 /** `reload` reads and validates the configuration file again; null when kbgpd runs without one. */
 export function controlMethods(
   speaker: Speaker,
   runtime: Runtime,
   reload: (() => SpeakerConfig) | null,
+  api: ApiRoutes,
 ): Record<string, Method> {
   const peer = (params: Record<string, unknown>) => {
     const a = params.neighbor;
@@ -122,6 +134,9 @@ export function controlMethods(
       else throw bad("table must be local, in, filtered or out");
       return new Stream(limited(rows, limit));
     },
+    "rib.add": (params) => routesCall(() => api.add(params.routes)),
+    "rib.delete": (params) => routesCall(() => api.delete(params.routes)),
+    "rib.deleteAll": () => routesCall(async () => ({ deleted: await api.clear() })),
     "rib.summary": () => ({
       families: Object.fromEntries(
         Object.entries(FAMILIES).map(([n, f]) => [

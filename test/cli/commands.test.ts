@@ -200,7 +200,10 @@ describe("kbgp global", () => {
     const f = cli("global", "rib", "-a", "ipx");
     expect([f.status, f.stderr]).toEqual([2, "kbgp: -a must be ipv4 or ipv6, not 'ipx' (see kbgp --help)\n"]);
     const l = cli("global", "rib", "--limit", "0");
-    expect([l.status, l.stderr]).toEqual([2, "kbgp: --limit must be a positive whole number, not '0' (see kbgp --help)\n"]);
+    expect([l.status, l.stderr]).toEqual([
+      2,
+      "kbgp: --limit must be a positive whole number, not '0' (see kbgp --help)\n",
+    ]);
     const m = cli("global", "rib", "198.51.100.0/24", "longest");
     expect(m.status).toBe(2);
     expect(m.stderr).toContain(
@@ -240,7 +243,10 @@ describe("neighbor actions", () => {
       { timeoutMs: 10_000 },
     );
     const r = cli("neighbor", b.spec.address, "softresetin", "extra");
-    expect([r.status, r.stderr]).toEqual([2, "kbgp: unexpected 'extra' after softresetin (see kbgp --help)\n"]);
+    expect([r.status, r.stderr]).toEqual([
+      2,
+      "kbgp: unexpected 'extra' after softresetin (see kbgp --help)\n",
+    ]);
   });
 });
 

@@ -135,6 +135,9 @@ const FULL = lines(
   "    next-hop: self",
   "    origin: incomplete",
   "    as-path: 65010",
+  "  - prefix: 2001:db8:1::/48",
+  "    identifier: 2",
+  '    neighbors: ["2001:DB8::2", 192.0.2.2]',
 );
 
 const neighborDefaults = {
@@ -240,6 +243,8 @@ describe("a full configuration", () => {
           communities: [],
           largeCommunities: [],
           extCommunities: [],
+          identifier: 0,
+          neighbors: null,
         },
         {
           prefix: prefix("10.2.0.0/16"),
@@ -263,6 +268,8 @@ describe("a full configuration", () => {
             Uint8Array.of(0x02, 0x02, 0xfa, 0x56, 0xea, 0x00, 0, 9),
             Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8),
           ],
+          identifier: 0,
+          neighbors: null,
         },
         {
           prefix: prefix("2001:db8:1::/48"),
@@ -274,6 +281,22 @@ describe("a full configuration", () => {
           communities: [],
           largeCommunities: [],
           extCommunities: [],
+          identifier: 0,
+          neighbors: null,
+        },
+        {
+          prefix: prefix("2001:db8:1::/48"),
+          nextHop: null,
+          origin: 0,
+          asPath: [],
+          med: null,
+          localPref: null,
+          communities: [],
+          largeCommunities: [],
+          extCommunities: [],
+          identifier: 2,
+          // Canonical (RFC 5952) and sorted, whatever was written.
+          neighbors: ["192.0.2.2", "2001:db8::2"],
         },
       ],
     };
@@ -924,7 +947,7 @@ const cases: Case[] = [
     name: "duplicate route",
     yaml: lines(G, "routes:", "  - prefix: 10.0.0.0/24", "  - prefix: 10.0.0.0/24", "    med: 1"),
     path: "routes[1].prefix",
-    message: "duplicate route prefix: the same as routes[0]",
+    message: "duplicate route: the same as routes[0]",
     mark: "10.0.0.0/24",
     nth: 2,
   },
@@ -1065,6 +1088,22 @@ describe("validation", () => {
     ]);
   });
 
+  it("lets a prefix repeat with another identifier or other neighbors, not with the same ones", () => {
+    const t = lines(
+      G,
+      "routes:",
+      "  - { prefix: 10.0.0.0/8 }",
+      "  - { prefix: 10.0.0.0/8, identifier: 1 }",
+      "  - { prefix: 10.0.0.0/8, neighbors: [192.0.2.2] }",
+      '  - { prefix: 10.0.0.0/8, neighbors: ["192.0.2.3", "192.0.2.2"] }',
+      "  - { prefix: 10.0.0.0/8, identifier: 1, neighbors: [192.0.2.2] }",
+      '  - { prefix: 10.0.0.0/8, neighbors: ["192.0.2.2", "192.0.2.3"], identifier: 0 }',
+    );
+    expect(issuesOf(t).map((i) => [i.path, i.message])).toEqual([
+      ["routes[5].prefix", "duplicate route: the same as routes[3]"],
+    ]);
+  });
+
   it("finds duplicates among items with other problems", () => {
     const t = lines(
       G,
@@ -1079,7 +1118,7 @@ describe("validation", () => {
       ["neighbors[1].address", "duplicate neighbor address: the same as neighbors[0]"],
       ["neighbors[1].port", "must be a number, not 'x'"],
       ["routes[0].med", "must be a number, not 'x'"],
-      ["routes[1].prefix", "duplicate route prefix: the same as routes[0]"],
+      ["routes[1].prefix", "duplicate route: the same as routes[0]"],
     ]);
   });
 

@@ -51,6 +51,8 @@ export function route(prefix: string, more: Partial<RouteConfig> = {}): RouteCon
     communities: [],
     largeCommunities: [],
     extCommunities: [],
+    identifier: 0,
+    neighbors: null,
     ...more,
   };
 }

@@ -105,11 +105,69 @@ describe("routes originated by other sources", () => {
       kind: "routes",
       source: "api",
       op: "remove",
-      prefixes: [parsePrefix("198.51.100.0/24")!],
+      routes: [r("198.51.100.0/24")],
     });
     net.advance(10);
     expect(locRib(net.speaker(B)).map((x) => x.prefix)).toEqual(["192.0.2.0/24"]);
     expect(net.speaker(A).interner.size).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("routes limited to some neighbors, and several paths of our own", () => {
+  const medAt = (net: VirtualNet, at: string, prefix: string) =>
+    locRib(net.speaker(at)).find((x) => x.prefix === prefix)?.med ?? null;
+
+  it("gives each neighbor the best of the paths meant for it, and withdraws what is no longer for it", () => {
+    const net = star();
+    const scoped = route("203.0.113.0/24", { med: 1, neighbors: [B] });
+    const everyone = route("203.0.113.0/24", { med: 9 });
+    net.input(A, { kind: "routes", source: "api", op: "add", routes: [scoped, everyone] });
+    net.advance(10);
+    // A's own best is the MED 1 path; C may not have it, so C gets the MED 9 one.
+    expect(medAt(net, A, "203.0.113.0/24")).toBe(1);
+    expect(medAt(net, B, "203.0.113.0/24")).toBe(1);
+    expect(medAt(net, C, "203.0.113.0/24")).toBe(9);
+    // Only for B, nothing else: C loses the prefix, B keeps it.
+    net.input(A, { kind: "routes", source: "api", op: "remove", routes: [everyone] });
+    net.advance(10);
+    expect(medAt(net, B, "203.0.113.0/24")).toBe(1);
+    expect(medAt(net, C, "203.0.113.0/24")).toBeNull();
+    net.input(A, { kind: "routes", source: "api", op: "add", routes: [everyone] });
+    net.input(A, { kind: "routes", source: "api", op: "remove", routes: [scoped] });
+    net.advance(10);
+    expect([medAt(net, B, "203.0.113.0/24"), medAt(net, C, "203.0.113.0/24")]).toEqual([9, 9]);
+    net.input(A, { kind: "routes", source: "api", op: "clear" });
+    net.advance(10);
+    expect([medAt(net, B, "203.0.113.0/24"), medAt(net, C, "203.0.113.0/24")]).toEqual([null, null]);
+  });
+
+  it("announces one prefix as several paths by identifier to an ADD-PATH neighbor", () => {
+    const ap = { addPath: { receive: true, send: Number.POSITIVE_INFINITY } };
+    const net = new VirtualNet();
+    net.add("a", A, speakerConfig(65001, A, [neighbor(B, 65002, ap)]));
+    net.add("b", B, speakerConfig(65002, B, [neighbor(A, 65001, ap)]));
+    for (const x of [A, B]) net.input(x, { kind: "start" });
+    net.until(() => state(net.speaker(A), B) === "established");
+    net.input(A, {
+      kind: "routes",
+      source: "api",
+      op: "add",
+      routes: [
+        route("203.0.113.0/24", { identifier: 7, med: 1 }),
+        route("203.0.113.0/24", { identifier: 8, med: 2 }),
+      ],
+    });
+    net.advance(10);
+    expect(locRib(net.speaker(A))).toMatchObject([{ prefix: "203.0.113.0/24", paths: 2, med: 1 }]);
+    expect(locRib(net.speaker(B))).toMatchObject([{ prefix: "203.0.113.0/24", paths: 2, med: 1 }]);
+    net.input(A, {
+      kind: "routes",
+      source: "api",
+      op: "remove",
+      routes: [route("203.0.113.0/24", { identifier: 7 })],
+    });
+    net.advance(10);
+    expect(locRib(net.speaker(B))).toMatchObject([{ prefix: "203.0.113.0/24", paths: 1, med: 2 }]);
   });
 });
 
