@@ -18,6 +18,10 @@ export interface Options {
   /** -f: a file of routes, `-` for standard input. */
   readonly file: string | undefined;
   readonly current: boolean;
+  /** mrt inject: only each entry's best path. */
+  readonly onlyBest: boolean;
+  /** mrt inject: the next hop for every route (an address or "self"). */
+  readonly nexthop: string | undefined;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -44,6 +48,8 @@ export const OPTIONS = {
   message: { alias: "m", type: "string", describe: "shutdown communication sent with the NOTIFICATION" },
   file: { alias: "f", type: "string", describe: "read routes from FILE, one per line (- for stdin)" },
   current: { alias: "", type: "boolean", describe: "monitor: start with the current table" },
+  "only-best": { alias: "", type: "boolean", describe: "mrt inject: only the best path of each prefix" },
+  nexthop: { alias: "", type: "string", describe: "mrt inject: next hop for every route (address or self)" },
   help: { alias: "h", type: "boolean", describe: "show help" },
   version: { alias: "", type: "boolean", describe: "show the version" },
 } as const;
@@ -104,6 +110,8 @@ export function parseArgs(argv: readonly string[]): Args {
       // yargs-parser reads a lone "-" as an empty string.
       file: a.file === "" ? "-" : one("file"),
       current: a.current === true,
+      onlyBest: a["only-best"] === true,
+      nexthop: one("nexthop"),
       help: a.help === true,
       version: a.version === true,
     },

@@ -45,7 +45,7 @@ export class Client {
     socket.setEncoding("utf8");
     socket.on("data", (d: string) => this.data(d));
     socket.on("error", (e) => this.fail(new CliError(`lost kbgpd at ${path}: ${e.message}`)));
-    socket.on("close", () => this.fail(new CliError(`kbgpd at ${path} closed the connection`)));
+    socket.on("close", () => this.fail(new CliError(`lost kbgpd at ${path}: it closed the connection`)));
   }
 
   static connect(path: string): Promise<Client> {

@@ -45,6 +45,11 @@ function tree(argv: readonly string[]): Argv {
       noop,
     )
     .command("mrt dump <file>", "Print every route in an MRT file as bgpdump -m does (-j: JSON lines)", noop)
+    .command(
+      "mrt inject global <file> [count]",
+      "Announce an MRT table dump's routes, kept like rib add ones (--only-best, --nexthop ADDRESS|self)",
+      noop,
+    )
     .command("completion <shell>", "Print a bash or zsh completion script", noop)
     .command("version", "Print the version", noop)
     .example("$0 neighbor", "every configured neighbor, in any state")

@@ -32,8 +32,12 @@ async function main(argv: readonly string[]): Promise<void> {
       return (await import("./commands/api.js")).apiCommand(rest, opts);
     case "mrt": {
       const [sub, file, ...extra] = rest;
+      if (sub === "inject") return (await import("./commands/mrt-inject.js")).mrtInject(rest.slice(1), opts);
       if (sub !== "dump")
-        throw new CliError(`expected 'mrt dump FILE', not 'mrt ${sub ?? ""}'`.trimEnd(), ExitCode.USAGE);
+        throw new CliError(
+          `expected 'mrt dump FILE' or 'mrt inject global FILE', not 'mrt ${sub ?? ""}'`.trimEnd(),
+          ExitCode.USAGE,
+        );
       if (file === undefined)
         throw new CliError("mrt dump needs a FILE (- for standard input)", ExitCode.USAGE);
       if (extra.length) throw new CliError(`unexpected '${extra[0]}' after the file`, ExitCode.USAGE);

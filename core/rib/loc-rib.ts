@@ -67,7 +67,7 @@ export function rankPaths(d: Destination, limit: number, eligible?: (p: Path) =>
 }
 
 /** The AS a path came from, for MED comparison: the first AS of its AS_PATH, or the source's AS. */
-function pathNeighborAs(p: Path): number {
+export function pathNeighborAs(p: Path): number {
   const at = findAttribute(p.attrs.bytes, AttrType.AS_PATH);
   return (at && neighborAs(p.attrs.bytes, at[0], at[1])) || p.source.peerAs;
 }
