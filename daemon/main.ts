@@ -2,8 +2,9 @@
  * `kbgpd`: load the configuration (or run the embedded demo), start the speaker on real sockets, reload on
  * SIGHUP, stop on SIGTERM/SIGINT.
  *
- *   kbgpd --config FILE [--socket PATH] [--state-dir DIR] [--log-level debug|info|warn|error] [--check]
- *         [--record FILE]
+ *   kbgpd --config FILE [--socket PATH] [--socket-mode MODE] [--socket-group GROUP]
+ *         [--read-only-socket PATH] [--read-only-socket-mode MODE] [--state-dir DIR]
+ *         [--log-level debug|info|warn|error] [--check] [--record FILE]
  *   kbgpd                 the demo: this speaker plus a second kbgpd as its peer, on loopback
  */
 import { spawn } from "node:child_process";
@@ -18,8 +19,9 @@ import type { Input, LogLevel } from "../core/speaker/io.js";
 import { seededRandom, toJsonLine } from "../core/speaker/recording.js";
 import { Speaker } from "../core/speaker/speaker.js";
 import { ConfigError, loadConfigFile, parseConfigText } from "./config/index.js";
-import { controlMethods } from "./control/methods.js";
+import { controlMethods, readOnly } from "./control/methods.js";
 import { ControlServer } from "./control/server.js";
+import { parseMode, resolveGroup } from "./control/socket-access.js";
 import { DEMO_MAIN, DEMO_PEER } from "./demo.js";
 import { createLogger } from "./log.js";
 import { clearRestartMarker, takeRestartMarker, writeRestartMarker } from "./restart-marker.js";
@@ -43,6 +45,10 @@ function parse() {
       "demo-peer": { type: "boolean", default: false },
       record: { type: "string" },
       socket: { type: "string", short: "s" },
+      "socket-mode": { type: "string", default: "0660" },
+      "socket-group": { type: "string" },
+      "read-only-socket": { type: "string" },
+      "read-only-socket-mode": { type: "string", default: "0666" },
       "state-dir": { type: "string" },
     },
     strict: true,
@@ -52,7 +58,7 @@ try {
   args = parse();
 } catch (e) {
   fail(
-    `${(e as Error).message} (usage: kbgpd [--config FILE] [--socket PATH] [--state-dir DIR] [--log-level LEVEL] [--check])`,
+    `${(e as Error).message} (usage: kbgpd [--config FILE] [--socket PATH] [--socket-mode MODE] [--socket-group GROUP] [--read-only-socket PATH] [--read-only-socket-mode MODE] [--state-dir DIR] [--log-level LEVEL] [--check] [--record FILE])`,
     2,
   );
 }
@@ -64,6 +70,16 @@ if (opts.version) {
 const level = opts["log-level"] as LogLevel;
 if (!["debug", "info", "warn", "error"].includes(level))
   fail(`--log-level must be debug, info, warn or error, not '${level}'`, 2);
+let socketAccess: { mode: number; readOnlyMode: number; gid: number | undefined };
+try {
+  socketAccess = {
+    mode: parseMode(opts["socket-mode"], "--socket-mode"),
+    readOnlyMode: parseMode(opts["read-only-socket-mode"], "--read-only-socket-mode"),
+    gid: opts["socket-group"] === undefined ? undefined : resolveGroup(opts["socket-group"]),
+  };
+} catch (e) {
+  fail((e as Error).message, 2);
+}
 
 function load(): SpeakerConfig {
   if (opts.config) return loadConfigFile(opts.config);
@@ -134,6 +150,7 @@ try {
 const demo = !opts.config && !opts["demo-peer"];
 let peerProcess: ReturnType<typeof spawn> | null = null;
 let control: ControlServer | null = null;
+let readOnlyControl: ControlServer | null = null;
 /** Where `kbgp` looks by default too. */
 const DEFAULT_SOCKET = "/run/kbgp/kbgp.sock";
 
@@ -156,8 +173,15 @@ try {
   if (socketPath) {
     mkdirSync(dirname(socketPath), { recursive: true });
     const reload = opts.config ? () => loadConfigFile(opts.config!) : null;
-    control = new ControlServer(controlMethods(speaker, runtime, reload, apiRoutes), logger);
-    await control.listen(socketPath);
+    const methods = controlMethods(speaker, runtime, reload, apiRoutes);
+    control = new ControlServer(methods, logger);
+    await control.listen(socketPath, socketAccess.mode, socketAccess.gid);
+    const readOnlyPath = opts["read-only-socket"];
+    if (readOnlyPath) {
+      mkdirSync(dirname(readOnlyPath), { recursive: true });
+      readOnlyControl = new ControlServer(readOnly(methods), logger);
+      await readOnlyControl.listen(readOnlyPath, socketAccess.readOnlyMode, socketAccess.gid);
+    }
   }
 } catch (e) {
   peerProcess?.kill();
@@ -197,6 +221,7 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   runtime.dispatch({ kind: "stop", gracefulRestart: gr, message: `kbgpd stopping (${signal})` });
   peerProcess?.kill("SIGINT");
   control?.close();
+  readOnlyControl?.close();
   await apiRoutes.close();
   await runtime.close();
   process.exit(0);

@@ -66,7 +66,34 @@ function* limited<T>(rows: Iterable<T>, limit: number): IterableIterator<T> {
 }
 
 /** Application error codes (JSON-RPC leaves -32000..-32099 to servers). */
-export const AppCode = { CONFIG_REFUSED: -32001, NO_CONFIG_FILE: -32002 } as const;
+export const AppCode = { CONFIG_REFUSED: -32001, NO_CONFIG_FILE: -32002, READ_ONLY: -32003 } as const;
+
+/** The methods that only read: all the read-only socket serves. */
+export const QUERIES: ReadonlySet<string> = new Set([
+  "session.hello",
+  "global.get",
+  "neighbor.list",
+  "neighbor.get",
+  "rib.list",
+  "rib.summary",
+]);
+
+/** `methods` as the read-only socket offers them: every other method answers READ_ONLY, by name. */
+export function readOnly(methods: Record<string, Method>): Record<string, Method> {
+  return Object.fromEntries(
+    Object.entries(methods).map(([name, m]) => [
+      name,
+      QUERIES.has(name)
+        ? m
+        : () => {
+            throw new RpcError(
+              AppCode.READ_ONLY,
+              `${name} changes kbgpd; this socket is read-only (use the main control socket)`,
+            );
+          },
+    ]),
+  );
+}
 
 /** A RouteError (a refused route) as the client sees it. */
 async function routesCall<T>(f: () => Promise<T>): Promise<T> {

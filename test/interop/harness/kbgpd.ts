@@ -65,6 +65,9 @@ export class KbgpdPeer extends BasePeer {
     super("kbgpd", lab, spec);
   }
 
+  /** More kbgpd command-line options, for the next start. */
+  extraArgs: string[] = [];
+
   get socket(): string {
     return this.file("kbgp.sock");
   }
@@ -146,6 +149,7 @@ export class KbgpdPeer extends BasePeer {
       this.file("state"),
       "--log-level",
       "debug",
+      ...this.extraArgs,
     ]);
   }
 
