@@ -55,7 +55,7 @@ const codec = JSON.parse(
 );
 
 // 2. The same file as text, end to end, against bgpdump (Debian package) in the same run.
-const dumpKbgp = wall(process.execPath, [join(root, "bin/kbgp.mjs"), "mrt", "dump", table]);
+const dumpKbgp = wall(process.execPath, [join(root, "bin/kbgp.cjs"), "mrt", "dump", table]);
 const dumpBgpdump = have("bgpdump") ? wall("bgpdump", ["-m", table]) : null;
 const result = {
   ...machine,
