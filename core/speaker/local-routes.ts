@@ -47,3 +47,21 @@ export function localPath(interner: AttrInterner, r: RouteConfig, now: number): 
     stale: false,
   };
 }
+
+/**
+ * Two routes whose attributes are surely the same, by identity of their parts (cheap; routes resolved from
+ * one text share their arrays): false means "compare the long way", not "different".
+ */
+export function sameAttributes(a: RouteConfig, b: RouteConfig): boolean {
+  return (
+    a.prefix.afi === b.prefix.afi &&
+    a.nextHop === b.nextHop &&
+    a.origin === b.origin &&
+    a.asPath === b.asPath &&
+    a.med === b.med &&
+    a.localPref === b.localPref &&
+    a.communities === b.communities &&
+    a.largeCommunities === b.largeCommunities &&
+    a.extCommunities === b.extCommunities
+  );
+}

@@ -13,7 +13,7 @@ import { Afi } from "../wire/constants.js";
 import type { Prefix } from "../wire/prefix.js";
 import type { SpeakerContext } from "./context.js";
 import type { RouteId } from "./io.js";
-import { localPath, routeFamily } from "./local-routes.js";
+import { localPath, routeFamily, sameAttributes } from "./local-routes.js";
 
 const sources = new Map<string, PathSource>([["config", LOCAL_SOURCE]]);
 
@@ -56,15 +56,23 @@ export class Originator {
   /** Announce (or change) routes of `source`. */
   add(source: string, routes: readonly RouteConfig[]): void {
     const t = this.table(source);
+    // Routes of one batch mostly share their attributes: encode and intern a set once per run of them.
+    let prev: { route: RouteConfig; path: Path } | null = null;
     for (const r of routes) {
       const k = idOf(r);
       const old = t.get(k);
       if (old && sameRoute(old.route, r)) continue;
+      const base =
+        prev && sameAttributes(prev.route, r) ? prev.path : localPath(this.ctx.interner, r, this.ctx.now);
       const path: Path = {
-        ...localPath(this.ctx.interner, r, this.ctx.now),
-        pathId: r.identifier,
         source: localSource(source, r.neighbors),
+        pathId: r.identifier,
+        attrs: base.attrs,
+        nextHop: base.nextHop,
+        since: this.ctx.now,
+        stale: false,
       };
+      prev = { route: r, path };
       this.ctx.interner.retain(path.attrs);
       if (old) this.ctx.interner.release(old.path.attrs);
       t.set(k, { route: r, path });

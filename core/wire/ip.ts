@@ -53,8 +53,32 @@ export function formatIp(b: Uint8Array, off = 0, length = b.length - off): strin
   return length === 4 ? formatIpv4(b, off) : formatIpv6(b, off);
 }
 
+/** Strict dotted-quad IPv4 ("192.0.2.1": four decimal parts 0..255, no leading zeros), or null. */
+function parseDottedQuad(text: string): Uint8Array | null {
+  const b = new Uint8Array(4);
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x2e;
+    if (c >= 0x30 && c <= 0x39) {
+      if (digits > 0 && value === 0) return null; // a leading zero: let the full parser decide
+      value = value * 10 + (c - 0x30);
+      if (++digits > 3 || value > 255) return null;
+    } else if (c === 0x2e && digits > 0 && part < 4) {
+      b[part++] = value;
+      value = 0;
+      digits = 0;
+    } else return null;
+  }
+  return part === 4 ? b : null;
+}
+
 /** Parse an IPv4 or IPv6 address into 4 or 16 bytes; null when the text is not an address. */
 export function parseIp(text: string): Uint8Array | null {
+  // The common form without ipaddr.js's general parser: route injection parses millions of these.
+  const quad = parseDottedQuad(text);
+  if (quad) return quad;
   if (!ipaddr.isValid(text)) return null;
   // ipaddr.js accepts shorthand IPv4 forms like "10.1" that no operator means; require four parts.
   if (!text.includes(":") && !ipaddr.IPv4.isValidFourPartDecimal(text)) return null;

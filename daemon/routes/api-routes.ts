@@ -9,6 +9,7 @@ import { routeKey } from "../../core/config/route-key.js";
 import type { RouteConfig } from "../../core/config/types.js";
 import type { Input } from "../../core/speaker/io.js";
 import type { Originator } from "../../core/speaker/origination.js";
+import { Afi, parsePrefix } from "../../core/wire/index.js";
 import { formatPath } from "../config/errors.js";
 import { type RawIssue, resolveRoute } from "../config/index.js";
 import type { Logger } from "../log.js";
@@ -29,6 +30,46 @@ export interface RefusedRoute {
 
 const keyOf = (r: RouteConfig) => routeKey(r.prefix, r.identifier, r.neighbors);
 
+const issueText = (out: readonly RawIssue[]) =>
+  out.map((i) => (i.path.length ? `${formatPath(i.path)}: ${i.message}` : i.message)).join("; ");
+
+/**
+ * Injected routes mostly share their attributes (a script announcing 10,000 prefixes with one next hop and
+ * community): everything but the prefix is checked once per distinct text and family, and the routes share
+ * the resulting arrays (never mutated). Bounded: the cache starts over when it fills.
+ */
+const templates = new Map<string, { route?: RouteConfig; problem?: string }>();
+const TEMPLATES_MAX = 4096;
+const SAMPLE = { v4: "0.0.0.0/0", v6: "::/0" };
+
+function resolveOne(r: unknown): RouteConfig | string {
+  if (
+    r !== null &&
+    typeof r === "object" &&
+    !Array.isArray(r) &&
+    typeof (r as RouteText).prefix === "string"
+  ) {
+    const { prefix: text, ...rest } = r as RouteText;
+    const prefix = parsePrefix(text);
+    if (prefix) {
+      const key = `${prefix.afi}${JSON.stringify(rest)}`;
+      let t = templates.get(key);
+      if (!t) {
+        if (templates.size >= TEMPLATES_MAX) templates.clear();
+        const out: RawIssue[] = [];
+        const sample = { ...rest, prefix: prefix.afi === Afi.IPV6 ? SAMPLE.v6 : SAMPLE.v4 };
+        const route = resolveRoute(sample, [], out);
+        t = route ? { route } : { problem: issueText(out) };
+        templates.set(key, t);
+      }
+      return t.route ? { ...t.route, prefix } : t.problem!;
+    }
+  }
+  // Anything else (a bad prefix, not an object) the slow way, for the exact message.
+  const out: RawIssue[] = [];
+  return resolveRoute(r, [], out) ?? issueText(out);
+}
+
 /** `routes` as route configurations, and the ones refused. */
 export function resolveRoutes(routes: unknown): { routes: RouteConfig[]; refused: RefusedRoute[] } {
   if (!Array.isArray(routes) || routes.length === 0)
@@ -36,16 +77,9 @@ export function resolveRoutes(routes: unknown): { routes: RouteConfig[]; refused
   const resolved: RouteConfig[] = [];
   const refused: RefusedRoute[] = [];
   routes.forEach((r, index) => {
-    const out: RawIssue[] = [];
-    const x = resolveRoute(r, [], out);
-    if (x) resolved.push(x);
-    else
-      refused.push({
-        index,
-        message: out
-          .map((i) => (i.path.length ? `${formatPath(i.path)}: ${i.message}` : i.message))
-          .join("; "),
-      });
+    const x = resolveOne(r);
+    if (typeof x === "string") refused.push({ index, message: x });
+    else resolved.push(x);
   });
   return { routes: resolved, refused };
 }

@@ -3,6 +3,7 @@
  * normal form stated next to each property. Run counts are sized so the file takes a few seconds.
  */
 import fc from "fast-check";
+import ipaddr from "ipaddr.js";
 import { describe, expect, it } from "vitest";
 import {
   Afi,
@@ -688,6 +689,23 @@ describe("IP address text", () => {
         expect(parseIp(text)).toEqual(b);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("parseIp's dotted-quad fast path agrees with ipaddr.js on IPv4-looking text", () => {
+    // Short strings over digits and dots hit every edge: leading zeros, > 255, empty and extra parts.
+    const text = fc
+      .array(fc.constantFrom("0", "1", "2", "5", "9", "."), { minLength: 1, maxLength: 16 })
+      .map((c) => c.join(""));
+    const reference = (t: string) =>
+      ipaddr.isValid(t) && ipaddr.IPv4.isValidFourPartDecimal(t)
+        ? Uint8Array.from(ipaddr.parse(t).toByteArray())
+        : null;
+    fc.assert(
+      fc.property(fc.oneof(text, fc.ipV4()), (t) => {
+        expect(parseIp(t)).toEqual(reference(t));
+      }),
+      { numRuns: 5000 },
     );
   });
 
