@@ -5,7 +5,7 @@
  * too: a check never leaves processes behind. Its output is kept (the last 1 KiB) for the log and the
  * status, and otherwise ignored.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { signalGroup } from "../processes/terminate.js";
 
 export interface CheckResult {
@@ -22,6 +22,8 @@ export interface CheckResult {
 }
 
 const OUTPUT_TAIL = 1024;
+/** After the check exits, how long to wait for the last of its output. */
+const CLOSE_WAIT_MS = 1000;
 
 export interface RunningCheck {
   readonly result: Promise<CheckResult>;
@@ -31,13 +33,30 @@ export interface RunningCheck {
 
 export function runCheck(command: readonly string[], timeoutMs: number): RunningCheck {
   const at = Date.now();
-  const child = spawn(command[0], command.slice(1), { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let child: ChildProcess;
+  try {
+    child = spawn(command[0], command.slice(1), { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  } catch (e) {
+    // Most failures (ENOENT…) come as an "error" event; arguments Node refuses throw.
+    const error = (e as Error).message;
+    const failed: CheckResult = {
+      ok: false,
+      exitCode: null,
+      signal: null,
+      timedOut: false,
+      error,
+      at,
+      durationMs: 0,
+      output: "",
+    };
+    return { result: Promise.resolve(failed), kill: () => {} };
+  }
   let output = "";
   const keep = (chunk: string) => {
     output = (output + chunk).slice(-OUTPUT_TAIL);
   };
-  child.stdout.setEncoding("utf8").on("data", keep);
-  child.stderr.setEncoding("utf8").on("data", keep);
+  child.stdout!.setEncoding("utf8").on("data", keep);
+  child.stderr!.setEncoding("utf8").on("data", keep);
   let timedOut = false;
   const killGroup = () => {
     if (child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
@@ -47,12 +66,13 @@ export function runCheck(command: readonly string[], timeoutMs: number): Running
     killGroup();
   }, timeoutMs);
   const result = new Promise<CheckResult>((resolve) => {
+    let settled = false;
     const done = (exitCode: number | null, signal: string | null, error: string | null) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      // Its leftovers (a background job of a shell script) go with it; their pipes must not keep us reading.
-      killGroup();
-      child.stdout.destroy();
-      child.stderr.destroy();
+      child.stdout!.destroy();
+      child.stderr!.destroy();
       resolve({
         ok: exitCode === 0 && !timedOut,
         exitCode,
@@ -65,7 +85,16 @@ export function runCheck(command: readonly string[], timeoutMs: number): Running
       });
     };
     child.once("error", (e) => done(null, null, e.message));
-    child.once("exit", (code, signal) => done(code, signal, null));
+    child.once("exit", (code, signal) => {
+      // Its leftovers (a background job of a shell script) go with it. Then its output is read to the end
+      // ("close"), unless something that left the group still holds the pipes.
+      killGroup();
+      const late = setTimeout(() => done(code, signal, null), CLOSE_WAIT_MS);
+      child.once("close", () => {
+        clearTimeout(late);
+        done(code, signal, null);
+      });
+    });
   });
   return { result, kill: killGroup };
 }

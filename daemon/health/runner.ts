@@ -121,7 +121,10 @@ export class HealthcheckRunner {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.nextCheck = null;
-      void this.check();
+      this.check().catch((e) => {
+        this.log("warn", `check not run: ${(e as Error).message}`);
+        this.schedule(this.current.interval * 1000);
+      });
     }, ms);
   }
 
@@ -174,7 +177,7 @@ export class HealthcheckRunner {
     );
   }
 
-  private log(level: "debug" | "info" | "warn", msg: string): void {
+  private log(level: "debug" | "info" | "warn" | "error", msg: string): void {
     this.deps.logger.log(level, msg, { healthcheck: this.current.name });
   }
 }

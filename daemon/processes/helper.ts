@@ -83,11 +83,18 @@ export class HelperProcess {
   start(): void {
     if (this.retired || this.run) return;
     const { name, run, env, workingDirectory } = this.config;
-    const child = spawn(run[0], run.slice(1), {
-      stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, ...env },
-      ...(workingDirectory ? { cwd: workingDirectory } : {}),
-    });
+    let child: ChildProcess;
+    try {
+      child = spawn(run[0], run.slice(1), {
+        stdio: ["pipe", "pipe", "pipe"],
+        env: { ...process.env, ...env },
+        ...(workingDirectory ? { cwd: workingDirectory } : {}),
+      });
+    } catch (e) {
+      // Most failures (ENOENT…) come as an "error" event; arguments Node refuses throw.
+      this.since = Date.now();
+      return this.afterRun({ code: null, signal: null, error: (e as Error).message, at: Date.now() });
+    }
     const io = {
       alive: () => current.alive,
       say: (line: string) => {
@@ -115,9 +122,10 @@ export class HelperProcess {
     child.once("error", (e) => this.ended(current, null, null, e.message));
     child.once("exit", (code, signal) => this.ended(current, code, signal, null));
     this.logStderr(current);
-    void this.read(current, answers).catch((e) =>
-      this.log("error", `reading its output: ${(e as Error).message}`),
-    );
+    this.read(current, answers).catch((e) => {
+      // Its stdout is closed under the reader when it ends; only a failure while it runs is news.
+      if (current.alive) this.log("error", `reading its output: ${(e as Error).message}`);
+    });
     if (child.pid !== undefined) this.log("info", `started (pid ${child.pid})`);
   }
 
@@ -192,35 +200,37 @@ export class HelperProcess {
     });
   }
 
-  /** The run is over (it exited, or could not be started): withdraw its routes and plan what comes next. */
+  /** The run is over (it exited, or could not be started). */
   private ended(r: Run, code: number | null, signal: string | null, error: string | null): void {
     if (!r.alive) return;
     r.alive = false;
     this.run = null;
-    const now = Date.now();
-    const ranMs = now - (this.since ?? now);
-    this.lastExit = { code, signal, error, at: now };
-    // What it wrote after this is moot; a lingering grandchild must not keep kbgpd reading.
+    // What it writes from now on is moot (stderr is still logged to its end: a traceback comes last).
     r.child.stdout?.destroy();
-    r.child.stderr?.destroy();
-    const how = error
-      ? `could not start: ${error}`
-      : signal
-        ? `killed by ${signal}`
-        : `exited with code ${code}`;
+    this.afterRun({ code, signal, error, at: Date.now() });
+  }
+
+  /** Withdraw its routes and plan what comes next: nothing when it was stopped, else a start after a backoff. */
+  private afterRun(exit: Exit): void {
+    const ranMs = exit.at - (this.since ?? exit.at);
+    this.lastExit = exit;
+    const how = exit.error
+      ? `could not start: ${exit.error}`
+      : exit.signal
+        ? `killed by ${exit.signal}`
+        : `exited with code ${exit.code}`;
     const retired = this.retired;
     if (!retired || retired.withdraw) this.withdraw();
+    this.since = exit.at;
     if (retired) {
       this.state = "stopped";
-      this.since = now;
       this.log("info", `stopped (${how})`);
       return;
     }
     this.failures = failuresAfter(this.failures, ranMs);
     const delay = restartDelay(this.failures);
     this.state = "backoff";
-    this.since = now;
-    this.nextStart = now + delay;
+    this.nextStart = exit.at + delay;
     this.log("warn", `${how} after ${(ranMs / 1000).toFixed(1)} s; starting again in ${delay / 1000} s`);
     this.timer = setTimeout(() => {
       this.timer = null;

@@ -1198,6 +1198,12 @@ describe("docs/config.md", () => {
       addPath: { receive: true, send: Infinity },
     });
     expect(config.routes.map((r) => r.prefix.afi)).toEqual([Afi.IPV4, Afi.IPV4, Afi.IPV6]);
+    expect(config.processes.map((p) => p.name)).toEqual(["announcer"]);
+    expect(config.healthchecks.map((h) => [h.name, h.withdrawOnDown])).toEqual([
+      ["web", false],
+      ["vip", true],
+    ]);
+    expect(config.healthchecks[0].routes.down[0]).toMatchObject({ med: 1000 });
   });
 
   it("documents every key the loader accepts", () => {
@@ -1221,6 +1227,24 @@ describe("docs/config.md", () => {
       "extended-next-hop",
       "extended-communities",
       "local-pref",
+      "processes",
+      "run",
+      "env",
+      "working-directory",
+      "ack",
+      "healthchecks",
+      "command",
+      "timeout",
+      "interval",
+      "fast-interval",
+      "rise",
+      "fall",
+      "disable-file",
+      "withdraw-on-down",
+      "prefixes",
+      "up",
+      "down",
+      "disabled",
     ]) {
       expect(doc).toContain(`\`${key}\``);
     }

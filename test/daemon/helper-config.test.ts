@@ -5,9 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { HealthcheckConfig } from "../../core/config/helpers.js";
-import type { RouteConfig } from "../../core/config/types.js";
-import { parsePrefix } from "../../core/wire/index.js";
 import { ConfigError, type ConfigIssue, parseConfigText } from "../../daemon/config/index.js";
+import { route } from "../helpers/speaker-config.js";
 
 const opts = { hostRouterId: () => 0x0a000063 };
 const G = "global: { asn: 65001 }";
@@ -39,22 +38,6 @@ function at(text: string, mark: string, path: string, message: string, nth = 1) 
   const before = text.slice(0, i).split("\n");
   return { line: before.length, column: before[before.length - 1].length + 1, path, message };
 }
-
-const prefix = (text: string) => parsePrefix(text)!;
-const route = (p: string, more: Partial<RouteConfig> = {}): RouteConfig => ({
-  prefix: prefix(p),
-  nextHop: null,
-  origin: 0,
-  asPath: [],
-  med: null,
-  localPref: null,
-  communities: [],
-  largeCommunities: [],
-  extCommunities: [],
-  identifier: 0,
-  neighbors: null,
-  ...more,
-});
 
 describe("processes", () => {
   it("resolves with defaults: kbgpd's directory and environment, answers on", () => {

@@ -11,6 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { restartDelay } from "../../daemon/processes/backoff.js";
 import { rpc } from "../helpers/control-client.js";
 import {
   closeAllLabs,
@@ -34,7 +35,8 @@ interface ProcessView {
   routes: number;
   ack: string | null;
   since: number | null;
-  lastExit: { code: number | null; signal: string | null; at: number } | null;
+  lastExit: { code: number | null; signal: string | null; error: string | null; at: number } | null;
+  nextStart: number | null;
 }
 
 /** A helper script: `node FILE <lab dir>`; `body` is an ES module with `dir` and `fs` in scope. */
@@ -138,6 +140,7 @@ setInterval(() => {}, 1000);`,
       helper("flap", flap, dir),
       helper("deaf", deaf, dir),
       helper("reader", reader, dir),
+      "  - { name: missing, run: [/nonexistent/kbgp-helper] }",
     ].join("\n");
     await Promise.all([a.start(), b.start()]);
     await a.waitEstablished(eb.address, 30_000);
@@ -203,6 +206,22 @@ setInterval(() => {}, 1000);`,
     // Started again no sooner than the first backoff step (1 s) after it exited.
     expect(second!.since! - second!.lastExit!.at).toBeGreaterThanOrEqual(950);
   }, 30_000);
+
+  it("keeps trying a helper that cannot be started, waiting twice as long each time", async () => {
+    const v = await waitUntil(
+      "a failed start after a restart",
+      async () => {
+        const m = await view("missing");
+        return m && m.restarts >= 1 && m.state === "backoff" ? m : false;
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+    expect(v.lastExit).toMatchObject({ code: null, signal: null, error: expect.stringMatching(/ENOENT/) });
+    // After n restarts, n + 1 failures in a row: 1 s, 2 s, 4 s…
+    expect(v.nextStart! - v.lastExit!.at).toBe(restartDelay(v.restarts + 1));
+    expect(restartDelay(v.restarts + 1)).toBeGreaterThanOrEqual(2000);
+    expect(a.logTail(400)).toMatch(/could not start: spawn \/nonexistent\/kbgp-helper ENOENT/);
+  });
 
   it("keeps reading a helper that floods and never reads its answers: every route applied, answers off", async () => {
     await waitUntil(
