@@ -4,6 +4,7 @@
  * there is reported within a second, in one line, with exit code 3.
  */
 import net from "node:net";
+import type { Refused, RouteSender } from "../core/api/route-pipeline.js";
 import { CliError, ExitCode } from "./errors.js";
 
 export const DEFAULT_SOCKET = "/run/kbgp/kbgp.sock";
@@ -161,3 +162,11 @@ export async function withClient<T>(socket: string | undefined, f: (c: Client) =
     c.close();
   }
 }
+
+/** Route changes through `rib.add` and `rib.delete` (core/api/route-pipeline.ts). */
+export const routeSender =
+  (c: Client): RouteSender =>
+  (op, routes) =>
+    c
+      .call<{ refused: Refused[] }>(op === "add" ? "rib.add" : "rib.delete", { routes })
+      .then((r) => r.refused);

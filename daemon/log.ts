@@ -20,7 +20,9 @@ export function createLogger(level: LogLevel, human = process.stdout.isTTY === t
     log(l, msg, fields) {
       if (RANK[l] < RANK[level]) return;
       const t = new Date().toISOString().slice(11, 19);
-      const who = fields?.neighbor ? `${fields.neighbor}: ` : "";
+      // The neighbor, helper process or health check a line is about.
+      const about = fields?.neighbor ?? fields?.process ?? fields?.healthcheck;
+      const who = about ? `${about}: ` : "";
       process.stdout.write(`${t} ${l.toUpperCase().padEnd(5)} ${who}${msg}\n`);
     },
   };

@@ -14,7 +14,7 @@ import os from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { VERSION } from "../cli/version.js";
-import type { SpeakerConfig } from "../core/config/types.js";
+import { type KbgpdConfig, speakerPart } from "../core/config/helpers.js";
 import type { Input, LogLevel } from "../core/speaker/io.js";
 import { seededRandom, toJsonLine } from "../core/speaker/recording.js";
 import { Speaker } from "../core/speaker/speaker.js";
@@ -23,7 +23,9 @@ import { controlMethods, readOnly } from "./control/methods.js";
 import { ControlServer } from "./control/server.js";
 import { parseMode, resolveGroup } from "./control/socket-access.js";
 import { DEMO_MAIN, DEMO_PEER } from "./demo.js";
+import { Healthchecks } from "./health/healthchecks.js";
 import { createLogger } from "./log.js";
+import { ProcessSupervisor } from "./processes/supervisor.js";
 import { clearRestartMarker, takeRestartMarker, writeRestartMarker } from "./restart-marker.js";
 import { ApiRoutes } from "./routes/api-routes.js";
 import { Runtime } from "./runtime.js";
@@ -81,7 +83,7 @@ try {
   fail((e as Error).message, 2);
 }
 
-function load(): SpeakerConfig {
+function load(): KbgpdConfig {
   if (opts.config) return loadConfigFile(opts.config);
   return parseConfigText(
     opts["demo-peer"] ? DEMO_PEER : DEMO_MAIN,
@@ -89,7 +91,7 @@ function load(): SpeakerConfig {
   );
 }
 
-let config: SpeakerConfig;
+let config: KbgpdConfig;
 try {
   config = load();
 } catch (e) {
@@ -97,7 +99,8 @@ try {
 }
 if (opts.check) {
   process.stdout.write(
-    `configuration OK: AS ${config.global.asn}, ${config.neighbors.length} neighbors, ${config.routes.length} routes\n`,
+    `configuration OK: AS ${config.global.asn}, ${config.neighbors.length} neighbors, ${config.routes.length} routes, ` +
+      `${config.processes.length} processes, ${config.healthchecks.length} health checks\n`,
   );
   process.exit(0);
 }
@@ -112,7 +115,7 @@ const stateDir = opts["demo-peer"]
     process.env.KBGP_STATE_DIR ??
     (opts.config ? "/var/lib/kbgp" : join(os.tmpdir(), "kbgp-demo")));
 /** Graceful restart in both roles (not helper only): we claim the Restart State and peers keep our routes. */
-const restartingRole = (c: SpeakerConfig["global"]) =>
+const restartingRole = (c: KbgpdConfig["global"]) =>
   c.gracefulRestart.enabled && !c.gracefulRestart.helperOnly;
 let restarting = false;
 try {
@@ -126,12 +129,15 @@ try {
 } catch (e) {
   logger.log("warn", `cannot read the graceful restart state in ${stateDir}: ${(e as Error).message}`);
 }
-const speaker = new Speaker(config, { hostname, random: seededRandom(seed), restarting });
+const speaker = new Speaker(speakerPart(config), { hostname, random: seededRandom(seed), restarting });
 // --record: every input as a JSON line after a header; `replay()` reproduces the run in a test.
 let record: ((at: number, input: Input) => void) | null = null;
 if (opts.record) {
   const fd = openSync(opts.record, "w");
-  writeSync(fd, `${toJsonLine({ kbgpRecording: 1, config, seed, hostname, restarting })}\n`);
+  writeSync(
+    fd,
+    `${toJsonLine({ kbgpRecording: 1, config: speakerPart(config), seed, hostname, restarting })}\n`,
+  );
   record = (at, input) => writeSync(fd, `${toJsonLine({ at, input })}\n`);
 }
 const runtime = new Runtime(speaker, logger, record);
@@ -146,6 +152,24 @@ try {
   );
 } catch (e) {
   fail(`cannot restore the routes added through the API: ${(e as Error).message}`, 1);
+}
+// Helper processes and health checks: their routes go to the speaker under their own source names.
+const processes = new ProcessSupervisor({
+  dispatch: (i) => runtime.dispatch(i),
+  neighbors: () => speaker.peers.keys(),
+  logger,
+  routeCount: (source) => speaker.originator.count(source),
+});
+const healthchecks = new Healthchecks({
+  dispatch: (i) => runtime.dispatch(i),
+  logger,
+  routeCount: (source) => speaker.originator.count(source),
+});
+/** A configuration read again (SIGHUP, config.reload): the speaker's part, then the daemon's. */
+function apply(next: KbgpdConfig): void {
+  runtime.dispatch({ kind: "reconfigure", config: speakerPart(next) });
+  processes.apply(next.processes);
+  healthchecks.apply(next.healthchecks);
 }
 const demo = !opts.config && !opts["demo-peer"];
 let peerProcess: ReturnType<typeof spawn> | null = null;
@@ -172,8 +196,17 @@ try {
   const socketPath = opts.socket ?? process.env.KBGP_SOCKET ?? (opts["demo-peer"] ? null : DEFAULT_SOCKET);
   if (socketPath) {
     mkdirSync(dirname(socketPath), { recursive: true });
-    const reload = opts.config ? () => loadConfigFile(opts.config!) : null;
-    const methods = controlMethods(speaker, runtime, reload, apiRoutes);
+    const reload = opts.config
+      ? () => {
+          const next = loadConfigFile(opts.config!);
+          apply(next);
+          return next;
+        }
+      : null;
+    const methods = controlMethods(speaker, runtime, reload, apiRoutes, {
+      processes: () => processes.status(),
+      healthchecks: () => healthchecks.status(),
+    });
     control = new ControlServer(methods, logger);
     await control.listen(socketPath, socketAccess.mode, socketAccess.gid);
     const readOnlyPath = opts["read-only-socket"];
@@ -187,6 +220,13 @@ try {
   peerProcess?.kill();
   fail((e as Error).message, 1);
 }
+processes.apply(config.processes);
+healthchecks.apply(config.healthchecks);
+// Whatever way kbgpd ends (an uncaught error included), no helper or check outlives it.
+process.once("exit", () => {
+  processes.kill();
+  healthchecks.kill();
+});
 
 if (demo) {
   const show = () => logger.log("info", `neighbors:\n${neighborTable(speaker, runtime.now())}`);
@@ -197,7 +237,7 @@ if (demo) {
 process.on("SIGHUP", () => {
   if (!opts.config) return logger.log("warn", "SIGHUP: no configuration file to reload");
   try {
-    runtime.dispatch({ kind: "reconfigure", config: loadConfigFile(opts.config) });
+    apply(loadConfigFile(opts.config));
     logger.log("info", `reloaded ${opts.config}`);
   } catch (e) {
     logger.log("error", `reload refused, keeping the running configuration: ${(e as Error).message}`);
@@ -222,8 +262,8 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   peerProcess?.kill("SIGINT");
   control?.close();
   readOnlyControl?.close();
-  await apiRoutes.close();
-  await runtime.close();
+  // Helpers get SIGTERM, then SIGKILL after a grace period: none outlives kbgpd.
+  await Promise.all([processes.stop(), healthchecks.stop(), apiRoutes.close(), runtime.close()]);
   process.exit(0);
 }
 process.on("SIGTERM", () => void stop("SIGTERM"));

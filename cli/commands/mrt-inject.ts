@@ -6,15 +6,15 @@
  * daemon (backpressure). Routes the daemon refuses are named on stderr and the exit code is 1; the others
  * stay applied.
  */
+import { RoutePipeline } from "../../core/api/route-pipeline.js";
 import type { RouteText } from "../../core/api/route-text.js";
 import { MrtDecoder } from "../../core/mrt/index.js";
 import { ribRoutes } from "../../core/mrt/rib-routes.js";
 import { parseIp } from "../../core/wire/index.js";
 import type { Options } from "../args.js";
-import { withClient } from "../client.js";
+import { routeSender, withClient } from "../client.js";
 import { CliError, ExitCode } from "../errors.js";
 import { readMrt } from "../mrt/read-mrt.js";
-import { RoutePipeline } from "../route-pipeline.js";
 
 const MAX_REPORTED = 20;
 
@@ -39,7 +39,7 @@ export async function mrtInject(words: readonly string[], opts: Options): Promis
   await withClient(opts.socket, async (c) => {
     let added = 0;
     let refused = 0;
-    const pipeline = new RoutePipeline<string>(c, (prefix, error) => {
+    const pipeline = new RoutePipeline<string>(routeSender(c), (prefix, error) => {
       if (error === null) return void added++;
       if (++refused <= MAX_REPORTED) process.stderr.write(`kbgp: ${file}: ${prefix}: ${error}\n`);
     });
@@ -62,7 +62,7 @@ export async function mrtInject(words: readonly string[], opts: Options): Promis
       },
       async () => {
         // Each route is its own item, so a refusal names its prefix.
-        for (const route of pending) await pipeline.push("rib.add", [route], route.prefix);
+        for (const route of pending) await pipeline.push("add", [route], route.prefix);
         pending.length = 0;
         return entries < count;
       },

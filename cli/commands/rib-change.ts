@@ -7,11 +7,11 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseRouteArgs, parseRouteLine } from "../../core/api/route-args.js";
+import { RoutePipeline } from "../../core/api/route-pipeline.js";
 import type { RouteText } from "../../core/api/route-text.js";
 import { familyOption, type Options } from "../args.js";
-import { withClient } from "../client.js";
+import { routeSender, withClient } from "../client.js";
 import { CliError, ExitCode } from "../errors.js";
-import { RoutePipeline } from "../route-pipeline.js";
 
 const print = (text: string): void => {
   process.stdout.write(`${text}\n`);
@@ -73,7 +73,7 @@ async function fromFile(method: "rib.add" | "rib.delete", opts: Options): Promis
   await withClient(opts.socket, async (c) => {
     let applied = 0;
     let failure: string | null = null;
-    const pipeline = new RoutePipeline<number>(c, (line, error) => {
+    const pipeline = new RoutePipeline<number>(routeSender(c), (line, error) => {
       if (error === null) applied++;
       else failure ??= `${name}:${line}: ${error}`;
     });
@@ -87,7 +87,7 @@ async function fromFile(method: "rib.add" | "rib.delete", opts: Options): Promis
         failure = `${name}:${n}: ${parsed.error}`;
         break;
       }
-      await pipeline.push(method, [parsed.route], n);
+      await pipeline.push(method === "rib.add" ? "add" : "delete", [parsed.route], n);
     }
     await pipeline.finish();
     if (failure) throw new CliError(`${failure} (${applied} routes applied)`, ExitCode.USAGE);

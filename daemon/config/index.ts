@@ -9,7 +9,7 @@ export {
   DEFAULT_LISTEN_ADDRESSES,
   DEFAULT_MAX_PREFIX_WARNING,
   DEFAULT_PORT,
-  resolveRoute,
 } from "./resolve.js";
 export { hashRouterId, hostRouterId } from "./router-id.js";
+export { resolveRoute } from "./routes.js";
 export type { RawIssue } from "./schema.js";

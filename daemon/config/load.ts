@@ -1,9 +1,9 @@
 /**
- * The configuration file → `SpeakerConfig`. Every problem found is thrown at once as a `ConfigError`
+ * The configuration file → `KbgpdConfig`. Every problem found is thrown at once as a `ConfigError`
  * naming file, line, column and field; nothing here logs or exits, callers decide.
  */
 import { readFileSync } from "node:fs";
-import type { SpeakerConfig } from "../../core/config/types.js";
+import type { KbgpdConfig } from "../../core/config/helpers.js";
 import { ConfigError, type ConfigIssue, formatPath } from "./errors.js";
 import { type ResolveOptions, resolveConfig } from "./resolve.js";
 import type { RawIssue } from "./schema.js";
@@ -12,7 +12,7 @@ import { readYaml } from "./source.js";
 export type LoadOptions = ResolveOptions;
 
 /** Parse configuration text; `fileName` only names the source in issues. */
-export function parseConfigText(text: string, fileName: string, opts: LoadOptions = {}): SpeakerConfig {
+export function parseConfigText(text: string, fileName: string, opts: LoadOptions = {}): KbgpdConfig {
   const source = readYaml(text);
   if (source.problems.length) {
     throw new ConfigError(source.problems.map((p) => ({ file: fileName, ...p, path: "" })));
@@ -31,7 +31,7 @@ export function parseConfigText(text: string, fileName: string, opts: LoadOption
 }
 
 /** Read and parse a configuration file; a file that cannot be read is a `ConfigError` too. */
-export function loadConfigFile(path: string, opts: LoadOptions = {}): SpeakerConfig {
+export function loadConfigFile(path: string, opts: LoadOptions = {}): KbgpdConfig {
   let text: string;
   try {
     text = readFileSync(path, "utf8");

@@ -1,21 +1,19 @@
 /**
- * Checked sections → `SpeakerConfig`: defaults applied, groups merged into neighbors, and the rules that
+ * Checked sections → `KbgpdConfig`: defaults applied, groups merged into neighbors, and the rules that
  * involve more than one value (keepalive below hold-time, unique addresses, address families that must
  * match). Each section item is checked on its own, so one bad neighbor does not hide another's problems.
  */
 
 import { didYouMean } from "../../core/api/suggest.js";
+import type { KbgpdConfig } from "../../core/config/helpers.js";
 import type {
   GlobalConfig,
   GracefulRestartConfig,
   MaxPrefixConfig,
   NeighborConfig,
   PeerAs,
-  RouteConfig,
-  SpeakerConfig,
 } from "../../core/config/types.js";
 import {
-  Afi,
   type FamilyKey,
   IPV4_UNICAST,
   IPV6_UNICAST,
@@ -24,7 +22,10 @@ import {
   parsePrefix,
 } from "../../core/wire/index.js";
 import { formatPath, type Path } from "./errors.js";
+import { resolveHealthchecks, resolveProcesses } from "./helpers.js";
+import { isMapping, listOf, noDuplicates } from "./lists.js";
 import { hostRouterId } from "./router-id.js";
+import { resolveRoutes } from "./routes.js";
 import {
   type Address,
   check,
@@ -37,7 +38,6 @@ import {
   type NeighborInput,
   neighborSchema,
   type RawIssue,
-  type RouteInput,
   routeSchema,
   SECTIONS,
 } from "./schema.js";
@@ -66,9 +66,6 @@ const FAMILIES: Readonly<Record<FamilyName, FamilyKey>> = {
   "ipv6-unicast": IPV6_UNICAST,
 };
 
-const isMapping = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
 const bytesKey = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const bytesOf = (b: Uint8Array | null): string | null => (b ? bytesKey(b) : null);
 const prefixKey = (p: Prefix | null): string | null => (p ? `${bytesKey(p.addr)}/${p.length}` : null);
@@ -88,35 +85,8 @@ function routeIdentity(r: Record<string, unknown>): string | null {
   return `${p}#${String(r.identifier ?? 0)}@${neighbors}`;
 }
 
-/** Report items of `list` whose identity (null: none to compare) repeats an earlier item's, at `key`. */
-function noDuplicates(
-  list: readonly unknown[],
-  base: Path,
-  key: string,
-  identity: (item: Record<string, unknown>) => string | null,
-  what: string,
-  out: RawIssue[],
-): void {
-  const seen = new Map<string, number>();
-  list.forEach((item, i) => {
-    const id = isMapping(item) ? identity(item) : null;
-    if (id === null) return;
-    const first = seen.get(id);
-    if (first === undefined) {
-      seen.set(id, i);
-    } else {
-      const message = `duplicate ${what}: the same as ${formatPath([...base, first])}`;
-      out.push({ path: [...base, i, key], message });
-    }
-  });
-}
-
 /** The configuration in `data` (a parsed YAML document), or undefined when `out` got any issue. */
-export function resolveConfig(
-  data: unknown,
-  opts: ResolveOptions,
-  out: RawIssue[],
-): SpeakerConfig | undefined {
+export function resolveConfig(data: unknown, opts: ResolveOptions, out: RawIssue[]): KbgpdConfig | undefined {
   if (data === null || data === undefined) {
     out.push({ path: [], message: "the file is empty; it needs at least global.asn" });
     return undefined;
@@ -124,7 +94,7 @@ export function resolveConfig(
   if (!isMapping(data)) {
     out.push({
       path: [],
-      message: `must be a mapping with global, groups, neighbors and routes, not ${describe(data)}`,
+      message: `must be a mapping with global, groups, neighbors, routes, processes and healthchecks, not ${describe(data)}`,
     });
     return undefined;
   }
@@ -161,10 +131,12 @@ export function resolveConfig(
     const input = check(routeSchema, raw, ["routes", i], out);
     return input ? [{ input, path: ["routes", i] as Path }] : [];
   });
-  const config: SpeakerConfig = {
+  const config: KbgpdConfig = {
     global: global ?? PLACEHOLDER_GLOBAL,
     neighbors: resolveNeighbors(neighbors, groups, global, out),
     routes: resolveRoutes(routes, out),
+    processes: resolveProcesses(data.processes, out),
+    healthchecks: resolveHealthchecks(data.healthchecks, out),
   };
   return out.length === 0 && global ? config : undefined;
 }
@@ -178,14 +150,6 @@ const PLACEHOLDER_GLOBAL: GlobalConfig = {
   clusterId: 0,
   gracefulRestart: { ...DEFAULT_GRACEFUL_RESTART, selectionDeferral: DEFAULT_SELECTION_DEFERRAL },
 };
-
-/** An absent or empty section is an empty list. */
-function listOf(value: unknown, name: string, out: RawIssue[]): unknown[] {
-  if (value === undefined || value === null) return [];
-  if (Array.isArray(value)) return value;
-  out.push({ path: [name], message: `must be a list, not ${describe(value)}` });
-  return [];
-}
 
 interface Groups {
   /** Every group the file names, valid or not. */
@@ -414,39 +378,4 @@ function resolveNeighbors(
     });
   }
   return result;
-}
-
-/**
- * One route given at run time (the control API, core/api/route-text.ts), checked exactly as a `routes`
- * entry of the file; problems go to `out` with paths under `base`.
- */
-export function resolveRoute(value: unknown, base: Path, out: RawIssue[]): RouteConfig | undefined {
-  const before = out.length;
-  const input = check(routeSchema, value, base, out);
-  if (!input) return undefined;
-  const [route] = resolveRoutes([{ input, path: base }], out);
-  return out.length === before ? route : undefined;
-}
-
-function resolveRoutes(routes: readonly { input: RouteInput; path: Path }[], out: RawIssue[]): RouteConfig[] {
-  return routes.map(({ input: r, path }) => {
-    const nextHop = r["next-hop"] ?? null;
-    if (nextHop && r.prefix.afi === Afi.IPV6 && nextHop.bytes.length === 4) {
-      out.push({ path: [...path, "next-hop"], message: "an IPv6 route needs an IPv6 next hop" });
-    }
-    const neighbors = r.neighbors ? [...new Set(r.neighbors.map((a) => a.text))].sort() : null;
-    return {
-      prefix: r.prefix,
-      nextHop: nextHop?.text ?? null,
-      origin: r.origin ?? 0,
-      asPath: r["as-path"] ?? [],
-      med: r.med ?? null,
-      localPref: r["local-pref"] ?? null,
-      communities: r.communities ?? [],
-      largeCommunities: r["large-communities"] ?? [],
-      extCommunities: r["extended-communities"] ?? [],
-      identifier: r.identifier ?? 0,
-      neighbors,
-    };
-  });
 }

@@ -100,7 +100,7 @@ function parseAddress(s: string, family?: 4 | 6): Parsed<Address> {
 const address = (family?: 4 | 6) =>
   text((s) => parseAddress(s, family), family ? `an IPv${family} address` : "an IP address");
 
-const intIn = (min: number, max: number) => {
+export const intIn = (min: number, max: number) => {
   const error = `must be between ${min} and ${max}`;
   return z.int().min(min, { error }).max(max, { error });
 };
@@ -119,7 +119,7 @@ function intOr<K extends string, V>(keyword: K, keywordValue: V, min: number, ma
   });
 }
 
-const bool = z.boolean();
+export const bool = z.boolean();
 const port = intIn(1, 65535);
 const asNumber = intIn(1, MAX_ASN);
 const u32 = intIn(0, 0xffffffff);
@@ -267,7 +267,7 @@ export const routeSchema = z.strictObject({
 export type RouteInput = z.output<typeof routeSchema>;
 
 /** The top-level keys and what each holds. */
-export const SECTIONS = ["global", "groups", "neighbors", "routes"] as const;
+export const SECTIONS = ["global", "groups", "neighbors", "routes", "processes", "healthchecks"] as const;
 
 /** A problem before positions are known: where it is written and, when that differs, the field it is
  *  about (a neighbor's value inherited from its group is written in the group). */

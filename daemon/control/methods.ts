@@ -1,7 +1,7 @@
 /** Control API methods (docs/api.md). Queries read the speaker; actions go in as speaker inputs. */
 
 import { VERSION } from "../../cli/version.js";
-import type { SpeakerConfig } from "../../core/config/types.js";
+import type { KbgpdConfig } from "../../core/config/helpers.js";
 import type { AdminAction } from "../../core/speaker/io.js";
 import type { Speaker } from "../../core/speaker/speaker.js";
 import { Afi, formatIpv4Number, parseIp, parsePrefix } from "../../core/wire/index.js";
@@ -76,6 +76,8 @@ export const QUERIES: ReadonlySet<string> = new Set([
   "neighbor.get",
   "rib.list",
   "rib.summary",
+  "process.list",
+  "healthcheck.list",
 ]);
 
 /** `methods` as the read-only socket offers them: every other method answers READ_ONLY, by name. */
@@ -105,12 +107,22 @@ async function routesCall<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-/** `reload` reads and validates the configuration file again; null when kbgpd runs without one. */
+/** What kbgpd runs besides the speaker, for `process.list` and `healthcheck.list`. */
+export interface HelperViews {
+  readonly processes: () => unknown[];
+  readonly healthchecks: () => unknown[];
+}
+
+/**
+ * `reload` reads and validates the configuration file again and applies it (throwing, with nothing applied,
+ * when it is refused); null when kbgpd runs without one.
+ */
 export function controlMethods(
   speaker: Speaker,
   runtime: Runtime,
-  reload: (() => SpeakerConfig) | null,
+  reload: (() => KbgpdConfig) | null,
   api: ApiRoutes,
+  helpers: HelperViews,
 ): Record<string, Method> {
   const peer = (params: Record<string, unknown>) => {
     const a = params.neighbor;
@@ -174,7 +186,7 @@ export function controlMethods(
     }),
     "config.reload": () => {
       if (!reload) throw new RpcError(AppCode.NO_CONFIG_FILE, "kbgpd runs without a configuration file");
-      let config: SpeakerConfig;
+      let config: KbgpdConfig;
       try {
         config = reload();
       } catch (e) {
@@ -183,9 +195,16 @@ export function controlMethods(
           `configuration refused, the running one stays: ${(e as Error).message}`,
         );
       }
-      runtime.dispatch({ kind: "reconfigure", config });
-      return { ok: true, neighbors: config.neighbors.length, routes: config.routes.length };
+      return {
+        ok: true,
+        neighbors: config.neighbors.length,
+        routes: config.routes.length,
+        processes: config.processes.length,
+        healthchecks: config.healthchecks.length,
+      };
     },
+    "process.list": () => ({ processes: helpers.processes() }),
+    "healthcheck.list": () => ({ healthchecks: helpers.healthchecks() }),
     "neighbor.shutdown": admin("shutdown"),
     "neighbor.enable": admin("enable"),
     "neighbor.reset": admin("reset"),

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import type { KbgpdConfig } from "../../core/config/helpers.js";
 import type { NeighborConfig, SpeakerConfig } from "../../core/config/types.js";
 import {
   Afi,
@@ -168,7 +169,7 @@ const neighborDefaults = {
 describe("a full configuration", () => {
   it("resolves into the expected SpeakerConfig", () => {
     const globalGr = { enabled: true, restartTime: 100, helperOnly: true, staleTime: 200 };
-    const expected: SpeakerConfig = {
+    const expected: KbgpdConfig = {
       global: {
         asn: 65001,
         routerId: 0xc0000201,
@@ -299,6 +300,8 @@ describe("a full configuration", () => {
           neighbors: ["192.0.2.2", "2001:db8::2"],
         },
       ],
+      processes: [],
+      healthchecks: [],
     };
     expect(load(FULL)).toEqual(expected);
     expect(parseConfigText(FULL, "inline.yaml", opts)).toEqual(expected);
@@ -337,7 +340,9 @@ describe("defaults", () => {
       },
       neighbors: [{ ...neighborDefaults, address: "192.0.2.2", peerAs: 65002 }],
       routes: [],
-    } satisfies SpeakerConfig);
+      processes: [],
+      healthchecks: [],
+    } satisfies KbgpdConfig);
   });
 
   it("treats empty sections as empty and keepalive as a third of hold-time", () => {
@@ -615,7 +620,8 @@ const cases: Case[] = [
     name: "root is a list",
     yaml: "- 1\n",
     path: "",
-    message: "must be a mapping with global, groups, neighbors and routes, not a list",
+    message:
+      "must be a mapping with global, groups, neighbors, routes, processes and healthchecks, not a list",
     mark: "-",
   },
   {
@@ -1192,6 +1198,12 @@ describe("docs/config.md", () => {
       addPath: { receive: true, send: Infinity },
     });
     expect(config.routes.map((r) => r.prefix.afi)).toEqual([Afi.IPV4, Afi.IPV4, Afi.IPV6]);
+    expect(config.processes.map((p) => p.name)).toEqual(["announcer"]);
+    expect(config.healthchecks.map((h) => [h.name, h.withdrawOnDown])).toEqual([
+      ["web", false],
+      ["vip", true],
+    ]);
+    expect(config.healthchecks[0].routes.down[0]).toMatchObject({ med: 1000 });
   });
 
   it("documents every key the loader accepts", () => {
@@ -1215,6 +1227,24 @@ describe("docs/config.md", () => {
       "extended-next-hop",
       "extended-communities",
       "local-pref",
+      "processes",
+      "run",
+      "env",
+      "working-directory",
+      "ack",
+      "healthchecks",
+      "command",
+      "timeout",
+      "interval",
+      "fast-interval",
+      "rise",
+      "fall",
+      "disable-file",
+      "withdraw-on-down",
+      "prefixes",
+      "up",
+      "down",
+      "disabled",
     ]) {
       expect(doc).toContain(`\`${key}\``);
     }

@@ -58,8 +58,9 @@ function toRoute(p: RibPath): Route {
 }
 
 export class KbgpdPeer extends BasePeer {
-  /** Extra YAML for the global section and per neighbor (by address), for features the shared spec lacks. */
-  readonly extra: { global?: string; neighbor?: Record<string, string> } = {};
+  /** Extra YAML for the global section, per neighbor (by address), and top-level sections after `routes`
+   *  (`processes:`, `healthchecks:`), for features the shared spec lacks. */
+  readonly extra: { global?: string; neighbor?: Record<string, string>; sections?: string } = {};
 
   constructor(lab: Lab, spec: PeerSpec) {
     super("kbgpd", lab, spec);
@@ -129,6 +130,7 @@ export class KbgpdPeer extends BasePeer {
           : []),
       );
     }
+    if (this.extra.sections) y.push(this.extra.sections);
     return `${y.join("\n")}\n`;
   }
 

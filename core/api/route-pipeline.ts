@@ -1,21 +1,29 @@
 /**
- * Sending many route changes over one connection: consecutive adds (or deletes) share a request, a few
- * requests are in flight at once, and each change's outcome comes back in the order it was given (the
- * daemon applies a request's valid routes and names the refused ones by index) — what
- * `kbgp global rib add -f` and `kbgp api` need to answer line by line without waiting a round trip per line.
- * The daemon answers requests on a connection in order, so an add and a later delete of the same route
- * apply in that order.
+ * Sending many route changes: consecutive adds (or deletes) share a request, a few requests are in flight at
+ * once, and each change's outcome comes back in the order it was given (a request applies its valid routes
+ * and names the refused ones by index) — what `kbgp global rib add -f`, `kbgp api` and kbgpd's helper
+ * processes need to answer line by line without waiting a round trip per line. Where the requests go is the
+ * caller's `RouteSender`: the control socket for the CLI (which answers requests on a connection in order,
+ * so an add and a later delete of the same route apply in that order), the speaker itself inside kbgpd.
  */
-import type { RouteText } from "../core/api/route-text.js";
-import type { Client } from "./client.js";
+import type { RouteText } from "./route-text.js";
 
 /** What each queued item is told: null when it went through, else why not. */
 export type Outcome<T> = (tag: T, error: string | null) => void;
 
-type Method = "rib.add" | "rib.delete";
+export type RouteOp = "add" | "delete";
+
+/** A route a request refused: its index in the request and why. */
+export interface Refused {
+  readonly index: number;
+  readonly message: string;
+}
+
+/** Applies one request of route changes; resolves with the refused ones, rejects when nothing is known. */
+export type RouteSender = (op: RouteOp, routes: RouteText[]) => Promise<readonly Refused[]>;
 
 interface Batch<T> {
-  readonly method: Method;
+  readonly op: RouteOp;
   readonly routes: RouteText[];
   /** For each tag, how many of `routes` are its own (an ExaBGP line may carry several). */
   readonly items: { tag: T; count: number }[];
@@ -31,15 +39,15 @@ export class RoutePipeline<T> {
   private tail: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly client: Client,
+    private readonly send: RouteSender,
     private readonly outcome: Outcome<T>,
   ) {}
 
-  /** Queue routes for `method`; resolves when there is room for more (backpressure). */
-  async push(method: Method, routes: RouteText[], tag: T): Promise<void> {
-    if (this.batch && (this.batch.method !== method || this.batch.routes.length + routes.length > BATCH))
+  /** Queue routes for `op`; resolves when there is room for more (backpressure). */
+  async push(op: RouteOp, routes: RouteText[], tag: T): Promise<void> {
+    if (this.batch && (this.batch.op !== op || this.batch.routes.length + routes.length > BATCH))
       await this.flush();
-    this.batch ??= { method, routes: [], items: [] };
+    this.batch ??= { op, routes: [], items: [] };
     for (const r of routes) this.batch.routes.push(r);
     this.batch.items.push({ tag, count: routes.length });
     if (this.batch.routes.length >= BATCH) await this.flush();
@@ -57,10 +65,7 @@ export class RoutePipeline<T> {
     const b = this.batch;
     if (!b) return;
     this.batch = null;
-    const sent = this.client.call<{ refused: Refused[] }>(b.method, { routes: b.routes }).then(
-      (r) => r.refused,
-      (e: Error) => e.message,
-    );
+    const sent = this.send(b.op, b.routes).catch((e: Error) => e.message);
     const done = this.tail.then(async () => this.report(b, await sent));
     this.tail = done;
     this.flying.push(done);
@@ -73,7 +78,7 @@ export class RoutePipeline<T> {
   }
 
   /** The daemon applies the valid routes of a request and lists the others: each item learns its own fate. */
-  private report(b: Batch<T>, result: Refused[] | string): void {
+  private report(b: Batch<T>, result: readonly Refused[] | string): void {
     if (typeof result === "string") {
       for (const it of b.items) this.outcome(it.tag, result);
       return;
@@ -90,9 +95,4 @@ export class RoutePipeline<T> {
       this.outcome(it.tag, problems.length ? problems.join("; ") : null);
     }
   }
-}
-
-interface Refused {
-  readonly index: number;
-  readonly message: string;
 }
