@@ -1,5 +1,6 @@
 // `npm run bench`: runs each benchmark in its own Node process (a clean heap each), compares with the
 // peer tools in the same run where one exists, and writes bench/results/<name>.json.
+// `node bench/run.mjs [codec] [cli]` runs only the sections named (default: all of them).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -40,6 +41,13 @@ function wall(cmd, args, runs = 5) {
   return Number(times[Math.floor(runs / 2)].toFixed(3));
 }
 
+const SECTIONS = ["codec", "cli"];
+const wanted = process.argv.slice(2);
+for (const s of wanted)
+  if (!SECTIONS.includes(s))
+    throw new Error(`unknown bench section '${s}' (sections: ${SECTIONS.join(", ")})`);
+const sections = wanted.length ? wanted : SECTIONS;
+
 const have = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 const machine = {
   node: process.version,
@@ -48,28 +56,46 @@ const machine = {
   date: new Date().toISOString(),
 };
 
-// 1. Codec decode throughput.
-const table = join(data, "mrt/updates.et-header.2015.gz");
-const codec = JSON.parse(
-  execFileSync(process.execPath, [await bundle("codec"), table], { encoding: "utf8" }),
-);
+async function codecSection() {
+  // Codec decode throughput.
+  const table = join(data, "mrt/updates.et-header.2015.gz");
+  const codec = JSON.parse(
+    execFileSync(process.execPath, [await bundle("codec"), table], { encoding: "utf8" }),
+  );
 
-// 2. The same file as text, end to end, against bgpdump (Debian package) in the same run.
-const dumpKbgp = wall(process.execPath, [join(root, "bin/kbgp.cjs"), "mrt", "dump", table]);
-const dumpBgpdump = have("bgpdump") ? wall("bgpdump", ["-m", table]) : null;
-const result = {
-  ...machine,
-  codec: { ...codec, meetsTarget: codec.prefixesPerSecond >= codec.targetPrefixesPerSecond },
-  mrtDump: {
-    input: "updates.et-header.2015.gz",
-    kbgpSeconds: dumpKbgp,
-    bgpdumpSeconds: dumpBgpdump,
-    bgpdumpOverKbgp: dumpBgpdump === null ? null : Number((dumpBgpdump / dumpKbgp).toFixed(2)),
-    note:
-      dumpBgpdump === null
-        ? "bgpdump not installed (apt-get install bgpdump)"
-        : "median of 5 wall-clock runs, same file, output to /dev/null",
-  },
-};
-writeFileSync(join(out, "codec.json"), `${JSON.stringify(result, null, 2)}\n`);
-process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  // The same file as text, end to end, against bgpdump (Debian package) in the same run.
+  const dumpKbgp = wall(process.execPath, [join(root, "bin/kbgp.cjs"), "mrt", "dump", table]);
+  const dumpBgpdump = have("bgpdump") ? wall("bgpdump", ["-m", table]) : null;
+  const result = {
+    ...machine,
+    codec: { ...codec, meetsTarget: codec.prefixesPerSecond >= codec.targetPrefixesPerSecond },
+    mrtDump: {
+      input: "updates.et-header.2015.gz",
+      kbgpSeconds: dumpKbgp,
+      bgpdumpSeconds: dumpBgpdump,
+      bgpdumpOverKbgp: dumpBgpdump === null ? null : Number((dumpBgpdump / dumpKbgp).toFixed(2)),
+      note:
+        dumpBgpdump === null
+          ? "bgpdump not installed (apt-get install bgpdump)"
+          : "median of 5 wall-clock runs, same file, output to /dev/null",
+    },
+  };
+  writeFileSync(join(out, "codec.json"), `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+// The CLI and route injection against gobgp 3.10 and BIRD 2 (bench/cli.ts; needs gobgpd, bird2).
+async function cliSection() {
+  const json = execFileSync(process.execPath, [await bundle("cli"), root], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 30 * 60 * 1000,
+  });
+  const result = { ...machine, ...JSON.parse(json) };
+  writeFileSync(join(out, "cli.json"), `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+if (sections.includes("codec")) await codecSection();
+if (sections.includes("cli")) await cliSection();

@@ -4,8 +4,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-# bzip2: tests read bzip2-compressed MRT; bgpdump: npm run bench compares kbgp mrt dump with it.
-PACKAGES="bzip2 bgpdump gobgpd bird2 frr exabgp" # gobgpd bird2 frr exabgp: the peers of test/interop
+# bzip2: tests read bzip2-compressed MRT; bgpdump: npm run bench compares kbgp mrt dump with it;
+# time: /usr/bin/time, which npm run bench uses for the CLI's peak RSS.
+PACKAGES="bzip2 bgpdump time gobgpd bird2 frr exabgp" # gobgpd bird2 frr exabgp: the peers of test/interop (and bench)
 
 missing=""
 for p in $PACKAGES; do
