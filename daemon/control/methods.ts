@@ -7,6 +7,7 @@ import type { Speaker } from "../../core/speaker/speaker.js";
 import { Afi, formatIpv4Number, parseIp, parsePrefix } from "../../core/wire/index.js";
 import { type ApiRoutes, RouteError } from "../routes/api-routes.js";
 import type { Runtime } from "../runtime.js";
+import { monitorMethods } from "./monitor/methods.js";
 import { type Method, RpcCode, RpcError, Stream } from "./server.js";
 import {
   FAMILIES,
@@ -164,5 +165,6 @@ export function controlMethods(
     "neighbor.reset": admin("reset"),
     "neighbor.softResetIn": admin("soft-reset-in"),
     "neighbor.softResetOut": admin("soft-reset-out"),
+    ...monitorMethods(speaker),
   };
 }
