@@ -22,6 +22,7 @@ const SEPARATE = {
   "cli/commands/mrt-dump.ts": "kbgp-mrt",
   "cli/commands/rib-change.ts": "kbgp-rib-change",
   "cli/commands/api.ts": "kbgp-api",
+  "cli/commands/monitor.ts": "kbgp-monitor",
 };
 
 const cli = {

@@ -84,6 +84,16 @@ describe("a subscription", () => {
     expect(s.pending).toBe(0);
   });
 
+  it("passes a burst longer than maxPending to a socket that takes it", async () => {
+    const out = new FakeOutlet();
+    const s = new Subscription(1, topic, out, 3, () => {});
+    s.start();
+    for (let i = 1; i <= 10; i++) s.push(event(i));
+    await tick();
+    expect(out.lines().map((l) => l.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(s.closed).toBe(false);
+  });
+
   it("gives up on a subscriber maxPending events behind: frees the queue, says so once, and ends", async () => {
     const out = new FakeOutlet();
     let ended = 0;

@@ -84,3 +84,20 @@ export function eventJson(e: MonitorEvent): string {
   e.text ??= JSON.stringify(view(e));
   return e.text;
 }
+
+/** The shapes as clients see them (the CLI imports these types only). */
+export type RouteRow = ReturnType<typeof routeView>;
+/** A snapshot row. */
+export type MonitorRow = RouteRow | NeighborState;
+type Numbered<T> = T & { readonly id: string | number | null; readonly seq: number; readonly at: number };
+/** The params of a `monitor` notification: an event, or the last word to a subscriber that fell behind. */
+export type MonitorNotice =
+  | Numbered<RouteRow>
+  | Numbered<NeighborState>
+  | Numbered<{ readonly kind: "neighbor-removed"; readonly address: string }>
+  | {
+      readonly id: string | number | null;
+      readonly kind: "overflow";
+      readonly lastSeq: number;
+      readonly lost: number;
+    };

@@ -21,16 +21,19 @@ export interface Outlet {
 const BATCH_CHARS = 64 * 1024;
 
 export class Subscription {
+  /** Events waiting: while the snapshot streams, or while the socket is full. */
   private queue: (MonitorEvent | undefined)[] = [];
-  /** The next event to write; events before it were written or dropped. */
+  /** The next event to send; events before it were sent or dropped. */
   private head = 0;
-  /** The sequence number of the last event written. */
+  /** Lines made but not yet handed to the socket (at most about BATCH_CHARS). */
+  private batch = "";
+  /** The sequence number of the last event made into a line. */
   private seq = 0;
   /** The snapshot and the response are out: events may follow. */
   private started = false;
   private ended = false;
   private awaitingDrain = false;
-  private flushQueued = false;
+  private writeQueued = false;
   /** The overflow notification, when it could not be sent yet (the snapshot was still streaming). */
   private notice: string | null = null;
   /** `{"jsonrpc":"2.0","method":"monitor","params":{"id":…,` — every line starts so. */
@@ -46,6 +49,7 @@ export class Subscription {
     this.lead = `{"jsonrpc":"2.0","method":"monitor","params":{"id":${JSON.stringify(id)},`;
   }
 
+  /** Events waiting to be sent. */
   get pending(): number {
     return this.queue.length - this.head;
   }
@@ -58,23 +62,23 @@ export class Subscription {
     return this.ended;
   }
 
-  /** An event for this subscriber (the hub has matched the topic). */
+  /**
+   * An event for this subscriber (the hub has matched the topic). While the socket takes what it is given,
+   * the event becomes a line at once, so a burst of changes from one input (a peer's table withdrawn)
+   * reaches a fast reader in full; only what the socket refuses waits, and counts against `maxPending`.
+   */
   push(e: MonitorEvent): void {
     if (this.ended) return;
+    if (this.started && !this.awaitingDrain && this.pending === 0) return this.add(e);
     if (this.pending >= this.maxPending) return this.overflow();
     this.queue.push(e);
-    // Written once the speaker's input is handled: one batch per input, not one write per change.
-    if (this.started && !this.flushQueued && !this.awaitingDrain) {
-      this.flushQueued = true;
-      queueMicrotask(() => this.flush());
-    }
   }
 
   /** The response to `monitor.start` is written: send what waited, then events as they come. */
   start(): void {
     this.started = true;
     if (this.notice) this.out.write(this.notice);
-    else this.flush();
+    else this.sendQueued();
   }
 
   /** The rows of a snapshot, for as long as the subscription lasts (an overflow cuts it short). */
@@ -91,6 +95,7 @@ export class Subscription {
     this.ended = true;
     this.queue = [];
     this.head = 0;
+    this.batch = "";
     this.onEnd(this);
   }
 
@@ -101,27 +106,41 @@ export class Subscription {
     if (this.started && !this.out.destroyed) this.out.write(this.notice);
   }
 
-  private flush(): void {
-    this.flushQueued = false;
-    if (this.ended || this.awaitingDrain || this.out.destroyed) return;
-    while (this.head < this.queue.length) {
-      let text = "";
-      while (this.head < this.queue.length && text.length < BATCH_CHARS) {
-        const e = this.queue[this.head]!;
-        this.queue[this.head++] = undefined;
-        this.seq++;
-        text += `${this.lead}"seq":${this.seq},${eventJson(e).slice(1)}}\n`;
-      }
-      if (!this.out.write(text)) {
-        this.awaitingDrain = true;
-        this.out.once("drain", () => {
-          this.awaitingDrain = false;
-          this.flush();
-        });
-        break;
-      }
+  /** Make the event a line; hand a full batch to the socket, the rest once this input is handled. */
+  private add(e: MonitorEvent): void {
+    this.seq++;
+    this.batch += `${this.lead}"seq":${this.seq},${eventJson(e).slice(1)}}\n`;
+    if (this.batch.length >= BATCH_CHARS) this.write();
+    else if (!this.writeQueued) {
+      this.writeQueued = true;
+      queueMicrotask(() => {
+        this.writeQueued = false;
+        this.write();
+      });
     }
-    // Give the written part of the queue back.
+  }
+
+  private write(): void {
+    if (this.batch === "" || this.ended || this.out.destroyed) return;
+    const ok = this.out.write(this.batch);
+    this.batch = "";
+    if (ok) return;
+    this.awaitingDrain = true;
+    this.out.once("drain", () => {
+      this.awaitingDrain = false;
+      this.sendQueued();
+    });
+  }
+
+  /** Send waiting events while the socket takes them. */
+  private sendQueued(): void {
+    while (this.head < this.queue.length && !this.awaitingDrain && !this.ended) {
+      const e = this.queue[this.head]!;
+      this.queue[this.head++] = undefined;
+      this.add(e);
+    }
+    this.write();
+    // Give the sent part of the queue back.
     if (this.head === this.queue.length) {
       this.queue = [];
       this.head = 0;
