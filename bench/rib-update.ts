@@ -6,6 +6,7 @@
  * it, nobody monitors and the hooks must cost nothing noticeable. Prints one JSON object.
  */
 import { readFileSync } from "node:fs";
+import { PerformanceObserver } from "node:perf_hooks";
 import { gunzipSync } from "node:zlib";
 import { decodeBgp4mp, MrtRecordFramer } from "../core/mrt/index.js";
 import { Peer } from "../core/speaker/peer.js";
@@ -33,9 +34,24 @@ new MrtRecordFramer().push(bytes, (r) => {
 
 interface Pass {
   applySeconds: number;
+  /** CPU time of the process: what the work cost, less disturbed than wall time by other processes. */
+  applyCpuSeconds: number;
   purgeSeconds: number;
   prefixes: number;
+  /** Young-generation collections during the pass: they come every few MB allocated, so a hook that
+   *  allocated per route would show here whatever the machine's load. */
+  scavenges: number;
 }
+
+let scavenges = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries())
+    if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === 1) scavenges++;
+}).observe({ entryTypes: ["gc"] });
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 function pass(): Pass {
   // The collector's session is iBGP (AS 3856 both sides): so is ours, and import policy accepts the table.
@@ -46,24 +62,37 @@ function pass(): Pass {
     speaker.observe({ pathChanged: noop, bestChanged: noop, neighborChanged: noop, neighborRemoved: noop });
   }
   const peer = new Peer(config.neighbors[0], peerAs, 0);
+  const c0 = cpu();
   const t0 = process.hrtime.bigint();
   for (const b of bodies) applyUpdate(speaker, peer, decodeUpdate(b, ctx, speaker.interner), [IPV4_UNICAST]);
   const t1 = process.hrtime.bigint();
+  const c1 = cpu();
   const prefixes = speaker.locRib.count(IPV4_UNICAST);
   purgePaths(speaker, peer, IPV4_UNICAST, false);
   const t2 = process.hrtime.bigint();
   return {
     applySeconds: Number(t1 - t0) / 1e9,
+    applyCpuSeconds: c1 - c0,
     purgeSeconds: Number(t2 - t1) / 1e9,
     prefixes,
+    scavenges: 0,
   };
 }
 
 pass(); // warm-up: let V8 optimise before measuring
+// GC entries arrive a little after the work: count each pass's once they are in.
+const settle = () => new Promise((r) => setTimeout(r, 100));
+await settle();
 const passes: Pass[] = [];
-for (let i = 0; i < 7; i++) passes.push(pass());
+for (let i = 0; i < 7; i++) {
+  const before = scavenges;
+  const p = pass();
+  await settle();
+  passes.push({ ...p, scavenges: scavenges - before });
+}
 const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const apply = median(passes.map((p) => p.applySeconds));
+const applyCpu = median(passes.map((p) => p.applyCpuSeconds));
 const purge = median(passes.map((p) => p.purgeSeconds));
 process.stdout.write(
   `${JSON.stringify({
@@ -73,6 +102,8 @@ process.stdout.write(
     prefixes: passes[0].prefixes,
     applyRunsSeconds: passes.map((p) => Number(p.applySeconds.toFixed(4))),
     applyMedianSeconds: Number(apply.toFixed(4)),
+    applyCpuMedianSeconds: Number(applyCpu.toFixed(4)),
+    scavengesPerPass: passes.map((p) => p.scavenges),
     purgeMedianSeconds: Number(purge.toFixed(4)),
     prefixesPerSecond: Math.round(passes[0].prefixes / apply),
   })}\n`,

@@ -73,3 +73,19 @@ const result = {
 };
 writeFileSync(join(out, "codec.json"), `${JSON.stringify(result, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+
+// 3. The receive path into Adj-RIB-In and Loc-RIB, with nobody monitoring and with a monitor's observer
+// attached (a no-op): monitoring off must cost nothing noticeable.
+const ribBench = await bundle("rib-update");
+const ribRuns = Object.fromEntries(
+  [
+    ["none", []],
+    ["observer", ["--observer"]],
+  ].map(([name, extra]) => [
+    name,
+    JSON.parse(execFileSync(process.execPath, [ribBench, table, ...extra], { encoding: "utf8" })),
+  ]),
+);
+const ribResult = { ...machine, ...ribRuns };
+writeFileSync(join(out, "rib-update.json"), `${JSON.stringify(ribResult, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(ribResult, null, 2)}\n`);

@@ -100,15 +100,21 @@ export async function monitorCommand(words: readonly string[], opts: Options): P
   process.once("SIGTERM", () => stop(null));
   let why: Error | null;
   try {
-    const { snapshot } = await client.stream<{ snapshot: number }>("monitor.start", params, async (rows) => {
+    const answer = client.stream<{ snapshot: number }>("monitor.start", params, async (rows) => {
       const now = Date.now();
       for (const r of rows) print(r as object, now, 0);
       await out.flush(true);
+      if (out.closed) stop(null);
     });
-    if (opts.json && opts.current)
-      out.lines.push(JSON.stringify({ kbgpJson: 1, kind: "end-of-snapshot", count: snapshot }));
-    await out.flush(true);
-    why = out.closed ? null : await Promise.race([stopped, client.ended]);
+    // Ctrl-C or a closed stdout during a long snapshot ends it too.
+    const first = await Promise.race([answer, stopped.then((e) => ({ stopped: e }))]);
+    if ("stopped" in first) why = first.stopped;
+    else {
+      if (opts.json && opts.current)
+        out.lines.push(JSON.stringify({ kbgpJson: 1, kind: "end-of-snapshot", count: first.snapshot }));
+      await out.flush(true);
+      why = out.closed ? null : await Promise.race([stopped, client.ended]);
+    }
   } catch (e) {
     why = e as Error;
   }

@@ -144,7 +144,8 @@ export class LocRib {
     if (!t || !d) return null;
     const i = d.paths.findIndex((p) => p.source === source && p.pathId === pathId);
     if (i < 0) return null;
-    const [old] = d.paths.splice(i, 1);
+    const old = d.paths[i];
+    d.paths.splice(i, 1);
     this.pathCounts.set(family, this.pathCounts.get(family)! - 1);
     d.sendIds?.delete(sendKey(source, pathId));
     const before = d.best;

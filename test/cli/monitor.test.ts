@@ -11,11 +11,11 @@ import net from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KBGP, kbgp } from "../helpers/cli.js";
+import { kbgpdPair } from "../helpers/kbgpd-pair.js";
 import {
   closeAllLabs,
-  createPeer,
   type KbgpdPeer,
-  Lab,
+  type Lab,
   waitForRoute,
   waitForWithdrawal,
   waitUntil,
@@ -77,29 +77,16 @@ afterAll(() => {
 });
 
 beforeAll(async () => {
-  lab = Lab.create("cli-monitor");
-  const [ea, eb] = [await lab.endpoint(), await lab.endpoint()];
-  a = createPeer("kbgpd", lab, {
-    routerId: "10.255.11.1",
-    asn: 65001,
-    ...ea,
-    neighbors: [{ ...eb, asn: 65002, families: ["ipv4", "ipv6"] }],
-  }) as KbgpdPeer;
-  b = createPeer("kbgpd", lab, {
-    routerId: "10.255.11.2",
-    asn: 65002,
-    ...eb,
-    neighbors: [{ ...ea, asn: 65001, families: ["ipv4", "ipv6"] }],
-  }) as KbgpdPeer;
+  ({ lab, a, b } = await kbgpdPair("cli-monitor", 11));
   await a.announce({ prefix: "203.0.113.0/24" });
   await b.announceMany([
     { prefix: "198.51.100.0/24", med: 5 },
     { prefix: "10.9.0.0/16", med: 5 },
   ]);
   await Promise.all([a.start(), b.start()]);
-  await a.waitEstablished(eb.address, 30_000);
-  await waitForRoute(a, eb.address, "198.51.100.0/24");
-  await waitForRoute(a, eb.address, "10.9.0.0/16");
+  await a.waitEstablished(b.spec.address, 30_000);
+  await waitForRoute(a, b.spec.address, "198.51.100.0/24");
+  await waitForRoute(a, b.spec.address, "10.9.0.0/16");
 }, 60_000);
 
 interface Event {
@@ -334,6 +321,40 @@ describe("kbgp monitor, with --current", () => {
     // kbgpd is fine, and monitoring again works.
     expect(cli("global", "rib", "summary").status).toBe(0);
   }, 60_000);
+
+  it("ends a subscription on monitor.stop, on the connection that started it", async () => {
+    const s = net.connect(a.socket);
+    let text = "";
+    s.setEncoding("utf8").on("data", (d: string) => {
+      text += d;
+    });
+    const send = (id: number, method: string, params: object) =>
+      s.write(`${JSON.stringify({ jsonrpc: "2.0", id, method, params })}\n`);
+    send(1, "monitor.start", { topic: "rib", family: "ipv4-unicast" });
+    send(2, "monitor.stop", { id: 7 });
+    send(3, "monitor.stop", { id: 1 });
+    await waitUntil("three answers", () => text.split("\n").length > 3, { timeoutMs: 5000, intervalMs: 20 });
+    expect(cli("global", "rib", "add", "192.0.2.0/24").status).toBe(0);
+    send(4, "session.hello", {});
+    await waitUntil("the fourth answer", () => text.includes('"id":4'), { timeoutMs: 5000, intervalMs: 20 });
+    s.destroy();
+    expect(
+      text
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      { jsonrpc: "2.0", id: 1, result: { snapshot: 0 } },
+      {
+        jsonrpc: "2.0",
+        id: 2,
+        error: { code: -32602, message: "no monitor with id 7 on this connection" },
+      },
+      { jsonrpc: "2.0", id: 3, result: { ok: true, lastSeq: 0 } },
+      { jsonrpc: "2.0", id: 4, result: expect.objectContaining({ server: "kbgpd" }) },
+    ]);
+    expect(cli("global", "rib", "del", "all").status).toBe(0);
+  });
 
   it("refuses bad words and unknown neighbors, exit code 2", () => {
     const none = cli("monitor");

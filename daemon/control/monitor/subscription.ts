@@ -92,6 +92,7 @@ export class Subscription {
   /** End: the client asked, or its connection closed. */
   stop(): void {
     if (this.ended) return;
+    this.write();
     this.ended = true;
     this.queue = [];
     this.head = 0;
