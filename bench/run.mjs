@@ -1,6 +1,6 @@
 // `npm run bench`: runs each benchmark in its own Node process (a clean heap each), compares with the
 // peer tools in the same run where one exists, and writes bench/results/<name>.json.
-// `node bench/run.mjs [codec] [cli]` runs only the sections named (default: all of them).
+// `node bench/run.mjs [codec] [rib-update] [cli]` runs only the sections named (default: all of them).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -41,7 +41,7 @@ function wall(cmd, args, runs = 5) {
   return Number(times[Math.floor(runs / 2)].toFixed(3));
 }
 
-const SECTIONS = ["codec", "cli"];
+const SECTIONS = ["codec", "rib-update", "cli"];
 const wanted = process.argv.slice(2);
 for (const s of wanted)
   if (!SECTIONS.includes(s))
@@ -97,5 +97,25 @@ async function cliSection() {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
+// The receive path into Adj-RIB-In and Loc-RIB, with nobody monitoring and with a monitor's observer
+// attached (a no-op): monitoring off must cost nothing noticeable.
+async function ribUpdateSection() {
+  const table = join(data, "mrt/updates.et-header.2015.gz");
+  const ribBench = await bundle("rib-update");
+  const ribRuns = Object.fromEntries(
+    [
+      ["none", []],
+      ["observer", ["--observer"]],
+    ].map(([name, extra]) => [
+      name,
+      JSON.parse(execFileSync(process.execPath, [ribBench, table, ...extra], { encoding: "utf8" })),
+    ]),
+  );
+  const ribResult = { ...machine, ...ribRuns };
+  writeFileSync(join(out, "rib-update.json"), `${JSON.stringify(ribResult, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(ribResult, null, 2)}\n`);
+}
+
 if (sections.includes("codec")) await codecSection();
+if (sections.includes("rib-update")) await ribUpdateSection();
 if (sections.includes("cli")) await cliSection();

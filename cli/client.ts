@@ -31,13 +31,22 @@ interface Pending {
   readonly reject: (e: Error) => void;
 }
 
+/** What a notification other than `rows` is handed to (a monitor's events); awaited like rows. */
+export type Listener = (params: unknown) => void | Promise<void>;
+
 export class Client {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Map<string, Listener>();
   private buf = "";
   private closedError: Error | null = null;
   /** Rows handed to a slow consumer pause reading, so the daemon's own backpressure holds. */
   private busy: Promise<void> | null = null;
+  private lost: (e: Error) => void = () => {};
+  /** Settles with the reason once the connection is lost (the daemon went away) or a listener failed. */
+  readonly ended = new Promise<Error>((resolve) => {
+    this.lost = resolve;
+  });
 
   private constructor(
     private readonly socket: net.Socket,
@@ -89,6 +98,11 @@ export class Client {
     return this.request(method, params, onRows) as Promise<T>;
   }
 
+  /** Hand notifications of `method` to `listener`. */
+  on(method: string, listener: Listener): void {
+    this.listeners.set(method, listener);
+  }
+
   close(): void {
     this.socket.removeAllListeners("close");
     this.socket.end();
@@ -120,17 +134,19 @@ export class Client {
         result?: unknown;
         error?: { code: number; message: string };
       };
-      if (msg.method === "rows" && msg.params) {
-        const p = this.pending.get(msg.params.id);
-        const r = p?.onRows?.(msg.params.rows);
+      if (msg.method !== undefined) {
+        const p = msg.method === "rows" && msg.params ? this.pending.get(msg.params.id) : undefined;
+        const r = p ? p.onRows?.(msg.params!.rows) : this.listeners.get(msg.method)?.(msg.params);
         if (r) {
           this.socket.pause();
           this.busy = r;
           try {
             await r;
           } catch (e) {
-            p!.reject(e as Error);
-            this.pending.delete(msg.params.id);
+            if (p) {
+              p.reject(e as Error);
+              this.pending.delete(msg.params!.id);
+            } else this.fail(e as Error);
           } finally {
             this.busy = null;
             this.socket.resume();
@@ -147,6 +163,7 @@ export class Client {
   }
 
   private fail(e: Error): void {
+    this.lost(e);
     this.closedError ??= e;
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();

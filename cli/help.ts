@@ -40,6 +40,11 @@ function tree(argv: readonly string[]): Argv {
       noop,
     )
     .command(
+      "monitor <what> [args..]",
+      "Follow changes, one line each (-j: JSON with sequence numbers), until Ctrl-C; --current starts with the current state: `monitor global rib [-a ipv4|ipv6]`, `monitor neighbor [ADDRESS]`, `monitor neighbor ADDRESS adj-in [-a …]`",
+      (y) => y.positional("what", { choices: ["global", "neighbor", "adj-in"] }),
+    )
+    .command(
       "api",
       "Read ExaBGP API commands on stdin (announce route …, withdraw route …); answer done or error per line",
       noop,
@@ -56,6 +61,7 @@ function tree(argv: readonly string[]): Argv {
     .example("$0 neighbor 192.0.2.2 adj-in 10.0.0.0/8 longer-prefixes", "what that neighbor sent inside 10/8")
     .example("$0 global rib -a ipv6 --limit 20", "the first 20 IPv6 destinations")
     .example("$0 global rib add 203.0.113.0/24 community 65000:1 med 10", "announce a route")
+    .example("$0 monitor global rib --current -j", "the Loc-RIB's best paths, then every change")
     .example("my-exabgp-script | $0 api", "an ExaBGP process script, unchanged")
     .epilogue("Exit codes: 0 ok, 1 failed, 2 bad arguments, 3 kbgpd not reachable.");
 }

@@ -9,7 +9,7 @@ import { CliError, ExitCode, reportAndExit } from "./errors.js";
 import { initColor } from "./format/color.js";
 import { VERSION } from "./version.js";
 
-const COMMANDS = ["neighbor", "global", "api", "mrt", "completion", "version", "help"] as const;
+const COMMANDS = ["neighbor", "global", "monitor", "api", "mrt", "completion", "version", "help"] as const;
 
 async function main(argv: readonly string[]): Promise<void> {
   // Shell completion asks yargs directly.
@@ -28,6 +28,8 @@ async function main(argv: readonly string[]): Promise<void> {
       return (await import("./commands/neighbor.js")).neighborCommand(rest, opts);
     case "global":
       return (await import("./commands/global.js")).globalCommand(rest, opts);
+    case "monitor":
+      return (await import("./commands/monitor.js")).monitorCommand(rest, opts);
     case "api":
       return (await import("./commands/api.js")).apiCommand(rest, opts);
     case "mrt": {
@@ -47,7 +49,7 @@ async function main(argv: readonly string[]): Promise<void> {
       return (await import("./help.js")).completionScript(rest);
     case undefined:
       throw new CliError(
-        "name a command: neighbor, global, api, mrt, completion, version (see kbgp --help)",
+        "name a command: neighbor, global, monitor, api, mrt, completion, version (see kbgp --help)",
         ExitCode.USAGE,
       );
     default: {

@@ -23,6 +23,7 @@ const SEPARATE = {
   "cli/commands/rib-change.ts": "kbgp-rib-change",
   "cli/commands/api.ts": "kbgp-api",
   "cli/commands/mrt-inject.ts": "kbgp-mrt-inject",
+  "cli/commands/monitor.ts": "kbgp-monitor",
 };
 
 const cli = {

@@ -72,10 +72,24 @@ export function pathNeighborAs(p: Path): number {
   return (at && neighborAs(p.attrs.bytes, at[0], at[1])) || p.source.peerAs;
 }
 
+/**
+ * Hears of Loc-RIB changes, after the table has changed (so a reader sees the new state). Every change of
+ * any path goes through `upsert` and `remove`, so these two calls see them all: a peer's accepted
+ * (post-policy) Adj-RIB-In paths are exactly its Loc-RIB paths, and originated routes are paths too.
+ */
+export interface RibObserver {
+  /** The path of one (source, path id) at `d` went from `before` to `after` (null: none). */
+  pathChanged(d: Destination, before: Path | null, after: Path | null): void;
+  /** `d`'s best path went from `before` to `d.best` (null: the destination is gone from the table). */
+  bestChanged(d: Destination, before: Path | null): void;
+}
+
 export class LocRib {
   private readonly tables = new Map<FamilyKey, PrefixMap<Destination>>();
   /** Paths per family, kept as they come and go so a summary costs nothing. */
   private readonly pathCounts = new Map<FamilyKey, number>();
+  /** Null unless someone monitors: then a change costs one null check and allocates nothing. */
+  observer: RibObserver | null = null;
 
   table(family: FamilyKey): PrefixMap<Destination> {
     let t = this.tables.get(family);
@@ -111,12 +125,15 @@ export class LocRib {
       t.set(d);
     }
     const i = d.paths.findIndex((p) => p.source === path.source && p.pathId === path.pathId);
+    const old = i >= 0 ? d.paths[i] : null;
     if (i >= 0) d.paths[i] = path;
     else {
       d.paths.push(path);
       this.pathCounts.set(family, (this.pathCounts.get(family) ?? 0) + 1);
     }
+    const before = d.best;
     this.decide(d, path.source.onlyTo !== undefined);
+    if (this.observer) this.report(this.observer, d, old, path, before);
     return d;
   }
 
@@ -127,12 +144,26 @@ export class LocRib {
     if (!t || !d) return null;
     const i = d.paths.findIndex((p) => p.source === source && p.pathId === pathId);
     if (i < 0) return null;
+    const old = d.paths[i];
     d.paths.splice(i, 1);
     this.pathCounts.set(family, this.pathCounts.get(family)! - 1);
     d.sendIds?.delete(sendKey(source, pathId));
+    const before = d.best;
     this.decide(d, source.onlyTo !== undefined);
     if (d.paths.length === 0) t.delete(d);
+    if (this.observer) this.report(this.observer, d, old, null, before);
     return d;
+  }
+
+  private report(
+    o: RibObserver,
+    d: Destination,
+    old: Path | null,
+    now: Path | null,
+    best: Path | null,
+  ): void {
+    o.pathChanged(d, old, now);
+    if (d.best !== best) o.bestChanged(d, best);
   }
 
   /**

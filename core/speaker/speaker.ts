@@ -34,6 +34,7 @@ import { Connection } from "./connection.js";
 import type { SpeakerContext } from "./context.js";
 import { Deadlines } from "./deadlines.js";
 import type { AdminAction, Input, LogLevel, Output } from "./io.js";
+import type { SpeakerObserver } from "./observer.js";
 import { checkRemoteOpen, localOpen } from "./open.js";
 import { Originator } from "./origination.js";
 import { Peer, type PeerState } from "./peer.js";
@@ -72,6 +73,8 @@ export class Speaker implements SpeakerContext {
   private restarting: boolean;
   /** After a graceful restart, until the peers' End-of-RIBs are in: nothing is advertised. */
   private deferral: SelectionDeferral | null = null;
+  /** The monitor's observer while anybody subscribes (observer.ts). */
+  private observer: SpeakerObserver | null = null;
   now = 0;
 
   constructor(config: SpeakerConfig, options: SpeakerOptions = {}) {
@@ -132,6 +135,12 @@ export class Speaker implements SpeakerContext {
     }
     this.pumpAll();
     return this.outputs;
+  }
+
+  /** Attach the monitor's observer, or detach it with null (observer.ts). */
+  observe(o: SpeakerObserver | null): void {
+    this.observer = o;
+    this.locRib.observer = o;
   }
 
   /** When the speaker next needs a `tick`, or null. */
@@ -213,6 +222,7 @@ export class Speaker implements SpeakerContext {
     const p = new Peer(n, this.global.asn, this.now);
     this.peers.set(n.address, p);
     p.adminDown = n.shutdown;
+    this.observer?.neighborChanged(p);
     if (!p.adminDown) this.startPeer(p);
   }
 
@@ -266,6 +276,7 @@ export class Speaker implements SpeakerContext {
     if (p.state === state) return;
     const from = p.state;
     p.state = state;
+    this.observer?.neighborChanged(p);
     this.log(
       state === "established" || from === "established" ? "info" : "debug",
       `${from} -> ${state}`,
@@ -796,14 +807,18 @@ export class Speaker implements SpeakerContext {
         message ? shutdownData(message) : undefined,
       );
     switch (action) {
-      case "shutdown":
+      case "shutdown": {
+        // Already idle, the state does not change but Idle becomes Idle(Admin): monitors hear of that too.
+        const quiet = p.state === "idle" && !p.adminDown;
         p.adminDown = true;
         this.timers.clearAll(`peer:${p.id}:`);
         for (const c of [...p.connections]) this.fail(c, cease(CeaseSubcode.ADMINISTRATIVE_SHUTDOWN));
         this.setState(p, "idle");
+        if (quiet) this.observer?.neighborChanged(p);
         this.deferral?.forget(p);
         this.checkDeferral();
         return;
+      }
       case "enable":
         p.adminDown = false;
         p.prefixLimitDown = false;
@@ -904,6 +919,7 @@ export class Speaker implements SpeakerContext {
     this.peers.delete(p.id);
     this.deferral?.forget(p);
     this.checkDeferral();
+    this.observer?.neighborRemoved(p);
   }
 }
 

@@ -7,6 +7,7 @@ import type { Speaker } from "../../core/speaker/speaker.js";
 import { Afi, formatIpv4Number, parseIp, parsePrefix } from "../../core/wire/index.js";
 import { type ApiRoutes, RouteError } from "../routes/api-routes.js";
 import type { Runtime } from "../runtime.js";
+import { monitorMethods } from "./monitor/methods.js";
 import { type Method, RpcCode, RpcError, Stream } from "./server.js";
 import {
   FAMILIES,
@@ -78,6 +79,8 @@ export const QUERIES: ReadonlySet<string> = new Set([
   "rib.summary",
   "process.list",
   "healthcheck.list",
+  "monitor.start",
+  "monitor.stop",
 ]);
 
 /** `methods` as the read-only socket offers them: every other method answers READ_ONLY, by name. */
@@ -210,5 +213,6 @@ export function controlMethods(
     "neighbor.reset": admin("reset"),
     "neighbor.softResetIn": admin("soft-reset-in"),
     "neighbor.softResetOut": admin("soft-reset-out"),
+    ...monitorMethods(speaker),
   };
 }

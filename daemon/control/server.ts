@@ -27,16 +27,26 @@ export const RpcCode = {
 
 /**
  * A method's answer that is a sequence: rows go out as `rows` notifications in chunks while the socket keeps
- * up, then the response carries `done(count)`. Neither side holds the whole sequence.
+ * up, then the response carries `done(count)`. Neither side holds the whole sequence. `answered` runs once
+ * the response is on its way: a monitor's events follow it.
  */
 export class Stream {
   constructor(
     readonly rows: Iterable<unknown> | AsyncIterable<unknown>,
     readonly done: (count: number) => unknown = (count) => ({ count }),
+    readonly answered: (() => void) | null = null,
   ) {}
 }
 
-export type Method = (params: Record<string, unknown>) => unknown;
+export type Id = string | number | null;
+
+/** The request being answered: its id and connection, for methods that go on talking (monitor). */
+export interface Call {
+  readonly id: Id;
+  readonly socket: net.Socket;
+}
+
+export type Method = (params: Record<string, unknown>, call: Call) => unknown;
 
 /** Longest request line accepted: room for a batch of many thousand routes. */
 const MAX_LINE = 16 * 1024 * 1024;
@@ -44,7 +54,6 @@ const MAX_LINE = 16 * 1024 * 1024;
 const CHUNK_ROWS = 1000;
 const CHUNK_CHARS = 256 * 1024;
 
-type Id = string | number | null;
 const response = (id: Id, body: { result: unknown } | { error: { code: number; message: string } }) =>
   `${JSON.stringify({ jsonrpc: "2.0", id, ...body })}\n`;
 
@@ -131,10 +140,13 @@ export class ControlServer {
     const params =
       req.params && typeof req.params === "object" ? (req.params as Record<string, unknown>) : {};
     try {
-      const result = await method(params);
+      const result = await method(params, { id, socket: s });
       if (result instanceof Stream) {
         const count = await this.stream(s, id, result.rows);
-        if (count >= 0) await write(s, response(id, { result: result.done(count) }));
+        if (count < 0) return;
+        const written = write(s, response(id, { result: result.done(count) }));
+        result.answered?.();
+        await written;
       } else await write(s, response(id, { result }));
     } catch (e) {
       if (e instanceof RpcError)

@@ -127,15 +127,19 @@ export function attributesView(d: PathAttributes, mpNextHop: Uint8Array | null) 
   };
 }
 
-function pathView(p: Path, best: boolean) {
+/** A path on its own: where from, its identifier, since when, its attributes (monitor events show this). */
+export function pathFields(p: Path) {
   return {
     from: p.source.id,
-    best,
     stale: p.stale,
     pathId: p.pathId,
     since: p.since,
     ...attributesView(p.attrs.decoded(), p.nextHop),
   };
+}
+
+function pathView(p: Path, best: boolean) {
+  return { best, ...pathFields(p) };
 }
 
 export function destinationView(d: Destination) {
@@ -232,5 +236,6 @@ export type NeighborDetailView = ReturnType<typeof neighborDetail>;
 export type AttributesView = ReturnType<typeof attributesView>;
 export type DestinationView = ReturnType<typeof destinationView>;
 export type PathView = DestinationView["paths"][number];
+export type PathFields = ReturnType<typeof pathFields>;
 export type InRow = ReturnType<typeof inRows> extends Iterable<infer R> ? R : never;
 export type OutRow = ReturnType<typeof outRows> extends Iterable<infer R> ? R : never;

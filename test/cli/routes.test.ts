@@ -8,11 +8,11 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KBGP, kbgp } from "../helpers/cli.js";
+import { kbgpdPair } from "../helpers/kbgpd-pair.js";
 import {
   closeAllLabs,
-  createPeer,
   type KbgpdPeer,
-  Lab,
+  type Lab,
   waitForRoute,
   waitForWithdrawal,
   waitUntil,
@@ -39,22 +39,9 @@ async function apiRoutes(family = "ipv4-unicast"): Promise<Map<string, Row["path
 }
 
 beforeAll(async () => {
-  lab = Lab.create("cli-routes");
-  const [ea, eb] = [await lab.endpoint(), await lab.endpoint()];
-  a = createPeer("kbgpd", lab, {
-    routerId: "10.255.10.1",
-    asn: 65001,
-    ...ea,
-    neighbors: [{ ...eb, asn: 65002, families: ["ipv4", "ipv6"] }],
-  }) as KbgpdPeer;
-  b = createPeer("kbgpd", lab, {
-    routerId: "10.255.10.2",
-    asn: 65002,
-    ...eb,
-    neighbors: [{ ...ea, asn: 65001, families: ["ipv4", "ipv6"] }],
-  }) as KbgpdPeer;
+  ({ lab, a, b } = await kbgpdPair("cli-routes", 10));
   await Promise.all([a.start(), b.start()]);
-  await a.waitEstablished(eb.address, 30_000);
+  await a.waitEstablished(b.spec.address, 30_000);
 }, 60_000);
 
 describe("kbgp global rib add|del", () => {

@@ -1,0 +1,103 @@
+/**
+ * Monitor events and snapshot rows as clients see them (docs/api.md, `monitor.start`). An event is queued
+ * as references (the paths are immutable) and rendered to JSON once, when the first subscriber sends it;
+ * every subscriber shares that text and puts its own sequence number in front.
+ */
+import type { Path } from "../../../core/rib/path.js";
+import type { Keyed } from "../../../core/rib/prefix-map.js";
+import type { Peer } from "../../../core/speaker/peer.js";
+import { type FamilyKey, familyName, formatPrefix } from "../../../core/wire/index.js";
+import { pathFields } from "../views.js";
+
+/** A route change: in the Loc-RIB (the best path) or in one neighbor's Adj-RIB-In (`neighbor`). */
+export interface RouteEvent {
+  readonly kind: "route" | "withdraw";
+  readonly at: number;
+  readonly family: FamilyKey;
+  readonly prefix: Keyed;
+  /** The new path, or for a withdrawal the one that went (for display). */
+  readonly path: Path;
+  readonly neighbor: string | null;
+  text?: string;
+}
+
+export interface NeighborEvent {
+  readonly kind: "neighbor";
+  readonly at: number;
+  /** Copied when it happened: the peer object changes on. */
+  readonly view: NeighborState;
+  text?: string;
+}
+
+export interface NeighborRemovedEvent {
+  readonly kind: "neighbor-removed";
+  readonly at: number;
+  readonly address: string;
+  text?: string;
+}
+
+export type MonitorEvent = RouteEvent | NeighborEvent | NeighborRemovedEvent;
+
+/** A route row: a snapshot row as it is, an event with `at` added. */
+export function routeView(
+  kind: RouteEvent["kind"],
+  family: FamilyKey,
+  prefix: Keyed,
+  path: Path,
+  neighbor: string | null,
+) {
+  return {
+    kind,
+    family: familyName(family),
+    ...(neighbor ? { neighbor } : {}),
+    prefix: formatPrefix({ afi: prefix.afi, length: prefix.length, addr: prefix.addr }),
+    path: pathFields(path),
+  };
+}
+
+/** A neighbor's state as monitors see it (a subset of `neighbor.get`). */
+export function neighborState(p: Peer) {
+  return {
+    kind: "neighbor" as const,
+    address: p.id,
+    state: p.state,
+    adminDown: p.adminDown,
+    prefixLimitReached: p.prefixLimitDown,
+    lastError: p.lastError,
+  };
+}
+export type NeighborState = ReturnType<typeof neighborState>;
+
+function view(e: MonitorEvent): object {
+  switch (e.kind) {
+    case "neighbor":
+      return { ...e.view, at: e.at };
+    case "neighbor-removed":
+      return { kind: e.kind, address: e.address, at: e.at };
+    default:
+      return { ...routeView(e.kind, e.family, e.prefix, e.path, e.neighbor), at: e.at };
+  }
+}
+
+/** The event as a JSON object without its sequence number; made once. */
+export function eventJson(e: MonitorEvent): string {
+  e.text ??= JSON.stringify(view(e));
+  return e.text;
+}
+
+/** The shapes as clients see them (the CLI imports these types only). */
+export type RouteRow = ReturnType<typeof routeView>;
+/** A snapshot row. */
+export type MonitorRow = RouteRow | NeighborState;
+type Numbered<T> = T & { readonly id: string | number | null; readonly seq: number; readonly at: number };
+/** The params of a `monitor` notification: an event, or the last word to a subscriber that fell behind. */
+export type MonitorNotice =
+  | Numbered<RouteRow>
+  | Numbered<NeighborState>
+  | Numbered<{ readonly kind: "neighbor-removed"; readonly address: string }>
+  | {
+      readonly id: string | number | null;
+      readonly kind: "overflow";
+      readonly lastSeq: number;
+      readonly lost: number;
+    };

@@ -1,0 +1,34 @@
+/**
+ * `monitor.start` and `monitor.stop` (docs/api.md): a subscription lives on the connection that asked for
+ * it and ends with it.
+ */
+import type { Speaker } from "../../../core/speaker/speaker.js";
+import { type Method, RpcCode, RpcError, Stream } from "../server.js";
+import { MonitorHub } from "./hub.js";
+import { monitorRequest } from "./topic.js";
+
+export function monitorMethods(speaker: Speaker): Record<string, Method> {
+  const hub = new MonitorHub(speaker);
+  return {
+    "monitor.start": (params, call) => {
+      const request = monitorRequest(params, speaker.peers);
+      const { subscription, rows } = hub.subscribe(request, call.id, call.socket);
+      call.socket.once("close", () => subscription.stop());
+      return new Stream(
+        rows,
+        (count) => ({ snapshot: count }),
+        () => subscription.start(),
+      );
+    },
+    "monitor.stop": (params, call) => {
+      const s = hub.find(call.socket, params.id);
+      if (!s)
+        throw new RpcError(
+          RpcCode.INVALID_PARAMS,
+          `no monitor with id ${JSON.stringify(params.id)} on this connection`,
+        );
+      s.stop();
+      return { ok: true, lastSeq: s.lastSeq };
+    },
+  };
+}
