@@ -46,6 +46,11 @@ export interface Call {
   readonly socket: net.Socket;
 }
 
+/** A row already written as JSON text (views.ts builds hot rows from cached pieces). */
+export class RawJson {
+  constructor(readonly json: string) {}
+}
+
 export type Method = (params: Record<string, unknown>, call: Call) => unknown;
 
 /** Longest request line accepted: room for a batch of many thousand routes. */
@@ -176,7 +181,7 @@ export class ControlServer {
     };
     for await (const row of rows) {
       if (s.destroyed) return -1;
-      const text = JSON.stringify(row);
+      const text = row instanceof RawJson ? row.json : JSON.stringify(row);
       chunk.push(text);
       chars += text.length;
       count++;

@@ -9,6 +9,7 @@ import type { Peer } from "../../core/speaker/peer.js";
 import type { Speaker } from "../../core/speaker/speaker.js";
 import {
   type Afi,
+  type AttrSet,
   decodeAttributes,
   familyName,
   formatAsPath,
@@ -25,6 +26,7 @@ import {
   type Prefix,
 } from "../../core/wire/index.js";
 import { capabilityRows } from "./capability-view.js";
+import { RawJson } from "./server.js";
 
 export const FAMILIES: Record<string, number> = {
   "ipv4-unicast": IPV4_UNICAST,
@@ -174,9 +176,41 @@ export function* select<V extends Keyed>(table: PrefixMap<V>, afi: Afi, q: Query
   if (exact && exact.length === p.length) yield exact;
 }
 
-/** Loc-RIB destinations, one row each with all their paths. */
+/**
+ * Loc-RIB destinations, one row each with all their paths, as JSON text equal to
+ * `JSON.stringify(destinationView(d))`. Paths share few attribute sets, so each set's part is written once
+ * per listing (in a bounded cache, so a listing of a real table with a set per route keeps nothing long):
+ * a million rows then cost a concatenation each rather than a view and a stringify.
+ */
 export function* localRows(sp: Speaker, family: number, q: Query) {
-  for (const d of select(sp.locRib.table(family), (family >>> 8) as Afi, q)) yield destinationView(d);
+  const cache = new Map<AttrSet, string>();
+  for (const d of select(sp.locRib.table(family), (family >>> 8) as Afi, q)) yield destinationJson(d, cache);
+}
+
+const ATTRS_CACHE_MAX = 4096;
+
+/** A path's attributes as JSON members (the view without its braces). */
+function attributesMembers(p: Path, cache: Map<AttrSet, string>): string {
+  if (p.nextHop !== null) return JSON.stringify(attributesView(p.attrs.decoded(), p.nextHop)).slice(1, -1);
+  let s = cache.get(p.attrs);
+  if (s === undefined) {
+    if (cache.size >= ATTRS_CACHE_MAX) cache.clear();
+    s = JSON.stringify(attributesView(p.attrs.decoded(), null)).slice(1, -1);
+    cache.set(p.attrs, s);
+  }
+  return s;
+}
+
+export function destinationJson(d: Destination, cache: Map<AttrSet, string>): RawJson {
+  const prefix = formatPrefix({ afi: d.afi, length: d.length, addr: d.addr });
+  let json = `{"prefix":"${prefix}","reason":${JSON.stringify(d.reason)},"multipath":${d.multipath.length},"paths":[`;
+  let first = true;
+  for (const p of [d.best, ...d.paths.filter((x) => x !== d.best)]) {
+    if (!p) continue;
+    json += `${first ? "" : ","}{"best":${p === d.best},"from":${JSON.stringify(p.source.id)},"stale":${p.stale},"pathId":${p.pathId},"since":${JSON.stringify(p.since)},${attributesMembers(p, cache)}}`;
+    first = false;
+  }
+  return new RawJson(`${json}]}`);
 }
 
 /** Loc-RIB destinations with a path from `p`, showing only those paths: O(the neighbor's routes). */

@@ -411,9 +411,21 @@ describe.concurrent("kbgpd scenarios", () => {
       if (kind !== "bird") expect(new Set(got.map((x) => x.pathId)).size).toBe(2);
       // The second path leaves on its own; the best one stays.
       await p2.withdraw("203.0.113.0/24");
-      await waitUntil(`${kind} to hold one path`, async () => (await paths()).length === 1, {
-        timeoutMs: 30_000,
-      });
+      try {
+        await waitUntil(`${kind} to hold one path`, async () => (await paths()).length === 1, {
+          timeoutMs: 30_000,
+        });
+      } catch (e) {
+        // Seen once under a heavily loaded full run and never alone: keep what each side held.
+        const held = async (table: string, neighbor?: string) =>
+          JSON.stringify(
+            (await k.call<{ rows?: unknown[] }>("rib.list", { table, neighbor, prefix: "203.0.113.0/24" }))
+              .rows ?? [],
+          );
+        throw new Error(
+          `${(e as Error).message}\n${kind} holds: ${JSON.stringify(await paths())}\nkbgpd Loc-RIB: ${await held("local")}\nkbgpd Adj-RIB-Out to ${kind}: ${await held("out", ef.address)}\nkbgpd Adj-RIB-In from the withdrawing BIRD: ${await held("in", e2.address)}`,
+        );
+      }
       expect((await paths())[0]!.asPath).toEqual([K_AS, 65401]);
     });
   }
