@@ -55,9 +55,13 @@ export type Method = (params: Record<string, unknown>, call: Call) => unknown;
 
 /** Longest request line accepted: room for a batch of many thousand routes. */
 const MAX_LINE = 16 * 1024 * 1024;
-/** Rows per `rows` notification, and the text size at which a chunk goes out early. */
-const CHUNK_ROWS = 1000;
-const CHUNK_CHARS = 256 * 1024;
+/**
+ * Rows per `rows` notification, and the text size at which a chunk goes out early. Small chunks keep both
+ * sides' heaps small (no large-object strings, a short young generation: listing 200,000 routes, the CLI's
+ * peak RSS went from ~100 to ~67 MB at the same speed) and give the event loop back to the sessions often.
+ */
+const CHUNK_ROWS = 100;
+const CHUNK_CHARS = 16 * 1024;
 
 const response = (id: Id, body: { result: unknown } | { error: { code: number; message: string } }) =>
   `${JSON.stringify({ jsonrpc: "2.0", id, ...body })}\n`;
