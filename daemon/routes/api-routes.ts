@@ -110,10 +110,10 @@ export class ApiRoutes {
     const api = new ApiRoutes(store, originator, dispatch, logger);
     const routes: RouteConfig[] = [];
     for (const [key, text] of entries) {
-      const out: RawIssue[] = [];
-      const r = resolveRoute(text, ["route"], out);
-      if (r) routes.push(r);
-      else logger.log("warn", `stored route ${key} is no longer valid and is skipped: ${out[0]?.message}`);
+      // The same checks as a request (a million stored routes share few attribute texts).
+      const r = resolveOne(text);
+      if (typeof r !== "string") routes.push(r);
+      else logger.log("warn", `stored route ${key} is no longer valid and is skipped: ${r}`);
     }
     if (routes.length) {
       dispatch({ kind: "routes", source: SOURCE, op: "add", routes });
