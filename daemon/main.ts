@@ -13,6 +13,7 @@ import { mkdirSync, openSync, writeSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
+import { neighborTable } from "../cli/format/neighbors.js";
 import { VERSION } from "../cli/version.js";
 import { type KbgpdConfig, speakerPart } from "../core/config/helpers.js";
 import type { Input, LogLevel } from "../core/speaker/io.js";
@@ -22,6 +23,7 @@ import { ConfigError, loadConfigFile, parseConfigText } from "./config/index.js"
 import { controlMethods, readOnly } from "./control/methods.js";
 import { ControlServer } from "./control/server.js";
 import { parseMode, resolveGroup } from "./control/socket-access.js";
+import { neighborView } from "./control/views.js";
 import { DEMO_MAIN, DEMO_PEER } from "./demo.js";
 import { Healthchecks } from "./health/healthchecks.js";
 import { createLogger } from "./log.js";
@@ -29,7 +31,6 @@ import { ProcessSupervisor } from "./processes/supervisor.js";
 import { clearRestartMarker, takeRestartMarker, writeRestartMarker } from "./restart-marker.js";
 import { ApiRoutes } from "./routes/api-routes.js";
 import { Runtime } from "./runtime.js";
-import { neighborTable } from "./status.js";
 
 function fail(message: string, code: number): never {
   process.stderr.write(`kbgpd: ${message}\n`);
@@ -229,7 +230,12 @@ process.once("exit", () => {
 });
 
 if (demo) {
-  const show = () => logger.log("info", `neighbors:\n${neighborTable(speaker, runtime.now())}`);
+  // The demo logs what `kbgp neighbor` would print (colour stays off: the daemon never turns it on).
+  const show = () => {
+    const now = runtime.now();
+    const views = [...speaker.peers.values()].map((p) => neighborView(p, now));
+    logger.log("info", `neighbors:\n${neighborTable(views, now)}`);
+  };
   for (const ms of [2000, 6000]) setTimeout(show, ms).unref();
   setInterval(show, 30_000).unref();
 }
