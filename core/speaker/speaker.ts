@@ -891,11 +891,11 @@ export class Speaker implements SpeakerContext {
       for (const n of next.neighbors) {
         const p = this.peers.get(n.address);
         if (!p) this.addPeer(n);
-        else if (JSON.stringify(sessionKey(p.config)) !== JSON.stringify(sessionKey(n))) {
+        else if (settings(p.config, SESSION_KEYS) !== settings(n, SESSION_KEYS)) {
           this.removePeer(p, CeaseSubcode.OTHER_CONFIGURATION_CHANGE);
           this.addPeer(n);
         } else {
-          const exportChanged = JSON.stringify(exportKey(p.config)) !== JSON.stringify(exportKey(n));
+          const exportChanged = settings(p.config, EXPORT_KEYS) !== settings(n, EXPORT_KEYS);
           const importChanged = JSON.stringify(p.config.importReject) !== JSON.stringify(n.importReject);
           p.config = n;
           if (importChanged) reimport(this, p);
@@ -928,53 +928,31 @@ const connPeer = new WeakMap<Connection, Peer>();
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Settings whose change needs a new session. */
-function sessionKey(n: NeighborConfig) {
-  const {
-    address,
-    peerAs,
-    port,
-    localAddress,
-    passive,
-    holdTime,
-    keepalive,
-    families,
-    gracefulRestart,
-    addPath,
-    extendedNextHop,
-  } = n;
-  return {
-    address,
-    peerAs,
-    port,
-    localAddress,
-    passive,
-    holdTime,
-    keepalive,
-    families,
-    gracefulRestart,
-    addPath,
-    extendedNextHop,
-  };
-}
+const SESSION_KEYS = [
+  "address",
+  "peerAs",
+  "port",
+  "localAddress",
+  "passive",
+  "holdTime",
+  "keepalive",
+  "families",
+  "gracefulRestart",
+  "addPath",
+  "extendedNextHop",
+] as const satisfies readonly (keyof NeighborConfig)[];
 
 /** Settings whose change needs the table re-sent. */
-function exportKey(n: NeighborConfig) {
-  const {
-    nextHopSelf,
-    nextHopIpv4,
-    nextHopIpv6,
-    routeReflectorClient,
-    asPathPrepend,
-    communities,
-    largeCommunities,
-  } = n;
-  return {
-    nextHopSelf,
-    nextHopIpv4,
-    nextHopIpv6,
-    routeReflectorClient,
-    asPathPrepend,
-    communities,
-    largeCommunities,
-  };
-}
+const EXPORT_KEYS = [
+  "nextHopSelf",
+  "nextHopIpv4",
+  "nextHopIpv6",
+  "routeReflectorClient",
+  "asPathPrepend",
+  "communities",
+  "largeCommunities",
+] as const satisfies readonly (keyof NeighborConfig)[];
+
+/** Those settings of `n`, in a fixed order, as text to compare. */
+const settings = (n: NeighborConfig, keys: readonly (keyof NeighborConfig)[]) =>
+  JSON.stringify(keys.map((k) => n[k]));

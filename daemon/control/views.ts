@@ -36,6 +36,15 @@ export const FAMILIES: Record<string, number> = {
 const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 const byFamily = (m: Map<number, number>) => Object.fromEntries([...m].map(([f, n]) => [familyName(f), n]));
 
+/** Messages counted by BGP type code (RFC 4271 §4.1; 5 is ROUTE-REFRESH, RFC 2918). */
+const messageCounts = (byType: ArrayLike<number>) => ({
+  open: byType[1],
+  update: byType[2],
+  notification: byType[3],
+  keepalive: byType[4],
+  routeRefresh: byType[5],
+});
+
 export function neighborView(p: Peer, now: number) {
   const s = p.session;
   const advertised = s?.ribOut
@@ -60,22 +69,7 @@ export function neighborView(p: Peer, now: number) {
     receivedByFamily: byFamily(p.ribIn.received),
     acceptedByFamily: byFamily(p.ribIn.accepted),
     advertisedByFamily: advertised,
-    messages: {
-      sent: {
-        open: p.sent[1],
-        update: p.sent[2],
-        notification: p.sent[3],
-        keepalive: p.sent[4],
-        routeRefresh: p.sent[5],
-      },
-      received: {
-        open: p.received[1],
-        update: p.received[2],
-        notification: p.received[3],
-        keepalive: p.received[4],
-        routeRefresh: p.received[5],
-      },
-    },
+    messages: { sent: messageCounts(p.sent), received: messageCounts(p.received) },
     lastError: p.lastError,
     lastNotification: p.lastNotification,
   };
