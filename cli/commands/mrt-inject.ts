@@ -79,7 +79,7 @@ export async function mrtInject(words: readonly string[], opts: Options): Promis
             (refused ? `, ${refused} refused` : "") +
             "\n",
     );
-    if (entries === 0 && !result.error)
+    if (entries === 0)
       throw new CliError(`${file} holds no RIB entries (TABLE_DUMP or TABLE_DUMP_V2): nothing to inject`);
     if (refused) throw new CliError(`kbgpd refused ${refused} routes`);
   });

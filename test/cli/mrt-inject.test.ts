@@ -7,11 +7,11 @@ import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kbgp } from "../helpers/cli.js";
 import { dataFile } from "../helpers/data.js";
-import { closeAllLabs, createPeer, type KbgpdPeer, Lab, waitForRoute } from "../interop/harness/index.js";
+import { kbgpdPair } from "../helpers/kbgpd-pair.js";
+import { closeAllLabs, type KbgpdPeer, waitForRoute } from "../interop/harness/index.js";
 
 afterAll(closeAllLabs);
 
-let lab: Lab;
 let a: KbgpdPeer;
 let b: KbgpdPeer;
 const cli = (...args: string[]) => kbgp(["-s", a.socket, ...args]);
@@ -56,22 +56,9 @@ function bgpdumpPaths(file: string): { paths: Map<string, string[]>; bare: numbe
 }
 
 beforeAll(async () => {
-  lab = Lab.create("cli-mrt-inject");
-  const [ea, eb] = [await lab.endpoint(), await lab.endpoint()];
-  a = createPeer("kbgpd", lab, {
-    routerId: "10.255.20.1",
-    asn: 65001,
-    ...ea,
-    neighbors: [{ ...eb, asn: 65002, families: ["ipv4", "ipv6"] }],
-  }) as KbgpdPeer;
-  b = createPeer("kbgpd", lab, {
-    routerId: "10.255.20.2",
-    asn: 65002,
-    ...eb,
-    neighbors: [{ ...ea, asn: 65001, families: ["ipv4", "ipv6"] }],
-  }) as KbgpdPeer;
+  ({ a, b } = await kbgpdPair("cli-mrt-inject", 20));
   await Promise.all([a.start(), b.start()]);
-  await a.waitEstablished(eb.address, 30_000);
+  await a.waitEstablished(b.spec.address, 30_000);
 }, 60_000);
 
 describe("kbgp mrt inject global", () => {
