@@ -25,8 +25,11 @@ export class RemoteError extends CliError {
   }
 }
 
+/** A chunk of a streamed answer: an array of rows, or (asked for as `form: "lines"`) JSON lines as one string. */
+type Chunk = unknown[] | string;
+
 interface Pending {
-  readonly onRows: ((rows: unknown[]) => void | Promise<void>) | null;
+  readonly onChunk: ((chunk: Chunk) => void | Promise<void>) | null;
   readonly resolve: (v: unknown) => void;
   readonly reject: (e: Error) => void;
 }
@@ -95,7 +98,16 @@ export class Client {
     params: object,
     onRows: (rows: unknown[]) => void | Promise<void>,
   ): Promise<T> {
-    return this.request(method, params, onRows) as Promise<T>;
+    return this.request(method, params, onRows as Pending["onChunk"]) as Promise<T>;
+  }
+
+  /** As `stream`, for a request with `form: "lines"`: `onLines` gets each chunk's JSON lines as one string. */
+  streamLines<T = unknown>(
+    method: string,
+    params: object,
+    onLines: (lines: string) => void | Promise<void>,
+  ): Promise<T> {
+    return this.request(method, { ...params, form: "lines" }, onLines as Pending["onChunk"]) as Promise<T>;
   }
 
   /** Hand notifications of `method` to `listener`. */
@@ -108,11 +120,11 @@ export class Client {
     this.socket.end();
   }
 
-  private request(method: string, params: object, onRows: Pending["onRows"]): Promise<unknown> {
+  private request(method: string, params: object, onChunk: Pending["onChunk"]): Promise<unknown> {
     if (this.closedError) return Promise.reject(this.closedError);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { onRows, resolve, reject });
+      this.pending.set(id, { onChunk, resolve, reject });
       this.socket.write(`${JSON.stringify({ jsonrpc: "2.0", id, method, params })}\n`);
     });
   }
@@ -130,13 +142,15 @@ export class Client {
       const msg = JSON.parse(line) as {
         id?: number;
         method?: string;
-        params?: { id: number; rows: unknown[] };
+        params?: { id: number; rows?: unknown[]; lines?: string };
         result?: unknown;
         error?: { code: number; message: string };
       };
       if (msg.method !== undefined) {
         const p = msg.method === "rows" && msg.params ? this.pending.get(msg.params.id) : undefined;
-        const r = p ? p.onRows?.(msg.params!.rows) : this.listeners.get(msg.method)?.(msg.params);
+        const r = p
+          ? p.onChunk?.(msg.params!.rows ?? msg.params!.lines ?? [])
+          : this.listeners.get(msg.method)?.(msg.params);
         if (r) {
           this.socket.pause();
           this.busy = r;

@@ -2,12 +2,10 @@
  * Listing a RIB from the daemon: the prefix arguments gobgp takes (`<prefix> [longer-prefixes |
  * shorter-prefixes]`, an address for its longest match), streamed rows, gobgp's table or JSON lines.
  */
-import type { DestinationView, InRow, OutRow } from "../../daemon/control/views.js";
 import { familyOption, type Options } from "../args.js";
 import type { Client } from "../client.js";
 import { CliError, ExitCode } from "../errors.js";
-import { attrsText, nextHopText } from "../format/attributes.js";
-import { age } from "../format/duration.js";
+import { Ages } from "../format/duration.js";
 import { type Column, TableWriter } from "../format/rib-table.js";
 import { LineWriter } from "../output.js";
 
@@ -45,26 +43,21 @@ const COLUMNS: Readonly<Record<Table, readonly Column[]>> = {
   out: [{ title: "ID", min: 3 }, ...BASE, { title: "Attrs", min: 0 }],
 };
 
-/** Table rows of one chunk: marker first, then the cells. */
-function cells(table: Table, rows: unknown[], ipv6: boolean, now: number): string[][] {
-  const out: string[][] = [];
-  if (table === "local") {
-    for (const d of rows as DestinationView[]) {
-      for (const p of d.paths) {
-        const mark = `${p.stale ? "S" : ""}${p.best ? "*>" : "* "}`;
-        out.push([mark, d.prefix, nextHopText(p, ipv6), p.asPath, age(p.since, now), attrsText(p)]);
-      }
+/** Where each table's lines carry `since` (ms since the epoch) for the Age column; -1: no Age column. */
+const SINCE_CELL: Readonly<Record<Table, number>> = { local: 4, in: 5, filtered: 5, out: -1 };
+
+/**
+ * Table lines of one chunk of `form: "cells"` rows (each row: its lines, each line: marker, then the
+ * cells), with `since` turned into an age in place.
+ */
+function tableLines(table: Table, rows: unknown[], ages: Ages): (string | number)[][] {
+  const at = SINCE_CELL[table];
+  const out: (string | number)[][] = [];
+  for (const row of rows as (string | number)[][][])
+    for (const line of row) {
+      if (at >= 0) line[at] = ages.of(line[at] as number);
+      out.push(line);
     }
-  } else if (table === "out") {
-    for (const r of rows as OutRow[])
-      out.push(["*>", String(r.pathId), r.prefix, nextHopText(r, ipv6), r.asPath, attrsText(r)]);
-  } else {
-    for (const r of rows as InRow[]) {
-      const mark = `${r.stale ? "S" : ""}${r.accepted ? "*>" : "  "}`;
-      const last = table === "filtered" ? (r.filtered ?? "") : attrsText(r);
-      out.push([mark, String(r.pathId), r.prefix, nextHopText(r, ipv6), r.asPath, age(r.since, now), last]);
-    }
-  }
   return out;
 }
 
@@ -85,17 +78,21 @@ export async function listRib(
     ...q,
     ...(opts.limit ? { limit: opts.limit } : {}),
   };
-  const ipv6 = family === "ipv6-unicast" || (!family && !!q.prefix?.includes(":"));
   const out = new LineWriter();
+  if (opts.json) {
+    // Rows come as JSON lines, each `{…}`: add the version member to each without parsing them.
+    await client.streamLines("rib.list", params, async (lines) => {
+      out.lines.push(`{"kbgpJson":1,${lines.slice(1, -1).replaceAll("\n{", '\n{"kbgpJson":1,')}`);
+      await out.flush(true);
+    });
+    return;
+  }
   const writer = new TableWriter(COLUMNS[table], 3);
-  let count = 0;
-  const now = Date.now();
-  await client.stream("rib.list", params, async (rows) => {
-    count += rows.length;
-    if (opts.json) for (const r of rows) out.lines.push(JSON.stringify({ kbgpJson: 1, ...(r as object) }));
-    else for (const l of writer.lines(cells(table, rows, ipv6, now))) out.lines.push(l);
+  const ages = new Ages(Date.now());
+  await client.stream("rib.list", { ...params, form: "cells" }, async (rows) => {
+    for (const l of writer.lines(tableLines(table, rows, ages) as string[][])) out.lines.push(l);
     await out.flush(true);
   });
-  if (count === 0 && !opts.json) out.lines.push("Network not in table");
+  if (writer.rows === 0) out.lines.push("Network not in table");
   await out.flush(true);
 }

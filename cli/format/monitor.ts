@@ -4,8 +4,9 @@
  * <STATE> admin: <UP|DOWN|PFX_CT>`, and the last error while a neighbor is down. Adj-RIB-In paths with an
  * ADD-PATH identifier show it as gobgp does, `<id>:<prefix>`.
  */
+
+import { attrsText, nextHopText } from "../../daemon/control/attrs-text.js";
 import type { MonitorRow, NeighborState, RouteRow } from "../../daemon/control/monitor/events.js";
-import { attrsText, nextHopText } from "./attributes.js";
 import { color } from "./color.js";
 
 /** RFC 3339, to the second, UTC: what gobgp prints. */

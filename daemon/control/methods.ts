@@ -9,6 +9,7 @@ import { type ApiRoutes, RouteError } from "../routes/api-routes.js";
 import type { Runtime } from "../runtime.js";
 import { monitorMethods } from "./monitor/methods.js";
 import { type Method, RpcCode, RpcError, Stream } from "./server.js";
+import { inCells, localCells, outCells } from "./table-cells.js";
 import {
   FAMILIES,
   inRows,
@@ -36,6 +37,8 @@ function family(params: Record<string, unknown>, q: Query): number {
 }
 
 const MATCHES = ["exact", "longer", "shorter", "best"] as const;
+/** How `rib.list` sends its rows (docs/api.md): view objects, JSON lines, or the CLI table's cells. */
+const LIST_FORMS = ["rows", "lines", "cells"] as const;
 
 /** `prefix` (a prefix, or an address: its longest match unless `match` says otherwise) and `match`. */
 function query(params: Record<string, unknown>): Query {
@@ -164,17 +167,24 @@ export function controlMethods(
       const limit = limitOf(params);
       const q = query(params);
       const f = family(params, q);
+      const form = params.form ?? "rows";
+      if (!LIST_FORMS.includes(form as (typeof LIST_FORMS)[number]))
+        throw bad(`form must be one of ${LIST_FORMS.join(", ")}`);
+      if (!["local", "in", "filtered", "out"].includes(table as string))
+        throw bad("table must be local, in, filtered or out");
+      const cells = form === "cells";
+      const from = params.neighbor === undefined && table === "local" ? undefined : peer(params);
       let rows: Iterable<unknown>;
       if (table === "local")
-        rows =
-          params.neighbor === undefined
-            ? localRows(speaker, f, q)
-            : localRowsFrom(speaker, peer(params), f, q);
+        rows = cells
+          ? localCells(speaker, f, q, from)
+          : from
+            ? localRowsFrom(speaker, from, f, q)
+            : localRows(speaker, f, q);
       else if (table === "in" || table === "filtered")
-        rows = inRows(peer(params), f, q, table === "filtered");
-      else if (table === "out") rows = outRows(peer(params), f, q);
-      else throw bad("table must be local, in, filtered or out");
-      return new Stream(limited(rows, limit));
+        rows = (cells ? inCells : inRows)(from!, f, q, table === "filtered");
+      else rows = (cells ? outCells : outRows)(from!, f, q);
+      return new Stream(limited(rows, limit), undefined, null, form === "lines");
     },
     "rib.add": (params) => routesCall(() => api.add(params.routes)),
     "rib.delete": (params) => routesCall(() => api.delete(params.routes)),

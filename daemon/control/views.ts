@@ -195,15 +195,32 @@ function attributesMembers(p: Path, cache: Map<AttrSet, string>): string {
   return s;
 }
 
+/** JSON text of the few distinct strings every row repeats (reasons, sources). */
+const quoted = new Map<string, string>();
+const quote = (s: string) => {
+  let q = quoted.get(s);
+  if (q === undefined) {
+    q = JSON.stringify(s);
+    if (quoted.size < ATTRS_CACHE_MAX) quoted.set(s, q);
+  }
+  return q;
+};
+
 export function destinationJson(d: Destination, cache: Map<AttrSet, string>): RawJson {
   const prefix = formatPrefix({ afi: d.afi, length: d.length, addr: d.addr });
-  let json = `{"prefix":"${prefix}","reason":${JSON.stringify(d.reason)},"multipath":${d.multipath.length},"paths":[`;
-  let first = true;
-  for (const p of [d.best, ...d.paths.filter((x) => x !== d.best)]) {
-    if (!p) continue;
-    json += `${first ? "" : ","}{"best":${p === d.best},"from":${JSON.stringify(p.source.id)},"stale":${p.stale},"pathId":${p.pathId},"since":${JSON.stringify(p.since)},${attributesMembers(p, cache)}}`;
-    first = false;
+  let json = `{"prefix":"${prefix}","reason":${quote(d.reason)},"multipath":${d.multipath.length},"paths":[`;
+  const path = (p: Path, best: boolean) =>
+    `{"best":${best},"from":${quote(p.source.id)},"stale":${p.stale},"pathId":${p.pathId},"since":${JSON.stringify(p.since)},${attributesMembers(p, cache)}}`;
+  let sep = "";
+  if (d.best) {
+    json += path(d.best, true);
+    sep = ",";
   }
+  for (const p of d.paths)
+    if (p !== d.best) {
+      json += sep + path(p, false);
+      sep = ",";
+    }
   return new RawJson(`${json}]}`);
 }
 

@@ -54,6 +54,8 @@ beforeAll(async () => {
     ...eb,
     neighbors: [{ ...ea, asn: 65001, families: ["ipv4", "ipv6"] }],
   }) as KbgpdPeer;
+  // B refuses A's route: its `filtered` table has a row with the rule.
+  b.extra.neighbor = { [ea.address]: "    import-reject: [203.0.113.0/24]" };
   await a.announce({ prefix: "203.0.113.0/24" });
   await b.announceMany([
     { prefix: "198.51.100.0/24", med: 5, communities: ["65002:7"], asPath: [64500] },
@@ -133,6 +135,30 @@ describe("kbgp neighbor", () => {
     expect(r.stdout.trim()).toBe("Network not in table");
   });
 
+  it("shows the rule that rejected each filtered route, and adj-in marks it not accepted", async () => {
+    const onB = (...args: string[]) => kbgp(["-s", b.socket, ...args]);
+    await waitUntil(
+      "A's route in B's filtered table",
+      () => onB("neighbor", a.spec.address, "filtered").stdout.includes("203.0.113.0/24"),
+      { timeoutMs: 15_000 },
+    );
+    const r = onB("neighbor", a.spec.address, "filtered");
+    expect(r.stdout.split("\n")[0]).toMatch(/^ {3}ID\s+Network\s+Next Hop\s+AS_PATH\s+Age\s+Reason$/);
+    expect(r.stdout).toMatch(
+      /^ {3}0\s+203\.0\.113\.0\/24\s+\S+\s+65001\s+\d\d:\d\d:\d\d\s+import-reject 203\.0\.113\.0\/24$/m,
+    );
+    expect(onB("neighbor", a.spec.address, "adj-in").stdout).toMatch(
+      /^ {3}0\s+203\.0\.113\.0\/24\s.*\[\{Origin: i\}\]$/m,
+    );
+    const j = onB("neighbor", a.spec.address, "filtered", "-j");
+    expect(JSON.parse(j.stdout)).toMatchObject({
+      kbgpJson: 1,
+      prefix: "203.0.113.0/24",
+      accepted: false,
+      filtered: "import-reject 203.0.113.0/24",
+    });
+  });
+
   it("refuses adj-out of a neighbor without a session, and unknown words, naming them", () => {
     const r = cli("neighbor", down, "adj-out");
     expect(r.status).toBe(1);
@@ -191,6 +217,31 @@ describe("kbgp global", () => {
     expect(prefixes("2001:db8:77:1::/64", "shorter-prefixes")).toEqual(["2001:db8:77::/48"]);
     expect(cli("global", "rib", "192.0.2.0/24").stdout).toBe("Network not in table\n");
     expect(json("global", "rib", "--limit", "2")).toHaveLength(2);
+  });
+
+  it("sends the same rows as objects, as JSON lines, and as table cells (rib.list forms)", async () => {
+    const asked = [
+      { table: "local" },
+      { table: "local", family: "ipv6-unicast" },
+      { table: "local", neighbor: b.spec.address },
+      { table: "in", neighbor: b.spec.address },
+      { table: "out", neighbor: b.spec.address },
+    ];
+    for (const params of asked) {
+      const list = (form: string) =>
+        a.call<{ count: number; rows?: unknown[] }>("rib.list", { ...params, form });
+      const [rows, lines, cells] = [await list("rows"), await list("lines"), await list("cells")];
+      expect(rows.rows?.length).toBeGreaterThan(0);
+      expect(lines).toEqual(rows);
+      expect(cells.count).toBe(rows.count);
+      // A row's cells: its table lines, the prefix in each.
+      (cells.rows as string[][][]).forEach((r, i) => {
+        for (const line of r) expect(line).toContain((rows.rows![i] as { prefix: string }).prefix);
+      });
+    }
+    await expect(a.call("rib.list", { form: "csv" })).rejects.toThrow(
+      /form must be one of rows, lines, cells/,
+    );
   });
 
   it("refuses a malformed prefix, a bad family and a bad limit with exit code 2", () => {

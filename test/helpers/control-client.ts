@@ -19,7 +19,8 @@ export async function rpc<T = unknown>(
       clearTimeout(timer);
       reject(e);
     });
-    // A streamed answer: `rows` notifications, then the response; the rows come back as `result.rows`.
+    // A streamed answer: `rows` notifications, then the response; the rows come back as `result.rows`
+    // (with `form: "lines"`, each chunk's lines parsed).
     let rows: unknown[] | null = null;
     s.on("data", (d: string) => {
       buf += d;
@@ -28,7 +29,13 @@ export async function rpc<T = unknown>(
         buf = buf.slice(nl + 1);
         if (msg.method === "rows") {
           rows ??= [];
-          for (const r of msg.params.rows) rows.push(r);
+          const chunk =
+            msg.params.rows ??
+            msg.params.lines
+              .trimEnd()
+              .split("\n")
+              .map((l: string) => JSON.parse(l));
+          for (const r of chunk) rows.push(r);
           continue;
         }
         clearTimeout(timer);

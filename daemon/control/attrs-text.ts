@@ -1,5 +1,8 @@
-/** Path attributes in gobgp's `Attrs` column: `[{Origin: i} {Med: 10} {LocalPref: 110} {Communities: …}]`. */
-import type { AttributesView } from "../../daemon/control/views.js";
+/**
+ * Path attributes in gobgp's `Attrs` column: `[{Origin: i} {Med: 10} {LocalPref: 110} {Communities: …}]`.
+ * The daemon writes it into `rib.list` cells (table-cells.ts); the CLI into monitor lines.
+ */
+import type { AttributesView } from "./views.js";
 
 const ORIGIN_LETTER: Readonly<Record<string, string>> = { igp: "i", egp: "e", incomplete: "?" };
 
