@@ -143,7 +143,8 @@ try {
   await waitEstablished(birdK);
   await waitEstablished(birdG);
 
-  const kbgp = (...args: string[]): [string, string[]] => [NODE, [KBGP, "-s", kbgpd.socket, ...args]];
+  // Run as users run it: the executable, whose `#!` line carries kbgp's Node options.
+  const kbgp = (...args: string[]): [string, string[]] => [KBGP, ["-s", kbgpd.socket, ...args]];
   const gobgp = (...args: string[]): [string, string[]] => [GOBGP, ["--target", gobgpd.target, ...args]];
   const listed = (await run(...kbgp("neighbor"))).stdout;
   const neighborsListed = [topo.birdK, ...topo.dummies].filter((e) => listed.includes(e.address)).length;
@@ -249,7 +250,7 @@ try {
     const done = await child;
     const rss = sampler.stop();
     const r = {
-      command: [cmd[0] === NODE ? "kbgp" : cmd[0], ...cmd[1].slice(cmd[0] === NODE ? 3 : 2)]
+      command: [cmd[0] === KBGP ? "kbgp" : cmd[0], ...cmd[1].slice(2)]
         .join(" ")
         .replaceAll(`${lab.dir}/`, ""),
       finished: seen.at !== null,

@@ -4,7 +4,9 @@
  */
 import yargs, { type Argv } from "yargs";
 import { OPTIONS } from "./args.js";
+import { completeWord } from "./completion.js";
 import { CliError, ExitCode } from "./errors.js";
+import { COMMANDS } from "./registry.js";
 import { VERSION } from "./version.js";
 
 const noop = () => {};
@@ -28,35 +30,8 @@ function tree(argv: readonly string[]): Argv {
       global: true,
     });
   }
+  for (const c of COMMANDS) y = y.command(c.synopsis, c.summary, noop);
   return y
-    .command(
-      "neighbor [address] [command] [args..]",
-      "List neighbors; show one; its adj-in, adj-out, local or filtered routes; reset, softreset[in|out], shutdown [-m text], disable, enable",
-      noop,
-    )
-    .command(
-      "global [rib] [args..]",
-      'Show the speaker; its Loc-RIB: `global rib [prefix [longer-prefixes|shorter-prefixes]]`, `global rib summary`; inject routes (kept across restarts): `global rib add|del <prefix> [nexthop ADDR] [origin igp|egp|incomplete] [aspath "65001 65002"] [med N] [local-pref N] [community C,…] [large-community C,…] [extended-community C,…] [identifier N]`, `global rib add -f FILE`, `global rib del all`',
-      noop,
-    )
-    .command(
-      "monitor <what> [args..]",
-      "Follow changes, one line each (-j: JSON with sequence numbers), until Ctrl-C; --current starts with the current state: `monitor global rib [-a ipv4|ipv6]`, `monitor neighbor [ADDRESS]`, `monitor neighbor ADDRESS adj-in [-a …]`",
-      (y) => y.positional("what", { choices: ["global", "neighbor", "adj-in"] }),
-    )
-    .command(
-      "api",
-      "Read ExaBGP API commands on stdin (announce route …, withdraw route …); answer done or error per line",
-      noop,
-    )
-    .command("mrt dump <file>", "Print every route in an MRT file as bgpdump -m does (-j: JSON lines)", noop)
-    .command(
-      "mrt inject global <file> [count]",
-      "Announce an MRT table dump's routes, kept like rib add ones (--only-best, --nexthop ADDRESS|self)",
-      noop,
-    )
-    .command("completion <shell>", "Print a bash or zsh completion script", noop)
-    .command("version", "Print the version", noop)
     .example("$0 neighbor", "every configured neighbor, in any state")
     .example("$0 neighbor 192.0.2.2 adj-in 10.0.0.0/8 longer-prefixes", "what that neighbor sent inside 10/8")
     .example("$0 global rib -a ipv6 --limit 20", "the first 20 IPv6 destinations")
@@ -80,7 +55,41 @@ export async function completionScript(words: readonly string[]): Promise<void> 
   tree([]).completion("completion", false).showCompletionScript();
 }
 
-/** Answer a completion request from the script above. */
+/**
+ * Answer a completion request from the script above, from the command registry (the shell completes from
+ * the same): the words that may come next, and neighbor addresses asked of kbgpd when it answers at once.
+ */
 export async function complete(argv: readonly string[]): Promise<void> {
-  await tree(argv).completion("completion", false).parseAsync();
+  const at = argv.indexOf("--get-yargs-completions");
+  // The script passes the whole line, the program's name first and the word being typed last.
+  const line = argv.slice(at + 2);
+  const current = line.length ? line[line.length - 1] : "";
+  const done = line.slice(0, -1);
+  const words = await completeWord(done, current, {
+    neighbors: () => neighborsQuickly(socketOption(done)),
+  });
+  if (words.length) process.stdout.write(`${words.join("\n")}\n`);
+}
+
+/** `-s PATH` / `--socket PATH` on the line being completed. */
+function socketOption(words: readonly string[]): string | undefined {
+  const i = words.findIndex((w) => w === "-s" || w === "--socket");
+  return i >= 0 ? words[i + 1] : undefined;
+}
+
+/** Neighbor addresses, or none if kbgpd does not answer within 300 ms: completion must never hang. */
+async function neighborsQuickly(socket: string | undefined): Promise<string[]> {
+  const { Client, socketPath } = await import("./client.js");
+  const timeout = new Promise<string[]>((resolve) => setTimeout(() => resolve([]), 300).unref());
+  const ask = Client.connect(socketPath(socket))
+    .then(async (c) => {
+      try {
+        const r = await c.call<{ neighbors: { address: string }[] }>("neighbor.list");
+        return r.neighbors.map((n) => n.address);
+      } finally {
+        c.close();
+      }
+    })
+    .catch(() => []);
+  return Promise.race([ask, timeout]);
 }

@@ -7,9 +7,8 @@ import { closest } from "../core/api/suggest.js";
 import { parseArgs } from "./args.js";
 import { CliError, ExitCode, reportAndExit } from "./errors.js";
 import { initColor } from "./format/color.js";
+import { COMMAND_NAMES, commandNamed } from "./registry.js";
 import { VERSION } from "./version.js";
-
-const COMMANDS = ["neighbor", "global", "monitor", "api", "mrt", "completion", "version", "help"] as const;
 
 async function main(argv: readonly string[]): Promise<void> {
   // Shell completion asks yargs directly.
@@ -18,48 +17,25 @@ async function main(argv: readonly string[]): Promise<void> {
   const [command, ...rest] = words;
   if (opts.help || command === "help")
     return (await import("./help.js")).showHelp(command === "help" ? rest : words);
-  if (opts.version || command === "version") {
+  if (opts.version) {
     process.stdout.write(`kbgp ${VERSION}\n`);
     return;
   }
-  await initColor();
-  switch (command) {
-    case "neighbor":
-      return (await import("./commands/neighbor.js")).neighborCommand(rest, opts);
-    case "global":
-      return (await import("./commands/global.js")).globalCommand(rest, opts);
-    case "monitor":
-      return (await import("./commands/monitor.js")).monitorCommand(rest, opts);
-    case "api":
-      return (await import("./commands/api.js")).apiCommand(rest, opts);
-    case "mrt": {
-      const [sub, file, ...extra] = rest;
-      if (sub === "inject") return (await import("./commands/mrt-inject.js")).mrtInject(rest.slice(1), opts);
-      if (sub !== "dump")
-        throw new CliError(
-          `expected 'mrt dump FILE' or 'mrt inject global FILE', not 'mrt ${sub ?? ""}'`.trimEnd(),
-          ExitCode.USAGE,
-        );
-      if (file === undefined)
-        throw new CliError("mrt dump needs a FILE (- for standard input)", ExitCode.USAGE);
-      if (extra.length) throw new CliError(`unexpected '${extra[0]}' after the file`, ExitCode.USAGE);
-      return (await import("./commands/mrt-dump.js")).mrtDump(file, opts.json);
-    }
-    case "completion":
-      return (await import("./help.js")).completionScript(rest);
-    case undefined:
-      throw new CliError(
-        "name a command: neighbor, global, monitor, api, mrt, completion, version (see kbgp --help)",
-        ExitCode.USAGE,
-      );
-    default: {
-      const hint = closest(command, COMMANDS);
-      throw new CliError(
-        `unknown command '${command}'${hint ? ` (did you mean '${hint}'?)` : ""} (see kbgp --help)`,
-        ExitCode.USAGE,
-      );
-    }
+  if (command === undefined)
+    throw new CliError(
+      `name a command: ${COMMAND_NAMES.filter((n) => n !== "help").join(", ")} (see kbgp --help)`,
+      ExitCode.USAGE,
+    );
+  const spec = commandNamed(command);
+  if (!spec) {
+    const hint = closest(command, COMMAND_NAMES);
+    throw new CliError(
+      `unknown command '${command}'${hint ? ` (did you mean '${hint}'?)` : ""} (see kbgp --help)`,
+      ExitCode.USAGE,
+    );
   }
+  await initColor();
+  return spec.run(rest, opts);
 }
 
 main(process.argv.slice(2)).catch(reportAndExit);

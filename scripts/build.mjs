@@ -26,6 +26,12 @@ const SEPARATE = {
   "cli/commands/monitor.ts": "kbgp-monitor",
 };
 
+/**
+ * The interactive shell, apart and as an ES module: Ink's layout engine (yoga) starts with a top-level await,
+ * which CommonJS cannot hold. The CLI reaches it with a real `import()`.
+ */
+const SHELL = { src: "cli/shell/start.ts", name: "kbgp-shell" };
+
 const cli = {
   ...common,
   format: "cjs",
@@ -34,12 +40,25 @@ const cli = {
   banner: { js: 'const __kbgpImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
 };
 
+/** Ink imports React's devtools (used only with DEV=true, which kbgp never sets): an empty module instead. */
+const noDevtools = {
+  name: "no-devtools",
+  setup(b) {
+    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({
+      path: "react-devtools-core",
+      namespace: "stub",
+    }));
+    b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({ contents: "export default {};", loader: "js" }));
+  },
+};
+
 /** An import of one of SEPARATE's modules (`./x.js` for `x.ts`) becomes a require of its own file. */
 const separate = (self) => ({
   name: "separate",
   setup(b) {
     b.onResolve({ filter: /^\.\.?\// }, (args) => {
       const file = relative(process.cwd(), resolve(args.resolveDir, args.path)).replace(/\.js$/, ".ts");
+      if (file === SHELL.src && self !== SHELL.name) return { path: `./${SHELL.name}.mjs`, external: true };
       const name = SEPARATE[file];
       return name && name !== self ? { path: `./${name}.cjs`, external: true } : undefined;
     });
@@ -51,6 +70,18 @@ await Promise.all([
   ...Object.entries(SEPARATE).map(([src, name]) =>
     build({ ...cli, entryPoints: [src], outfile: `dist/${name}.cjs`, plugins: [separate(name)] }),
   ),
+  build({
+    ...common,
+    entryPoints: [SHELL.src],
+    outfile: `dist/${SHELL.name}.mjs`,
+    format: "esm",
+    jsx: "automatic",
+    define: { ...common.define, "process.env.NODE_ENV": '"production"' },
+    plugins: [separate(SHELL.name), noDevtools],
+    banner: {
+      js: "import { createRequire as __kbgpRequire } from 'node:module'; const require = __kbgpRequire(import.meta.url);",
+    },
+  }),
   build({
     ...common,
     entryPoints: ["daemon/main.ts"],

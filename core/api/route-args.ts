@@ -40,6 +40,7 @@
  * - gobgp's other attributes (aigp, aggregator, pmsi) and flowspec/EVPN extended communities are refused by
  *   name: kbgp routes do not carry them.
  */
+import { VALUE_HINT } from "./route-keywords.js";
 import type { RouteText } from "./route-text.js";
 import {
   keywordTable,
@@ -55,19 +56,6 @@ import {
 export type RouteArgsResult = { ok: true; route: RouteText } | { ok: false; error: string };
 
 type Draft = Omit<RouteText, "prefix">;
-/** What each keyword's value looks like, for "needs a value" messages. */
-const VALUE_HINT = {
-  nexthop: "an address or 'self'",
-  origin: "igp, egp or incomplete",
-  aspath: 'AS numbers, like "65001 65002"',
-  med: "a number",
-  "local-pref": "a number",
-  identifier: "a number",
-  community: "communities, like 65000:1,no-export",
-  "large-community": "large communities, like 65000:1:2",
-  "extended-community": "extended communities, like target:65000:1",
-  rt: "route targets, like 65000:1",
-} as const;
 type Keyword = keyof typeof VALUE_HINT;
 const { keywords: KEYWORDS, isKeyword } = keywordTable(VALUE_HINT);
 const REPEATABLE: ReadonlySet<Keyword> = new Set([

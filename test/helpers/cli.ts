@@ -16,7 +16,8 @@ export interface Run {
 export function kbgp(args: string[], input?: Uint8Array | string, env?: NodeJS.ProcessEnv): Run {
   if (!existsSync(join(root, "dist/kbgp.cjs")))
     throw new Error("dist/kbgp.cjs is missing: run npm run build");
-  const r = spawnSync(process.execPath, [KBGP, ...args], {
+  // The executable itself, as users run it (its `#!` line carries kbgp's Node options).
+  const r = spawnSync(KBGP, args, {
     input,
     encoding: "utf8",
     ...(env ? { env: { ...process.env, ...env } } : {}),

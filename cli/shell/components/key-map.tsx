@@ -1,0 +1,15 @@
+/** The keys, always on screen, shortened to the terminal's width. */
+import { Text } from "ink";
+import type { View } from "../state.js";
+
+const KEYS: Readonly<Record<View, string>> = {
+  neighbors:
+    "Tab complete · ↑↓ history · PgUp/PgDn select · Enter on empty line: peer detail · Alt-1 neighbors Alt-2 peer Alt-3 k8s · ? help · Ctrl-C stop/quit · q/Ctrl-D quit",
+  peer: "Esc back · Tab complete · ↑↓ history · PgUp/PgDn other peer · Alt-1 neighbors Alt-3 k8s · ? help · Ctrl-C stop/quit · q/Ctrl-D quit",
+  k8s: "Esc back · Alt-1 neighbors Alt-2 peer · ? help · Ctrl-C stop/quit · q/Ctrl-D quit",
+};
+
+export function KeyMap({ view, width }: { view: View; width: number }) {
+  const text = KEYS[view];
+  return <Text dimColor>{text.length > width ? `${text.slice(0, width - 1)}…` : text}</Text>;
+}

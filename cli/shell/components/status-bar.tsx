@@ -1,0 +1,27 @@
+/** The top line: which daemon, whether it is there, and since when it has not been. */
+import { Text } from "ink";
+import { hms } from "../../format/duration.js";
+import type { LinkStatus } from "../state.js";
+
+export function StatusBar({
+  link,
+  socket,
+  now,
+  color,
+}: {
+  link: LinkStatus;
+  socket: string;
+  now: number;
+  color: boolean;
+}) {
+  if (link.kind === "up")
+    return (
+      <Text color={color ? "green" : undefined}>{`kbgp shell · kbgpd ${link.version} at ${socket}`}</Text>
+    );
+  if (link.kind === "connecting") return <Text>{`kbgp shell · connecting to kbgpd at ${socket}…`}</Text>;
+  return (
+    <Text color={color ? "red" : undefined} bold>
+      {`kbgpd at ${socket} is gone (${link.reason}) for ${hms((now - link.since) / 1000)}; reconnecting`}
+    </Text>
+  );
+}

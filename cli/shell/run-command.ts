@@ -1,0 +1,109 @@
+/**
+ * Running a command typed at the shell's prompt: words split as a shell would, checked against the command
+ * registry (unknown words are named without starting anything), then the very `kbgp` program run as a child
+ * with those words, so its output is the one-shot command's, byte for byte. Output goes to the event log as
+ * it comes; Ctrl-C stops the command (a monitor ends as it does at a terminal), not the shell.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { shellWords } from "../../core/api/route-args.js";
+import { closest } from "../../core/api/suggest.js";
+import { positionalWords } from "../completion.js";
+import { COMMAND_NAMES, COMMANDS, commandNamed, nextSlot } from "../registry.js";
+
+/** What a typed line asks for: a command to run, something the shell does itself, or a mistake. */
+export type Parsed =
+  | { kind: "run"; words: string[] }
+  | { kind: "exit" }
+  | { kind: "clear" }
+  | { kind: "help"; text: string }
+  | { kind: "error"; message: string }
+  | { kind: "empty" };
+
+const SHELL_WORDS = ["exit", "quit", "clear", "?"];
+
+/** Per-command help: what it does, and what may come next where the `?` was typed. */
+function helpFor(words: readonly string[]): string {
+  if (words.length === 0)
+    return [
+      "Commands (as on the command line; Tab completes, `COMMAND ?` explains one):",
+      ...COMMANDS.filter((c) => !c.notInShell).map(
+        (c) => `  ${c.synopsis.padEnd(34)} ${firstSentence(c.summary)}`,
+      ),
+      "  exit | quit | q                   leave the shell (also Ctrl-D)",
+    ].join("\n");
+  const spec = commandNamed(words[0]);
+  if (!spec) return unknown(words[0]);
+  const slot = nextSlot(words);
+  const next = [...(slot.words ?? []), ...(slot.value ? [`<${slot.value}>`] : [])];
+  return [
+    `${spec.synopsis}: ${spec.summary}`,
+    next.length ? `next: ${next.join(" | ")}` : "nothing more is expected here",
+  ].join("\n");
+}
+
+const firstSentence = (s: string) => s.split(/[;:] /)[0];
+
+function unknown(word: string): string {
+  const hint = closest(word, [...COMMAND_NAMES, ...SHELL_WORDS]);
+  return `unknown command '${word}'${hint ? ` (did you mean '${hint}'?)` : ""}; type ? for the list`;
+}
+
+export function parseLine(line: string): Parsed {
+  const split = shellWords(line);
+  if (!split.ok) return { kind: "error", message: split.error };
+  const words = split.words;
+  if (words.length === 0) return { kind: "empty" };
+  const [first] = words;
+  if (first === "exit" || first === "quit" || first === "q") return { kind: "exit" };
+  if (first === "clear") return { kind: "clear" };
+  if (first === "?" || first === "help") {
+    return words.length === 1
+      ? { kind: "help", text: helpFor([]) }
+      : { kind: "help", text: helpFor(positionalWords(words.slice(1))) };
+  }
+  if (words[words.length - 1] === "?")
+    return { kind: "help", text: helpFor(positionalWords(words.slice(0, -1))) };
+  const spec = commandNamed(first);
+  if (!spec) return { kind: "error", message: unknown(first) };
+  if (spec.notInShell)
+    return { kind: "error", message: `'${first}' does not run in the shell: ${spec.notInShell}` };
+  if (words.includes("-s") || words.includes("--socket"))
+    return { kind: "error", message: "the shell talks to one kbgpd; start another shell for another socket" };
+  return { kind: "run", words };
+}
+
+export interface Running {
+  /** Ctrl-C: stop it as a terminal would. */
+  interrupt(): void;
+  readonly done: Promise<number>;
+}
+
+/** Run `kbgp WORDS` against `socket`; `out` gets stdout and stderr text as it comes. */
+export function runCommand(
+  words: readonly string[],
+  socket: string,
+  color: boolean,
+  out: (text: string, stream: "stdout" | "stderr") => void,
+  program: readonly string[] = [process.execPath, process.argv[1]],
+): Running {
+  const { FORCE_COLOR: _forced, ...inherited } = process.env;
+  const env: NodeJS.ProcessEnv = {
+    ...inherited,
+    KBGP_SOCKET: socket,
+    ...(color ? { FORCE_COLOR: "1" } : {}),
+  };
+  const child: ChildProcess = spawn(program[0], [...program.slice(1), ...words], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.setEncoding("utf8").on("data", (d: string) => out(d, "stdout"));
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => out(d, "stderr"));
+  const done = new Promise<number>((resolve) => {
+    child.on("error", (e) => {
+      out(`kbgp: cannot run ${program.join(" ")}: ${e.message}\n`, "stderr");
+      resolve(1);
+    });
+    child.on("close", (code, signal) => resolve(code ?? (signal === "SIGINT" ? 130 : 1)));
+  });
+  return { interrupt: () => child.kill("SIGINT"), done };
+}
