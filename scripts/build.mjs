@@ -52,6 +52,41 @@ const noDevtools = {
   },
 };
 
+/**
+ * Ink 6 keeps every distinct text it ever measured or wrapped in two module-level caches that never forget
+ * (vadimdemedes/ink#986): a shell open for days, its Up/Down clocks ticking, would grow without end. Both
+ * are bounded here, cleared when full; the build fails if Ink's code no longer looks as expected.
+ */
+const boundedInkCaches = {
+  name: "bounded-ink-caches",
+  setup(b) {
+    const patches = {
+      "measure-text.js": [
+        [
+          "cache.set(text, dimensions);",
+          "if (cache.size >= 10000) cache.clear();\n    cache.set(text, dimensions);",
+        ],
+      ],
+      "wrap-text.js": [
+        ["const cache = {};", "let cache = {};\nlet cached = 0;"],
+        [
+          "cache[cacheKey] = wrappedText;",
+          "if (++cached > 10000) {\n        cache = {};\n        cached = 1;\n    }\n    cache[cacheKey] = wrappedText;",
+        ],
+      ],
+    };
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/](measure-text|wrap-text)\.js$/ }, (args) => {
+      let contents = readFileSync(args.path, "utf8");
+      for (const [from, to] of patches[args.path.split(/[\\/]/).pop()]) {
+        if (!contents.includes(from))
+          throw new Error(`${args.path}: expected \`${from}\` (Ink changed: review the cache patch)`);
+        contents = contents.replace(from, to);
+      }
+      return { contents, loader: "js" };
+    });
+  },
+};
+
 /** An import of one of SEPARATE's modules (`./x.js` for `x.ts`) becomes a require of its own file. */
 const separate = (self) => ({
   name: "separate",
@@ -77,7 +112,7 @@ await Promise.all([
     format: "esm",
     jsx: "automatic",
     define: { ...common.define, "process.env.NODE_ENV": '"production"' },
-    plugins: [separate(SHELL.name), noDevtools],
+    plugins: [separate(SHELL.name), noDevtools, boundedInkCaches],
     banner: {
       js: "import { createRequire as __kbgpRequire } from 'node:module'; const require = __kbgpRequire(import.meta.url);",
     },

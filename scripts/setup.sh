@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # bzip2: tests read bzip2-compressed MRT; bgpdump: npm run bench compares kbgp mrt dump with it;
 # time: /usr/bin/time, which npm run bench uses for the CLI's peak RSS.
-PACKAGES="bzip2 bgpdump time gobgpd bird2 frr exabgp" # gobgpd bird2 frr exabgp: the peers of test/interop (and bench)
+PACKAGES="bzip2 bgpdump time tmux gobgpd bird2 frr exabgp" # gobgpd bird2 frr exabgp: the peers of test/interop (and bench); tmux: the shell's terminal tests
 
 missing=""
 for p in $PACKAGES; do

@@ -3,7 +3,7 @@
  * Kubernetes), the prompt and the key map. Keys map to line-editor.ts functions and reducer actions; the
  * daemon link and typed commands feed the same reducer. Sized to the terminal, redrawn on resize.
  */
-import { Box, useApp, useInput, useStdout } from "ink";
+import { Box, useApp, useInput, useStderr, useStdout } from "ink";
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import type { NeighborDetailView } from "../../daemon/control/views.js";
 import { completeWord } from "../completion.js";
@@ -67,6 +67,8 @@ export function App({ socket, history, color, program, now = Date.now }: AppProp
   const [peerText, setPeerText] = useState<string | null>(null);
   const [peerAddress, setPeerAddress] = useState<string | null>(null);
   const size = useTerminalSize();
+  const { write } = useStdout();
+  const { write: writeErr } = useStderr();
   const t = useNow(now);
   const stateRef = useRef<ShellState>(state);
   stateRef.current = state;
@@ -112,7 +114,6 @@ export function App({ socket, history, color, program, now = Date.now }: AppProp
     history.add(text);
     setLine(edit.EMPTY_LINE, { at: history.entries.length, draft: "" });
     const p = parseLine(text);
-    const at = now();
     switch (p.kind) {
       case "empty": {
         const n = selectedNeighbor(stateRef.current);
@@ -130,30 +131,28 @@ export function App({ socket, history, color, program, now = Date.now }: AppProp
         process.stdout.write("\x1b[2J\x1b[3J\x1b[H");
         return;
       case "help":
-        dispatch({ type: "note", text: `kbgp> ${text}`, tone: "info", at });
-        return dispatch({ type: "command-output", text: p.text, tone: "output", at });
+        write(`kbgp> ${text}\n${p.text}\n`);
+        return;
       case "error":
-        dispatch({ type: "note", text: `kbgp> ${text}`, tone: "info", at });
-        return dispatch({ type: "command-output", text: p.message, tone: "error", at });
+        write(`kbgp> ${text}\n`);
+        writeErr(`kbgp: ${p.message}\n`);
+        return;
       case "run": {
-        dispatch({ type: "command-start", line: text, at });
+        // The command's own bytes go straight to the terminal (Ink lifts its live view over them), so
+        // they are the one-shot command's output exactly, wrapped by the terminal as it would wrap them.
+        write(`kbgp> ${text}\n`);
+        dispatch({ type: "command-start", line: text });
         const r = runCommand(
           p.words,
           socket,
           color,
-          (chunk, stream) =>
-            dispatch({
-              type: "command-output",
-              text: chunk.replace(/\n$/, ""),
-              tone: stream === "stdout" ? "output" : "error",
-              at: now(),
-            }),
+          (chunk, stream) => (stream === "stdout" ? write : writeErr)(chunk),
           program,
         );
         running.current = r;
-        void r.done.then((code) => {
+        void r.done.then(() => {
           running.current = null;
-          dispatch({ type: "command-end", code, at: now() });
+          dispatch({ type: "command-end" });
         });
       }
     }

@@ -1,6 +1,7 @@
 /**
  * The shell's state and the one reducer that changes it: the daemon link (up, lost, back), the neighbors as
- * the monitor stream reports them, the view on screen, the prompt, the running command and the event log.
+ * the monitor stream reports them, the view on screen, the prompt, the running command and the event log
+ * (session and daemon events; commands' output goes straight to the terminal).
  * Pure: the Ink components dispatch actions, daemon-link.ts and run-command.ts turn the outside world into
  * actions, and tests drive it directly.
  */
@@ -15,9 +16,9 @@ export type LinkStatus =
   | { readonly kind: "up"; readonly version: string }
   | { readonly kind: "down"; readonly reason: string; readonly since: number; readonly attempt: number };
 
-export type Tone = "info" | "good" | "bad" | "output" | "error";
+export type Tone = "info" | "good" | "bad";
 
-/** One line (or block, for command output) of the event log, written once above the live view. */
+/** One line of the event log, written once above the live view. */
 export interface LogEntry {
   readonly id: number;
   readonly at: number;
@@ -65,13 +66,11 @@ export type Action =
   | { type: "neighbors"; neighbors: readonly NeighborView[] }
   | { type: "line"; line: Line; recall?: Recall }
   | { type: "candidates"; candidates: readonly string[] }
-  | { type: "command-start"; line: string; at: number }
-  | { type: "command-output"; text: string; tone: "output" | "error"; at: number }
-  | { type: "command-end"; code: number; at: number }
+  | { type: "command-start"; line: string }
+  | { type: "command-end" }
   | { type: "view"; view: View }
   | { type: "select"; step: number }
   | { type: "log-written"; upTo: number }
-  | { type: "note"; text: string; tone: Tone; at: number }
   | { type: "exit" };
 
 export function initialState(historyLength: number): ShellState {
@@ -170,14 +169,9 @@ export function reduce(s: ShellState, a: Action): ShellState {
     case "candidates":
       return { ...s, candidates: a.candidates };
     case "command-start":
-      return logged({ ...s, running: a.line, candidates: [] }, a.at, "info", `kbgp> ${a.line}`);
-    case "command-output":
-      return logged(s, a.at, a.tone, a.text);
+      return { ...s, running: a.line, candidates: [] };
     case "command-end":
-      return {
-        ...(a.code === 0 ? s : logged(s, a.at, "error", `(exit code ${a.code})`)),
-        running: null,
-      };
+      return { ...s, running: null };
     case "view":
       return { ...s, view: a.view };
     case "select": {
@@ -186,8 +180,6 @@ export function reduce(s: ShellState, a: Action): ShellState {
     }
     case "log-written":
       return { ...s, log: s.log.filter((e) => e.id > a.upTo) };
-    case "note":
-      return logged(s, a.at, a.tone, a.text);
     case "exit":
       return { ...s, wantsExit: true };
   }

@@ -1,6 +1,5 @@
 /**
- * The event log: session changes, the daemon going and coming back, and each command with its output,
- * written once above the live view with Ink's <Static> so the terminal's own scrollback keeps them. Each
+ * The event log: session changes and the daemon going and coming back, written once above the live view with Ink's <Static> so the terminal's own scrollback keeps them. Each
  * batch of entries gets its own <Static> (keyed by its first entry), and entries already written are never
  * handed over again: the state can then drop them, so a long session keeps no log in memory.
  */
@@ -8,13 +7,7 @@ import { Static, Text } from "ink";
 import { useEffect, useRef } from "react";
 import type { LogEntry, Tone } from "../state.js";
 
-const TONE_COLOR: Readonly<Record<Tone, string | undefined>> = {
-  info: undefined,
-  good: "green",
-  bad: "red",
-  output: undefined,
-  error: "red",
-};
+const TONE_COLOR: Readonly<Record<Tone, string | undefined>> = { info: undefined, good: "green", bad: "red" };
 
 const clock = (ms: number) => new Date(ms).toTimeString().slice(0, 8);
 
@@ -39,16 +32,12 @@ export function EventLog({
   if (fresh.length === 0) return null;
   return (
     <Static key={fresh[0].id} items={fresh}>
-      {(e) =>
-        e.tone === "output" ? (
-          <Text key={e.id}>{e.text}</Text>
-        ) : (
-          <Text key={e.id} color={color ? TONE_COLOR[e.tone] : undefined}>
-            <Text dimColor>{clock(e.at)} </Text>
-            {e.text}
-          </Text>
-        )
-      }
+      {(e) => (
+        <Text key={e.id} color={color ? TONE_COLOR[e.tone] : undefined}>
+          <Text dimColor>{clock(e.at)} </Text>
+          {e.text}
+        </Text>
+      )}
     </Static>
   );
 }

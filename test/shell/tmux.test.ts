@@ -1,0 +1,135 @@
+/**
+ * The real `kbgp shell` in a real terminal (tmux, 80×24) against a real kbgpd with a real peer: typed with
+ * send-keys, read with capture-pane. A peer going down must show within a second; commands print what the
+ * one-shot command prints; kbgpd going away and coming back is said; q gives the terminal back sane.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KBGP, kbgp } from "../helpers/cli.js";
+import { kbgpdPair } from "../helpers/kbgpd-pair.js";
+import {
+  closeAllLabs,
+  type KbgpdPeer,
+  type Lab,
+  requireBinary,
+  waitUntil,
+} from "../interop/harness/index.js";
+
+let lab: Lab;
+let a: KbgpdPeer;
+let b: KbgpdPeer;
+const session = `kbgp-shell-${process.pid}`;
+
+const tmux = (...args: string[]) => execFileSync("tmux", args, { encoding: "utf8" });
+// -J: lines the terminal wrapped come back whole, as the program wrote them.
+const screen = () => tmux("capture-pane", "-p", "-J", "-t", session);
+/** Keys one at a time, as a person types them (a whole string in one read is a paste). */
+const type = async (text: string) => {
+  for (const ch of text) {
+    tmux("send-keys", "-t", session, "-l", ch);
+    await new Promise((r) => setTimeout(r, 15));
+  }
+};
+const press = (key: string) => tmux("send-keys", "-t", session, key);
+const until = (what: string, test: (s: string) => boolean, timeoutMs = 10_000) =>
+  waitUntil(what, () => test(screen()), { timeoutMs, intervalMs: 50, detail: () => screen() });
+
+beforeAll(async () => {
+  requireBinary("/usr/bin/tmux", "tmux");
+  ({ lab, a, b } = await kbgpdPair("shell-tmux", 30));
+  await b.announce({ prefix: "198.51.100.0/24" });
+  await Promise.all([a.start(), b.start()]);
+  await a.waitEstablished(b.spec.address, 30_000);
+  const stty = join(lab.dir, "stty-after");
+  // After the shell ends, record the terminal's settings: they must be the cooked ones it started with.
+  const command = `KBGP_HISTORY=${join(lab.dir, "history")} ${KBGP} -s ${a.socket} shell; stty -a > ${stty}; sleep 600`;
+  tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "bash", "-c", command);
+}, 60_000);
+
+afterAll(async () => {
+  spawnSync("tmux", ["kill-session", "-t", session]);
+  await closeAllLabs();
+});
+
+describe("kbgp shell in a terminal", () => {
+  it("shows the live neighbor dashboard within 80 columns", async () => {
+    await until(
+      "B established on the dashboard",
+      (s) => /^\S*\s*\d+\.\d+\.\d+\.\d+\s+65002\s+\S+\s+Establ/m.test(s) && s.includes("kbgp>"),
+    );
+    const s = screen();
+    expect(s).toContain(`kbgpd 0.`);
+    expect(s).toMatch(/Peer\s+AS\s+Up\/Down\s+State\s+Rcvd\s+Accd\s+Adv\s+Flaps/);
+    expect(s).toMatch(/Tab complete/);
+    // The live view (status line to key map) never relies on the terminal wrapping it.
+    const lines = s.split("\n");
+    const live = lines.slice(lines.findIndex((l) => l.startsWith("kbgp shell ·")));
+    expect(live.length).toBeGreaterThan(4);
+    for (const line of live) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it("runs a command with the one-shot command's output, and completes words with Tab", async () => {
+    await type("glob");
+    press("Tab");
+    // capture-pane drops trailing blanks: the completion added one, and the cursor sits after it.
+    await until("global completed", (s) => /^kbgp> global\s*$/m.test(s));
+    await type("rib 198.51.100.0/24");
+    press("Enter");
+    await until(
+      "the route listed",
+      (s) => s.includes("kbgp> global rib 198.51.100.0/24") && /\*> 198\.51\.100\.0\/24/.test(s),
+    );
+    const oneShot = kbgp(["-s", a.socket, "global", "rib", "198.51.100.0/24"]).stdout.split("\n");
+    const s = screen();
+    expect(s).toContain(oneShot[0].trimEnd());
+    // The row matches but for the Age column, which may have ticked.
+    expect(s).toContain(oneShot[1].slice(0, 60).trimEnd());
+  });
+
+  it("shows a peer going down within one second", async () => {
+    const t0 = Date.now();
+    await b.stop();
+    await until(
+      "B no longer established",
+      (s) => {
+        const row = s.split("\n").find((l) => l.includes(`${b.spec.address} `) && l.includes("65002"));
+        return row !== undefined && !row.includes("Establ");
+      },
+      5_000,
+    );
+    const seen = Date.now() - t0;
+    expect(seen).toBeLessThan(1000);
+    // The event log says what happened.
+    await until("the change logged", (s) =>
+      new RegExp(`${b.spec.address.replaceAll(".", "\\.")} Establ → `).test(s),
+    );
+  });
+
+  it("says when kbgpd goes away and when it is back", async () => {
+    await a.stop();
+    await until("kbgpd gone", (s) => s.includes("is gone"), 5_000);
+    await a.start();
+    await until("kbgpd back", (s) => s.includes("kbgpd is back") && !s.includes("is gone"), 15_000);
+  });
+
+  it("q leaves the terminal as it found it", async () => {
+    press("q");
+    const stty = join(lab.dir, "stty-after");
+    await waitUntil(
+      "the shell to exit",
+      () => {
+        try {
+          return readFileSync(stty, "utf8").length > 0;
+        } catch {
+          return false;
+        }
+      },
+      { timeoutMs: 5_000, intervalMs: 50 },
+    );
+    const settings = readFileSync(stty, "utf8");
+    expect(settings).toMatch(/(^|\s)icanon(\s|$)/);
+    expect(settings).toMatch(/(^|\s)echo(\s|$)/);
+  });
+});
