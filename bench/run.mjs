@@ -1,6 +1,6 @@
 // `npm run bench`: runs each benchmark in its own Node process (a clean heap each), compares with the
 // peer tools in the same run where one exists, and writes bench/results/<name>.json.
-// `node bench/run.mjs [codec] [rib-update] [cli]` runs only the sections named (default: all of them).
+// `node bench/run.mjs [codec] [rib-update] [cli] [shell]` runs only the sections named (default: all of them).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -41,7 +41,7 @@ function wall(cmd, args, runs = 5) {
   return Number(times[Math.floor(runs / 2)].toFixed(3));
 }
 
-const SECTIONS = ["codec", "rib-update", "cli"];
+const SECTIONS = ["codec", "rib-update", "cli", "shell"];
 const wanted = process.argv.slice(2);
 for (const s of wanted)
   if (!SECTIONS.includes(s))
@@ -116,6 +116,19 @@ async function ribUpdateSection() {
   process.stdout.write(`${JSON.stringify(ribResult, null, 2)}\n`);
 }
 
+// `kbgp shell` start-up to its first frame in a terminal (bench/shell.ts; needs tmux, bird2).
+async function shellSection() {
+  const json = execFileSync(process.execPath, [await bundle("shell"), root], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    timeout: 10 * 60 * 1000,
+  });
+  const result = { ...machine, ...JSON.parse(json) };
+  writeFileSync(join(out, "shell.json"), `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
 if (sections.includes("codec")) await codecSection();
 if (sections.includes("rib-update")) await ribUpdateSection();
 if (sections.includes("cli")) await cliSection();
+if (sections.includes("shell")) await shellSection();
