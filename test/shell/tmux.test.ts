@@ -70,6 +70,17 @@ describe("kbgp shell in a terminal", () => {
     for (const line of live) expect(line.length).toBeLessThanOrEqual(80);
   });
 
+  it("lays itself out again when the terminal is resized", async () => {
+    tmux("resize-window", "-t", session, "-x", "120", "-y", "30");
+    await until("the key map redrawn to 120 columns", (s) =>
+      s.split("\n").some((l) => l.startsWith("Tab complete") && l.length > 100),
+    );
+    tmux("resize-window", "-t", session, "-x", "80", "-y", "24");
+    await until("back to 80 columns", (s) =>
+      s.split("\n").some((l) => l.startsWith("Tab complete") && l.length === 80),
+    );
+  });
+
   it("runs a command with the one-shot command's output, and completes words with Tab", async () => {
     await type("glob");
     press("Tab");
@@ -112,6 +123,39 @@ describe("kbgp shell in a terminal", () => {
     await until("kbgpd gone", (s) => s.includes("is gone"), 5_000);
     await a.start();
     await until("kbgpd back", (s) => s.includes("kbgpd is back") && !s.includes("is gone"), 15_000);
+  });
+
+  it("SIGTERM leaves the terminal as it found it too", async () => {
+    const other = `${session}-term`;
+    const stty = join(lab.dir, "stty-after-term");
+    const command = `KBGP_HISTORY=${join(lab.dir, "history")} ${KBGP} -s ${a.socket} shell; stty -a > ${stty}; sleep 600`;
+    tmux("new-session", "-d", "-s", other, "-x", "80", "-y", "24", "bash", "-c", command);
+    try {
+      await waitUntil(
+        "the second shell's prompt",
+        () => tmux("capture-pane", "-p", "-t", other).includes("kbgp>"),
+        { timeoutMs: 10_000, intervalMs: 50 },
+      );
+      const pid = tmux("list-panes", "-t", other, "-F", "#{pane_pid}").trim();
+      // The pane runs bash; the shell is its child (node, via env).
+      const shell = execFileSync("pgrep", ["-P", pid], { encoding: "utf8" }).trim().split("\n")[0];
+      process.kill(Number(shell), "SIGTERM");
+      const settings = await waitUntil(
+        "stty after SIGTERM",
+        () => {
+          try {
+            return readFileSync(stty, "utf8") || false;
+          } catch {
+            return false;
+          }
+        },
+        { timeoutMs: 5_000, intervalMs: 50 },
+      );
+      expect(settings).toMatch(/(^|\s)icanon(\s|$)/);
+      expect(settings).toMatch(/(^|\s)echo(\s|$)/);
+    } finally {
+      spawnSync("tmux", ["kill-session", "-t", other]);
+    }
   });
 
   it("q leaves the terminal as it found it", async () => {
