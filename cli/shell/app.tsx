@@ -3,8 +3,8 @@
  * Kubernetes), the prompt and the key map. Keys map to line-editor.ts functions and reducer actions; the
  * daemon link and typed commands feed the same reducer. Sized to the terminal, redrawn on resize.
  */
-import { Box, useApp, useInput, useStderr, useStdout } from "ink";
-import { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import { Box, type Key, useApp, useInput, useStderr, useStdout } from "ink";
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import type { NeighborDetailView } from "../../daemon/control/views.js";
 import { completeWord } from "../completion.js";
 import { neighborDetail } from "../format/neighbors.js";
@@ -14,13 +14,16 @@ import { KeyMap } from "./components/key-map.js";
 import { NeighborDashboard } from "./components/neighbor-dashboard.js";
 import { PeerPane } from "./components/peer-pane.js";
 import { Prompt } from "./components/prompt.js";
+import { RouteView } from "./components/route-view.js";
 import { StatusBar } from "./components/status-bar.js";
 import { DaemonLink } from "./daemon-link.js";
 import type { History } from "./history.js";
 import * as edit from "./line-editor.js";
 import { prefixCandidates } from "./prefix-lookup.js";
+import { parseRouteFilter, type RouteQuery } from "./route-filter.js";
+import { useRouteWindow } from "./route-window.js";
 import { parseLine, type Running, runCommand } from "./run-command.js";
-import { initialState, neighborList, reduce, type ShellState, selectedNeighbor } from "./state.js";
+import { initialState, neighborList, reduce, type ShellState, selectedNeighbor, type View } from "./state.js";
 
 export interface AppProps {
   readonly socket: string;
@@ -31,6 +34,14 @@ export interface AppProps {
   /** Prefix lookups for completion; the default asks kbgpd. */
   readonly now?: () => number;
 }
+
+/** Alt-digit: the view it switches to. */
+const VIEW_KEYS: Readonly<Record<string, View>> = {
+  "1": "neighbors",
+  "2": "peer",
+  "3": "routes",
+  "4": "k8s",
+};
 
 /** Screen rows the panel may use: the terminal's, less status, header, prompt, candidates, key map. */
 const CHROME_ROWS = 6;
@@ -107,6 +118,23 @@ export function App({ socket, history, color, program, now = Date.now }: AppProp
       live = false;
     };
   }, [state.view, peerAddress, state.neighbors, now]);
+
+  // The route view: its filter line, where it stands, and the screenful of rows kbgpd sends for them.
+  const [filter, setFilter] = useState<edit.Line>(edit.EMPTY_LINE);
+  const filterRef = useRef<edit.Line>(edit.EMPTY_LINE);
+  const [routeOffset, setRouteOffset] = useState(0);
+  const parsed = useMemo(() => parseRouteFilter(filter.text), [filter.text]);
+  const lastGood = useRef<RouteQuery>({});
+  if (parsed.ok) lastGood.current = parsed.query;
+  const routeQuery = state.view === "routes" ? lastGood.current : null;
+  const routes = useRouteWindow(
+    state.link.kind === "up" ? (link.current?.current ?? null) : null,
+    routeQuery,
+    routeOffset,
+    Math.max(1, size.rows - CHROME_ROWS - 3),
+    now,
+    state.neighbors,
+  );
 
   const onWritten = useCallback((upTo: number) => dispatch({ type: "log-written", upTo }), []);
 
@@ -190,14 +218,13 @@ export function App({ socket, history, color, program, now = Date.now }: AppProp
     }
     if (running.current) return; // The command owns the screen until it ends or Ctrl-C.
     const set = (line: edit.Line) => setLine(line);
-    if (key.meta && ["1", "2", "3"].includes(input)) {
-      if (input === "2") {
-        const n = peerAddress ?? selectedNeighbor(s)?.address ?? null;
-        setPeerAddress(n);
-      }
-      return dispatch({ type: "view", view: input === "1" ? "neighbors" : input === "2" ? "peer" : "k8s" });
+    const view = VIEW_KEYS[input];
+    if (key.meta && view) {
+      if (view === "peer") setPeerAddress(peerAddress ?? selectedNeighbor(s)?.address ?? null);
+      return dispatch({ type: "view", view });
     }
     if (key.escape) return dispatch({ type: "view", view: "neighbors" });
+    if (s.view === "routes") return routeKeys(input, key);
     if (key.return) return submit(l.text);
     if (key.tab) return void complete(l);
     if (key.pageUp || key.pageDown) {
@@ -247,6 +274,36 @@ export function App({ socket, history, color, program, now = Date.now }: AppProp
     if (line !== edit.EMPTY_LINE) set(line);
   });
 
+  /** The route view's keys: the filter line takes the typing; arrows and pages move through the table. */
+  const routeKeys = (input: string, key: Key) => {
+    const f = filterRef.current;
+    const page = Math.max(1, panelRows - 3);
+    const total = routes.total ?? 0;
+    const move = (to: number) => setRouteOffset(Math.max(0, Math.min(to, Math.max(0, total - page))));
+    if (key.upArrow) return move(routeOffset - 1);
+    if (key.downArrow) return move(routeOffset + 1);
+    if (key.pageUp) return move(routeOffset - page);
+    if (key.pageDown) return move(routeOffset + page);
+    if (key.home) return move(0);
+    if (key.end) return move(total);
+    let next = f;
+    if (key.leftArrow) next = edit.moveTo(f, f.cursor - 1);
+    else if (key.rightArrow) next = edit.moveTo(f, f.cursor + 1);
+    else if (key.ctrl && input === "a") next = edit.moveTo(f, 0);
+    else if (key.ctrl && input === "e") next = edit.moveTo(f, f.text.length);
+    else if (key.ctrl && input === "u") next = edit.killToStart(f);
+    else if (key.ctrl && input === "k") next = edit.killToEnd(f);
+    else if (key.ctrl && input === "w") next = edit.killWordBack(f);
+    else if (key.backspace || key.delete) next = edit.backspace(f);
+    else if (!key.ctrl && !key.meta && input && !key.return && !key.tab)
+      next = edit.insert(f, input.replace(/[\r\n\t]+/g, " "));
+    if (next !== f) {
+      filterRef.current = next;
+      setFilter(next);
+      if (next.text !== f.text) setRouteOffset(0);
+    }
+  };
+
   const panelRows = Math.max(3, size.rows - CHROME_ROWS);
   return (
     <>
@@ -264,15 +321,27 @@ export function App({ socket, history, color, program, now = Date.now }: AppProp
           />
         ) : state.view === "peer" ? (
           <PeerPane address={peerAddress} text={peerText} height={panelRows} />
+        ) : state.view === "routes" ? (
+          <RouteView
+            lines={routes.lines}
+            offset={routeOffset}
+            total={routes.total}
+            filter={filter}
+            error={parsed.ok ? routes.error : parsed.error}
+            width={size.columns}
+            height={panelRows}
+          />
         ) : (
           <K8sPanel />
         )}
-        <Prompt
-          line={state.line}
-          running={state.running}
-          candidates={state.candidates}
-          width={size.columns}
-        />
+        {state.view === "routes" ? null : (
+          <Prompt
+            line={state.line}
+            running={state.running}
+            candidates={state.candidates}
+            width={size.columns}
+          />
+        )}
         <KeyMap view={state.view} width={size.columns} />
       </Box>
     </>

@@ -9,7 +9,7 @@ import type { NeighborView } from "../../daemon/control/views.js";
 import { addressOrder, stateLabel } from "../format/neighbors.js";
 import { EMPTY_LINE, type Line, type Recall } from "./line-editor.js";
 
-export type View = "neighbors" | "peer" | "k8s";
+export type View = "neighbors" | "peer" | "routes" | "k8s";
 
 export type LinkStatus =
   | { readonly kind: "connecting"; readonly attempt: number }

@@ -2,11 +2,12 @@
 import { Text } from "ink";
 import type { View } from "../state.js";
 
+const VIEWS = "Alt-1 neighbors Alt-2 peer Alt-3 routes Alt-4 k8s";
 const KEYS: Readonly<Record<View, string>> = {
-  neighbors:
-    "Tab complete · ↑↓ history · PgUp/PgDn select · Enter on empty line: peer detail · Alt-1 neighbors Alt-2 peer Alt-3 k8s · ? help · Ctrl-C stop/quit · q/Ctrl-D quit",
-  peer: "Esc back · Tab complete · ↑↓ history · PgUp/PgDn other peer · Alt-1 neighbors Alt-3 k8s · ? help · Ctrl-C stop/quit · q/Ctrl-D quit",
-  k8s: "Esc back · Alt-1 neighbors Alt-2 peer · ? help · Ctrl-C stop/quit · q/Ctrl-D quit",
+  neighbors: `Tab complete · ↑↓ history · PgUp/PgDn select · Enter on empty line: peer · ${VIEWS} · ? help · Ctrl-C stop/quit · q/Ctrl-D quit`,
+  peer: `Esc back · Tab complete · ↑↓ history · PgUp/PgDn other peer · ${VIEWS} · ? help · Ctrl-C stop/quit · q/Ctrl-D quit`,
+  routes: `type a filter: PREFIX | as N | community C · ↑↓ line · PgUp/PgDn page · Home/End · Esc back · ${VIEWS} · Ctrl-C/Ctrl-D quit`,
+  k8s: `Esc back · ${VIEWS} · ? help · Ctrl-C stop/quit · q/Ctrl-D quit`,
 };
 
 export function KeyMap({ view, width }: { view: View; width: number }) {
