@@ -223,6 +223,6 @@ export function controlMethods(
     "neighbor.reset": admin("reset"),
     "neighbor.softResetIn": admin("soft-reset-in"),
     "neighbor.softResetOut": admin("soft-reset-out"),
-    ...monitorMethods(speaker),
+    ...monitorMethods(speaker, runtime),
   };
 }

@@ -33,7 +33,11 @@ export const FAMILIES: Record<string, number> = {
   "ipv6-unicast": IPV6_UNICAST,
 };
 
-const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+const sum = (m: Map<number, number>) => {
+  let n = 0;
+  for (const v of m.values()) n += v;
+  return n;
+};
 const byFamily = (m: Map<number, number>) => Object.fromEntries([...m].map(([f, n]) => [familyName(f), n]));
 
 /** Messages counted by BGP type code (RFC 4271 §4.1; 5 is ROUTE-REFRESH, RFC 2918). */
@@ -44,6 +48,27 @@ const messageCounts = (byType: ArrayLike<number>) => ({
   keepalive: byType[4],
   routeRefresh: byType[5],
 });
+
+/** UPDATE messages: RFC 4271 §4.1 type 2. */
+const UPDATE = 2;
+
+/**
+ * The numbers of `neighbor.list` that move with routes and UPDATEs, for the monitor's `neighbor-counters`
+ * events: O(families), read from counts the speaker keeps.
+ */
+export function neighborCounters(p: Peer) {
+  const s = p.session;
+  let advertised = 0;
+  if (s?.ribOut) for (const f of s.negotiated!.families) advertised += s.ribOut.count(f);
+  return {
+    received: sum(p.ribIn.received),
+    accepted: p.ribIn.acceptedCount(),
+    advertised,
+    updatesReceived: p.received[UPDATE],
+    updatesSent: p.sent[UPDATE],
+  };
+}
+export type NeighborCounters = ReturnType<typeof neighborCounters>;
 
 export function neighborView(p: Peer, now: number) {
   const s = p.session;
