@@ -42,6 +42,16 @@ export class Runtime {
     return performance.timeOrigin + performance.now();
   }
 
+  /**
+   * Run `f` every `ms` until the returned function is called (the control API's periodic work: monitor
+   * counters). Unref'd: it never keeps kbgpd alive on its own.
+   */
+  every(ms: number, f: () => void): () => void {
+    const t = setInterval(f, ms);
+    t.unref();
+    return () => clearInterval(t);
+  }
+
   /** Listen on every address (an error names the address and port), then start the speaker. */
   async start(listen: ListenOptions): Promise<void> {
     for (const address of listen.addresses) {

@@ -4,70 +4,19 @@ import { VERSION } from "../../cli/version.js";
 import type { KbgpdConfig } from "../../core/config/helpers.js";
 import type { AdminAction } from "../../core/speaker/io.js";
 import type { Speaker } from "../../core/speaker/speaker.js";
-import { Afi, formatIpv4Number, parseIp, parsePrefix } from "../../core/wire/index.js";
+import { formatIpv4Number } from "../../core/wire/index.js";
 import { type ApiRoutes, RouteError } from "../routes/api-routes.js";
 import type { Runtime } from "../runtime.js";
 import { monitorMethods } from "./monitor/methods.js";
-import { type Method, RpcCode, RpcError, Stream } from "./server.js";
-import { inCells, localCells, outCells } from "./table-cells.js";
-import {
-  FAMILIES,
-  inRows,
-  localRows,
-  localRowsFrom,
-  neighborDetail,
-  neighborView,
-  outRows,
-  type Query,
-} from "./views.js";
+import { ribList } from "./rib-list/listing.js";
+import { ribListRequest } from "./rib-list/request.js";
+import { type Method, RpcCode, RpcError } from "./server.js";
+import { FAMILIES, neighborDetail, neighborView } from "./views.js";
 
 /** Bumped when a method's result changes shape incompatibly. */
 export const API_VERSION = 1;
 
 const bad = (message: string) => new RpcError(RpcCode.INVALID_PARAMS, message);
-
-/** `family`, else the family of `prefix`, else IPv4 unicast. */
-function family(params: Record<string, unknown>, q: Query): number {
-  const name = params.family;
-  if (name === undefined) return FAMILIES[q.prefix?.afi === Afi.IPV6 ? "ipv6-unicast" : "ipv4-unicast"];
-  const f = typeof name === "string" && Object.hasOwn(FAMILIES, name) ? FAMILIES[name] : undefined;
-  if (f === undefined) throw bad(`family must be one of ${Object.keys(FAMILIES).join(", ")}`);
-  if (q.prefix && f >>> 8 !== q.prefix.afi) throw bad(`prefix ${String(params.prefix)} is not in ${name}`);
-  return f;
-}
-
-const MATCHES = ["exact", "longer", "shorter", "best"] as const;
-/** How `rib.list` sends its rows (docs/api.md): view objects, JSON lines, or the CLI table's cells. */
-const LIST_FORMS = ["rows", "lines", "cells"] as const;
-
-/** `prefix` (a prefix, or an address: its longest match unless `match` says otherwise) and `match`. */
-function query(params: Record<string, unknown>): Query {
-  const text = params.prefix;
-  if (text === undefined) return { match: "exact" };
-  if (typeof text !== "string") throw bad("prefix must be a string");
-  const address = !text.includes("/");
-  const prefix = address ? (parseIp(text) ? parsePrefix(text) : null) : parsePrefix(text);
-  if (!prefix) throw bad(`'${text}' is not a prefix or an address (host bits of a prefix must be clear)`);
-  const m = params.match ?? (address ? "best" : "exact");
-  if (!MATCHES.includes(m as Query["match"])) throw bad(`match must be one of ${MATCHES.join(", ")}`);
-  return { prefix, match: m as Query["match"] };
-}
-
-/** `limit`: absent, or a positive integer. */
-function limitOf(params: Record<string, unknown>): number {
-  const l = params.limit;
-  if (l === undefined) return Number.POSITIVE_INFINITY;
-  if (typeof l !== "number" || !Number.isInteger(l) || l < 1) throw bad("limit must be a positive integer");
-  return l;
-}
-
-function* limited<T>(rows: Iterable<T>, limit: number): IterableIterator<T> {
-  let n = 0;
-  for (const r of rows) {
-    if (n++ >= limit) return;
-    yield r;
-  }
-}
 
 /** Application error codes (JSON-RPC leaves -32000..-32099 to servers). */
 export const AppCode = { CONFIG_REFUSED: -32001, NO_CONFIG_FILE: -32002, READ_ONLY: -32003 } as const;
@@ -162,30 +111,7 @@ export function controlMethods(
       neighbors: [...speaker.peers.values()].map((p) => neighborView(p, runtime.now())),
     }),
     "neighbor.get": (params) => neighborDetail(peer(params), runtime.now()),
-    "rib.list": (params) => {
-      const table = params.table ?? "local";
-      const limit = limitOf(params);
-      const q = query(params);
-      const f = family(params, q);
-      const form = params.form ?? "rows";
-      if (!LIST_FORMS.includes(form as (typeof LIST_FORMS)[number]))
-        throw bad(`form must be one of ${LIST_FORMS.join(", ")}`);
-      if (!["local", "in", "filtered", "out"].includes(table as string))
-        throw bad("table must be local, in, filtered or out");
-      const cells = form === "cells";
-      const from = params.neighbor === undefined && table === "local" ? undefined : peer(params);
-      let rows: Iterable<unknown>;
-      if (table === "local")
-        rows = cells
-          ? localCells(speaker, f, q, from)
-          : from
-            ? localRowsFrom(speaker, from, f, q)
-            : localRows(speaker, f, q);
-      else if (table === "in" || table === "filtered")
-        rows = (cells ? inCells : inRows)(from!, f, q, table === "filtered");
-      else rows = (cells ? outCells : outRows)(from!, f, q);
-      return new Stream(limited(rows, limit), undefined, null, form === "lines");
-    },
+    "rib.list": (params) => ribList(speaker, ribListRequest(params, speaker.peers)),
     "rib.add": (params) => routesCall(() => api.add(params.routes)),
     "rib.delete": (params) => routesCall(() => api.delete(params.routes)),
     "rib.deleteAll": () => routesCall(async () => ({ deleted: await api.clear() })),
@@ -223,6 +149,6 @@ export function controlMethods(
     "neighbor.reset": admin("reset"),
     "neighbor.softResetIn": admin("soft-reset-in"),
     "neighbor.softResetOut": admin("soft-reset-out"),
-    ...monitorMethods(speaker),
+    ...monitorMethods(speaker, runtime),
   };
 }

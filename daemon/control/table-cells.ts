@@ -3,14 +3,13 @@
  * of display cells, so a client pads and prints them without building a view object per route. Rows are
  * JSON text; the cells of one attribute set (next hop, AS_PATH, Attrs) are written once per listing.
  */
+import type { ReceivedPath } from "../../core/rib/adj-rib-in.js";
 import type { Destination } from "../../core/rib/loc-rib.js";
 import type { Path } from "../../core/rib/path.js";
-import type { Peer } from "../../core/speaker/peer.js";
-import type { Speaker } from "../../core/speaker/speaker.js";
-import { Afi, type AttrSet, formatIp, formatPrefix } from "../../core/wire/index.js";
+import { type AttrSet, formatIp, formatPrefix } from "../../core/wire/index.js";
 import { attrsText, nextHopText } from "./attrs-text.js";
 import { RawJson } from "./server.js";
-import { attributesView, outRows, type Query, select } from "./views.js";
+import { attributesView, type OutRow } from "./views.js";
 
 /** One attribute set's cells as JSON text: next hop (when the set carries it), AS_PATH, Attrs. */
 interface SetCells {
@@ -23,7 +22,7 @@ const CACHE_MAX = 4096;
 const text = (s: string) => JSON.stringify(s);
 
 /** Cells of the attribute sets met in one listing, bounded so a table with a set per route keeps little. */
-class SetCellCache {
+export class SetCellCache {
   private readonly sets = new Map<AttrSet, SetCells>();
 
   constructor(private readonly ipv6: boolean) {}
@@ -42,13 +41,11 @@ class SetCellCache {
   }
 }
 
-const prefixCell = (k: { afi: Afi; length: number; addr: Uint8Array }) =>
+/** A Loc-RIB destination's lines `[marker, prefix, next hop, AS_PATH, since, Attrs]`, best path first; with
+ *  `only`, the lines of that neighbor's paths. */
+export function destinationCells(d: Destination, cache: SetCellCache, only?: string): RawJson {
   // Prefix text has no characters JSON escapes.
-  `"${formatPrefix({ afi: k.afi, length: k.length, addr: k.addr })}"`;
-
-/** A Loc-RIB destination's lines `[marker, prefix, next hop, AS_PATH, since, Attrs]`, best path first. */
-function destinationCells(d: Destination, cache: SetCellCache, only?: string): string {
-  const prefix = prefixCell(d);
+  const prefix = `"${formatPrefix({ afi: d.afi, length: d.length, addr: d.addr })}"`;
   let row = "";
   const line = (p: Path) => {
     if (only !== undefined && p.source.id !== only) return;
@@ -58,52 +55,21 @@ function destinationCells(d: Destination, cache: SetCellCache, only?: string): s
   };
   if (d.best) line(d.best);
   for (const p of d.paths) if (p !== d.best) line(p);
-  return row;
-}
-
-/** Loc-RIB rows; with `from`, only destinations with a path from that neighbor, showing only those paths. */
-export function* localCells(sp: Speaker, family: number, q: Query, from?: Peer): IterableIterator<RawJson> {
-  const afi = (family >>> 8) as Afi;
-  const cache = new SetCellCache(afi === Afi.IPV6);
-  if (!from) {
-    for (const d of select(sp.locRib.table(family), afi, q))
-      yield new RawJson(`[${destinationCells(d, cache)}]`);
-    return;
-  }
-  for (const e of select(from.ribIn.table(family), afi, q)) {
-    const d = sp.locRib.get(family, e.afi, e.v4, e.addr, e.length);
-    const row = d ? destinationCells(d, cache, from.id) : "";
-    if (row) yield new RawJson(`[${row}]`);
-  }
+  return new RawJson(`[${row}]`);
 }
 
 /**
- * Adj-RIB-In rows, one line per path: `[marker, pathId, prefix, next hop, AS_PATH, since, Attrs]`, or with
- * `filteredOnly` the rejected paths with the rule that rejected them in the last cell.
+ * An Adj-RIB-In path's line: `[marker, pathId, prefix, next hop, AS_PATH, since, Attrs]`, or for the
+ * `filtered` table the rule that rejected it in the last cell instead of Attrs.
  */
-export function* inCells(
-  p: Peer,
-  family: number,
-  q: Query,
-  filteredOnly: boolean,
-): IterableIterator<RawJson> {
-  const afi = (family >>> 8) as Afi;
-  const cache = new SetCellCache(afi === Afi.IPV6);
-  for (const e of select(p.ribIn.table(family), afi, q)) {
-    const prefix = prefixCell(e);
-    for (const r of e.paths) {
-      if (filteredOnly && r.accepted) continue;
-      const mark = r.accepted ? (r.accepted.stale ? '"S*>"' : '"*>"') : '"  "';
-      const c = cache.cells(r.attrs, r.nextHop);
-      const last = filteredOnly ? text(r.filtered ?? "") : c.attrs;
-      yield new RawJson(`[[${mark},"${r.pathId}",${prefix},${c.head},${r.since},${last}]]`);
-    }
-  }
+export function inCells(prefix: string, r: ReceivedPath, filtered: boolean, cache: SetCellCache): RawJson {
+  const mark = r.accepted ? (r.accepted.stale ? '"S*>"' : '"*>"') : '"  "';
+  const c = cache.cells(r.attrs, r.nextHop);
+  const last = filtered ? text(r.filtered ?? "") : c.attrs;
+  return new RawJson(`[[${mark},"${r.pathId}","${prefix}",${c.head},${r.since},${last}]]`);
 }
 
-/** Adj-RIB-Out rows, one line per path: `["*>", pathId, prefix, next hop, AS_PATH, Attrs]`. */
-export function* outCells(p: Peer, family: number, q: Query): IterableIterator<unknown> {
-  const ipv6 = family >>> 8 === Afi.IPV6;
-  for (const r of outRows(p, family, q))
-    yield [["*>", String(r.pathId), r.prefix, nextHopText(r, ipv6), r.asPath, attrsText(r)]];
+/** An Adj-RIB-Out path's line: `["*>", pathId, prefix, next hop, AS_PATH, Attrs]`. */
+export function outCells(r: OutRow, ipv6: boolean): unknown {
+  return [["*>", String(r.pathId), r.prefix, nextHopText(r, ipv6), r.asPath, attrsText(r)]];
 }

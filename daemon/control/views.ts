@@ -2,11 +2,12 @@
  * What the control API returns: plain JSON views of the speaker's state, with string enums and stable
  * field names (documented in docs/api.md). Reading only; nothing here changes the speaker.
  */
+import type { ReceivedPath } from "../../core/rib/adj-rib-in.js";
+import type { SentPath } from "../../core/rib/adj-rib-out.js";
 import type { Destination } from "../../core/rib/loc-rib.js";
 import type { Path } from "../../core/rib/path.js";
 import type { Keyed, PrefixMap } from "../../core/rib/prefix-map.js";
 import type { Peer } from "../../core/speaker/peer.js";
-import type { Speaker } from "../../core/speaker/speaker.js";
 import {
   type Afi,
   type AttrSet,
@@ -33,7 +34,11 @@ export const FAMILIES: Record<string, number> = {
   "ipv6-unicast": IPV6_UNICAST,
 };
 
-const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+const sum = (m: Map<number, number>) => {
+  let n = 0;
+  for (const v of m.values()) n += v;
+  return n;
+};
 const byFamily = (m: Map<number, number>) => Object.fromEntries([...m].map(([f, n]) => [familyName(f), n]));
 
 /** Messages counted by BGP type code (RFC 4271 §4.1; 5 is ROUTE-REFRESH, RFC 2918). */
@@ -44,6 +49,27 @@ const messageCounts = (byType: ArrayLike<number>) => ({
   keepalive: byType[4],
   routeRefresh: byType[5],
 });
+
+/** UPDATE messages: RFC 4271 §4.1 type 2. */
+const UPDATE = 2;
+
+/**
+ * The numbers of `neighbor.list` that move with routes and UPDATEs, for the monitor's `neighbor-counters`
+ * events: O(families), read from counts the speaker keeps.
+ */
+export function neighborCounters(p: Peer) {
+  const s = p.session;
+  let advertised = 0;
+  if (s?.ribOut) for (const f of s.negotiated!.families) advertised += s.ribOut.count(f);
+  return {
+    received: sum(p.ribIn.received),
+    accepted: p.ribIn.acceptedCount(),
+    advertised,
+    updatesReceived: p.received[UPDATE],
+    updatesSent: p.sent[UPDATE],
+  };
+}
+export type NeighborCounters = ReturnType<typeof neighborCounters>;
 
 export function neighborView(p: Peer, now: number) {
   const s = p.session;
@@ -171,20 +197,17 @@ export function* select<V extends Keyed>(table: PrefixMap<V>, afi: Afi, q: Query
 }
 
 /**
- * Loc-RIB destinations, one row each with all their paths, as JSON text equal to
- * `JSON.stringify(destinationView(d))`. Paths share few attribute sets, so each set's part is written once
- * per listing (in a bounded cache, so a listing of a real table with a set per route keeps nothing long):
- * a million rows then cost a concatenation each rather than a view and a stringify.
+ * Loc-RIB rows are JSON text equal to `JSON.stringify(destinationView(d))`. Paths share few attribute sets,
+ * so each set's part is written once per listing, in this cache (bounded, so a listing of a real table with
+ * a set per route keeps nothing long): a million rows then cost a concatenation each rather than a view and
+ * a stringify.
  */
-export function* localRows(sp: Speaker, family: number, q: Query) {
-  const cache = new Map<AttrSet, string>();
-  for (const d of select(sp.locRib.table(family), (family >>> 8) as Afi, q)) yield destinationJson(d, cache);
-}
+export type AttrsJsonCache = Map<AttrSet, string>;
 
 const ATTRS_CACHE_MAX = 4096;
 
 /** A path's attributes as JSON members (the view without its braces). */
-function attributesMembers(p: Path, cache: Map<AttrSet, string>): string {
+function attributesMembers(p: Path, cache: AttrsJsonCache): string {
   if (p.nextHop !== null) return JSON.stringify(attributesView(p.attrs.decoded(), p.nextHop)).slice(1, -1);
   let s = cache.get(p.attrs);
   if (s === undefined) {
@@ -206,7 +229,8 @@ const quote = (s: string) => {
   return q;
 };
 
-export function destinationJson(d: Destination, cache: Map<AttrSet, string>): RawJson {
+/** A Loc-RIB destination's row: all its paths, the best first. */
+export function destinationJson(d: Destination, cache: AttrsJsonCache): RawJson {
   const prefix = formatPrefix({ afi: d.afi, length: d.length, addr: d.addr });
   let json = `{"prefix":"${prefix}","reason":${quote(d.reason)},"multipath":${d.multipath.length},"paths":[`;
   const path = (p: Path, best: boolean) =>
@@ -224,55 +248,36 @@ export function destinationJson(d: Destination, cache: Map<AttrSet, string>): Ra
   return new RawJson(`${json}]}`);
 }
 
-/** Loc-RIB destinations with a path from `p`, showing only those paths: O(the neighbor's routes). */
-export function* localRowsFrom(sp: Speaker, p: Peer, family: number, q: Query) {
-  for (const e of select(p.ribIn.table(family), (family >>> 8) as Afi, q)) {
-    const d = sp.locRib.get(family, e.afi, e.v4, e.addr, e.length);
-    if (!d) continue;
-    const view = destinationView(d);
-    const paths = view.paths.filter((x) => x.from === p.id);
-    if (paths.length) yield { ...view, paths };
-  }
+/** A Loc-RIB destination's row showing only the paths from one neighbor. */
+export function destinationFromView(d: Destination, neighbor: string) {
+  const view = destinationView(d);
+  return { ...view, paths: view.paths.filter((x) => x.from === neighbor) };
 }
 
-/** A neighbor's Adj-RIB-In before import policy, one row per path; `filteredOnly` keeps the rejected. */
-export function* inRows(p: Peer, family: number, q: Query, filteredOnly: boolean) {
-  for (const e of select(p.ribIn.table(family), (family >>> 8) as Afi, q)) {
-    const prefix = formatPrefix({ afi: e.afi, length: e.length, addr: e.addr });
-    for (const r of e.paths) {
-      if (filteredOnly && r.accepted) continue;
-      yield {
-        prefix,
-        pathId: r.pathId,
-        since: r.since,
-        accepted: r.accepted !== null,
-        stale: r.accepted?.stale ?? false,
-        ...(r.filtered ? { filtered: r.filtered } : {}),
-        ...attributesView(r.attrs.decoded(), r.nextHop),
-      };
-    }
-  }
+/** One path of a neighbor's Adj-RIB-In, before import policy, and whether (or why not) it was accepted. */
+export function inRow(prefix: string, r: ReceivedPath) {
+  return {
+    prefix,
+    pathId: r.pathId,
+    since: r.since,
+    accepted: r.accepted !== null,
+    stale: r.accepted?.stale ?? false,
+    ...(r.filtered ? { filtered: r.filtered } : {}),
+    ...attributesView(r.attrs.decoded(), r.nextHop),
+  };
 }
 
-/** What was sent to a neighbor, one row per path, decoded as it went on the wire. */
-export function* outRows(p: Peer, family: number, q: Query) {
-  const s = p.session;
-  if (!s?.ribOut) return;
-  const asSize = s.negotiated!.as4 ? 4 : 2;
-  for (const r of select(s.ribOut.table(family), (family >>> 8) as Afi, q)) {
-    const prefix = formatPrefix({ afi: r.afi, length: r.length, addr: r.addr });
-    for (const x of r.paths) {
-      yield {
-        prefix,
-        pathId: x.pathId,
-        since: x.since,
-        ...attributesView(decodeAttributes(x.exported.bytes, asSize), x.nextHop),
-        // Where the next hop went: MP_REACH_NLRI (IPv6, or IPv4 routes under RFC 8950) or NEXT_HOP.
-        mpReach: x.nextHop !== null,
-        attributes: Buffer.from(x.exported.bytes).toString("hex"),
-      };
-    }
-  }
+/** One path as sent to a neighbor, decoded as it went on the wire (`asSize`: the session's AS numbers). */
+export function outRow(prefix: string, x: SentPath, asSize: 2 | 4) {
+  return {
+    prefix,
+    pathId: x.pathId,
+    since: x.since,
+    ...attributesView(decodeAttributes(x.exported.bytes, asSize), x.nextHop),
+    // Where the next hop went: MP_REACH_NLRI (IPv6, or IPv4 routes under RFC 8950) or NEXT_HOP.
+    mpReach: x.nextHop !== null,
+    attributes: Buffer.from(x.exported.bytes).toString("hex"),
+  };
 }
 
 /** The shapes as JSON clients see them (the CLI imports these types only). */
@@ -282,5 +287,5 @@ export type AttributesView = ReturnType<typeof attributesView>;
 export type DestinationView = ReturnType<typeof destinationView>;
 export type PathView = DestinationView["paths"][number];
 export type PathFields = ReturnType<typeof pathFields>;
-export type InRow = ReturnType<typeof inRows> extends Iterable<infer R> ? R : never;
-export type OutRow = ReturnType<typeof outRows> extends Iterable<infer R> ? R : never;
+export type InRow = ReturnType<typeof inRow>;
+export type OutRow = ReturnType<typeof outRow>;

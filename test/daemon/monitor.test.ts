@@ -10,11 +10,14 @@ import type { Input } from "../../core/speaker/io.js";
 import type { Speaker } from "../../core/speaker/speaker.js";
 import { Speaker as SpeakerClass } from "../../core/speaker/speaker.js";
 import { type Afi, IPV4_UNICAST, IPV6_UNICAST } from "../../core/wire/index.js";
+import type { MonitorClock } from "../../daemon/control/monitor/counters.js";
 import type { MonitorEvent } from "../../daemon/control/monitor/events.js";
-import { routeView } from "../../daemon/control/monitor/events.js";
+import { neighborState, routeView } from "../../daemon/control/monitor/events.js";
 import { MonitorHub } from "../../daemon/control/monitor/hub.js";
 import { type Outlet, Subscription } from "../../daemon/control/monitor/subscription.js";
-import type { Topic } from "../../daemon/control/monitor/topic.js";
+import { monitorRequest, type Topic } from "../../daemon/control/monitor/topic.js";
+import type { RpcError } from "../../daemon/control/server.js";
+import { neighborCounters } from "../../daemon/control/views.js";
 import { state } from "../helpers/rib-view.js";
 import { neighbor, route, speakerConfig } from "../helpers/speaker-config.js";
 import { VirtualNet } from "../helpers/virtual-net.js";
@@ -39,7 +42,28 @@ class FakeOutlet extends EventEmitter implements Outlet {
   }
 }
 
-const topic: Topic = { kind: "neighbor", neighbor: null };
+const topic: Topic = { kind: "neighbor", neighbor: null, counters: false };
+
+/** The daemon's clock, moved by hand: `tick` runs the periodic work a second of real time would. */
+class FakeClock implements MonitorClock {
+  at = 0;
+  readonly runs = new Set<() => void>();
+
+  now(): number {
+    return this.at;
+  }
+
+  every(ms: number, run: () => void): () => void {
+    expect(ms).toBe(1000);
+    this.runs.add(run);
+    return () => this.runs.delete(run);
+  }
+
+  tick(): void {
+    this.at += 1000;
+    for (const r of [...this.runs]) r();
+  }
+}
 const event = (n: number): MonitorEvent => ({ kind: "neighbor-removed", at: n, address: `192.0.2.${n}` });
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -215,7 +239,7 @@ describe("snapshot plus events", () => {
             if (i) sp.handle(i, ++now);
           };
           before.forEach(apply);
-          const hub = new MonitorHub(sp);
+          const hub = new MonitorHub(sp, new FakeClock());
           const out = new FakeOutlet();
           const req = { topic: { kind: "rib", family } as Topic, current: true, maxPending: 1000 };
           const { subscription, rows } = hub.subscribe(req, 1, out);
@@ -260,7 +284,7 @@ describe("snapshot plus events", () => {
     net.input(A, { kind: "start" });
     net.input(B, { kind: "start" });
     net.until(() => state(a, B) === "established" && a.locRib.count(IPV4_UNICAST) === 4);
-    const hub = new MonitorHub(a);
+    const hub = new MonitorHub(a, new FakeClock());
     const adjOut = new FakeOutlet();
     const nOut = new FakeOutlet();
     const adj = hub.subscribe(
@@ -269,7 +293,7 @@ describe("snapshot plus events", () => {
       adjOut,
     );
     const nb = hub.subscribe(
-      { topic: { kind: "neighbor", neighbor: null }, current: true, maxPending: 100 },
+      { topic: { kind: "neighbor", neighbor: null, counters: false }, current: true, maxPending: 100 },
       2,
       nOut,
     );
@@ -304,5 +328,139 @@ describe("snapshot plus events", () => {
       lastError: expect.stringContaining("Administrative Reset"),
     });
     expect(states.at(-1)).toMatchObject({ address: B, state: "established" });
+  });
+});
+
+describe("neighbor counters", () => {
+  const A = "10.0.0.1";
+  const B = "10.0.0.2";
+  const routesOf = (n: number) => Array.from({ length: n }, (_, i) => route(`198.51.${100 + i}.0/24`));
+
+  function established(routes: number): { net: VirtualNet; a: Speaker } {
+    const net = new VirtualNet();
+    const a = net.add("a", A, speakerConfig(65001, A, [neighbor(B, 65002)]));
+    net.add("b", B, speakerConfig(65002, B, [neighbor(A, 65001)], routesOf(routes)));
+    net.input(A, { kind: "start" });
+    net.input(B, { kind: "start" });
+    net.until(() => state(a, B) === "established" && a.locRib.count(IPV4_UNICAST) === routes);
+    return { net, a };
+  }
+  const announce = (net: VirtualNet, a: Speaker, routes: number) => {
+    net.input(B, {
+      kind: "reconfigure",
+      config: speakerConfig(65002, B, [neighbor(A, 65001)], routesOf(routes)),
+    });
+    net.until(() => a.locRib.count(IPV4_UNICAST) === routes);
+  };
+
+  it("are sampled once a second: one event per neighbor whose numbers moved, with the latest numbers", async () => {
+    const { net, a } = established(2);
+    const clock = new FakeClock();
+    const hub = new MonitorHub(a, clock);
+    const out = new FakeOutlet();
+    const plainOut = new FakeOutlet();
+    const withCounters = hub.subscribe(
+      { topic: { kind: "neighbor", neighbor: null, counters: true }, current: true, maxPending: 100 },
+      1,
+      out,
+    );
+    const plain = hub.subscribe({ topic, current: false, maxPending: 100 }, 2, plainOut);
+    // The snapshot rows stay neighbor states.
+    expect([...withCounters.rows]).toEqual([neighborState(a.peers.get(B)!)]);
+    withCounters.subscription.start();
+    plain.subscription.start();
+    expect(clock.runs.size).toBe(1);
+
+    // Nothing moved since subscribing: nothing to say.
+    clock.tick();
+    await tick();
+    expect(out.lines()).toEqual([]);
+
+    // Two changes within one second: one event, with the numbers after both.
+    announce(net, a, 5);
+    announce(net, a, 9);
+    clock.tick();
+    await tick();
+    const counters = neighborCounters(a.peers.get(B)!);
+    expect(counters).toMatchObject({ received: 9, accepted: 9, advertised: 0 });
+    expect(counters.updatesReceived).toBeGreaterThan(2);
+    expect(out.lines()).toEqual([
+      { id: 1, seq: 1, kind: "neighbor-counters", address: B, ...counters, at: clock.at },
+    ]);
+
+    // Still again: nothing more.
+    clock.tick();
+    clock.tick();
+    await tick();
+    expect(out.lines()).toHaveLength(1);
+
+    // Routes withdrawn: the next event, numbered on.
+    announce(net, a, 4);
+    clock.tick();
+    await tick();
+    expect(out.lines().map((l) => [l.seq, l.received])).toEqual([
+      [1, 9],
+      [2, 4],
+    ]);
+    // Without `counters`, none of this.
+    expect(plainOut.lines()).toEqual([]);
+
+    // The timer ends with the subscription.
+    withCounters.subscription.stop();
+    expect(clock.runs.size).toBe(0);
+    plain.subscription.stop();
+    expect(hub.size).toBe(0);
+  });
+
+  it("follow one neighbor when asked, and a session going down sets them back to zero", async () => {
+    const { net, a } = established(3);
+    const clock = new FakeClock();
+    const hub = new MonitorHub(a, clock);
+    const out = new FakeOutlet();
+    const sub = hub.subscribe(
+      { topic: { kind: "neighbor", neighbor: B, counters: true }, current: false, maxPending: 100 },
+      "c",
+      out,
+    );
+    sub.subscription.start();
+    net.input(A, { kind: "admin", neighbor: B, action: "shutdown" });
+    net.until(() => a.locRib.count(IPV4_UNICAST) === 0);
+    clock.tick();
+    await tick();
+    const lines = out.lines();
+    // The state changes come as they happen; the counters with the next sample.
+    expect(lines.filter((l) => l.kind === "neighbor-counters")).toEqual([
+      expect.objectContaining({ address: B, received: 0, accepted: 0, advertised: 0 }),
+    ]);
+    expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i + 1));
+    sub.subscription.stop();
+    expect(clock.runs.size).toBe(0);
+  });
+
+  it("refuses a counters that is not a boolean, and counters on a route topic (-32602)", () => {
+    const { a } = established(0);
+    const refused = (params: Record<string, unknown>) => {
+      try {
+        monitorRequest(params, a.peers);
+      } catch (e) {
+        return [(e as RpcError).code, (e as RpcError).message];
+      }
+      return null;
+    };
+    expect(refused({ topic: "neighbor", counters: "yes" })).toEqual([
+      -32602,
+      "counters must be true or false",
+    ]);
+    expect(refused({ topic: "neighbor", counters: 1 })?.[1]).toMatch(/^counters /);
+    expect(refused({ topic: "rib", counters: true })).toEqual([
+      -32602,
+      "counters is only for topic neighbor (the neighbors' route and UPDATE counts)",
+    ]);
+    expect(refused({ topic: "adj-in", neighbor: B, counters: false })?.[1]).toMatch(/^counters /);
+    expect(monitorRequest({ topic: "neighbor", counters: true }, a.peers).topic).toEqual({
+      kind: "neighbor",
+      neighbor: null,
+      counters: true,
+    });
   });
 });

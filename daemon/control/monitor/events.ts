@@ -7,7 +7,7 @@ import type { Path } from "../../../core/rib/path.js";
 import type { Keyed } from "../../../core/rib/prefix-map.js";
 import type { Peer } from "../../../core/speaker/peer.js";
 import { type FamilyKey, familyName, formatPrefix } from "../../../core/wire/index.js";
-import { pathFields } from "../views.js";
+import { type NeighborCounters, pathFields } from "../views.js";
 
 /** A route change: in the Loc-RIB (the best path) or in one neighbor's Adj-RIB-In (`neighbor`). */
 export interface RouteEvent {
@@ -36,7 +36,16 @@ export interface NeighborRemovedEvent {
   text?: string;
 }
 
-export type MonitorEvent = RouteEvent | NeighborEvent | NeighborRemovedEvent;
+/** A neighbor's route and UPDATE counts, sampled (counters.ts): only subscriptions that asked get these. */
+export interface NeighborCountersEvent {
+  readonly kind: "neighbor-counters";
+  readonly at: number;
+  readonly address: string;
+  readonly counters: NeighborCounters;
+  text?: string;
+}
+
+export type MonitorEvent = RouteEvent | NeighborEvent | NeighborRemovedEvent | NeighborCountersEvent;
 
 /** A route row: a snapshot row as it is, an event with `at` added. */
 export function routeView(
@@ -74,6 +83,8 @@ function view(e: MonitorEvent): object {
       return { ...e.view, at: e.at };
     case "neighbor-removed":
       return { kind: e.kind, address: e.address, at: e.at };
+    case "neighbor-counters":
+      return { kind: e.kind, address: e.address, ...e.counters, at: e.at };
     default:
       return { ...routeView(e.kind, e.family, e.prefix, e.path, e.neighbor), at: e.at };
   }
@@ -95,6 +106,7 @@ export type MonitorNotice =
   | Numbered<RouteRow>
   | Numbered<NeighborState>
   | Numbered<{ readonly kind: "neighbor-removed"; readonly address: string }>
+  | Numbered<{ readonly kind: "neighbor-counters"; readonly address: string } & NeighborCounters>
   | {
       readonly id: string | number | null;
       readonly kind: "overflow";

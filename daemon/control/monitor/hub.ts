@@ -8,6 +8,7 @@ import type { Path } from "../../../core/rib/path.js";
 import type { SpeakerObserver } from "../../../core/speaker/observer.js";
 import type { Peer } from "../../../core/speaker/peer.js";
 import type { Speaker } from "../../../core/speaker/speaker.js";
+import { CounterFeed, type MonitorClock } from "./counters.js";
 import { type MonitorEvent, neighborState, type RouteEvent } from "./events.js";
 import { takeSnapshot } from "./snapshot.js";
 import { type Outlet, Subscription } from "./subscription.js";
@@ -19,8 +20,13 @@ export class MonitorHub implements SpeakerObserver {
   private readonly neighbors = new Set<Subscription>();
   /** Each outlet's subscriptions by request id, for `monitor.stop`. */
   private readonly byOutlet = new Map<Outlet, Map<unknown, Subscription>>();
+  /** The counter samplers of `neighbor` subscriptions with `counters`; each ends with its subscription. */
+  private readonly feeds = new Map<Subscription, CounterFeed>();
 
-  constructor(private readonly speaker: Speaker) {}
+  constructor(
+    private readonly speaker: Speaker,
+    private readonly clock: MonitorClock,
+  ) {}
 
   /**
    * Copy the current state (if asked) and start receiving changes, in one synchronous step: nothing can
@@ -39,6 +45,9 @@ export class MonitorHub implements SpeakerObserver {
     let mine = this.byOutlet.get(out);
     if (!mine) this.byOutlet.set(out, (mine = new Map()));
     mine.set(id, s);
+    // The counters' baseline is taken in the same step as the snapshot.
+    if (s.topic.kind === "neighbor" && s.topic.counters)
+      this.feeds.set(s, new CounterFeed(this.speaker, s.topic.neighbor, this.clock, (e) => s.push(e)));
     this.speaker.observe(this);
     return { subscription: s, rows: s.whileOpen(rows) };
   }
@@ -57,6 +66,8 @@ export class MonitorHub implements SpeakerObserver {
 
   private remove(s: Subscription): void {
     this.set(s.topic).delete(s);
+    this.feeds.get(s)?.stop();
+    this.feeds.delete(s);
     const mine = this.byOutlet.get(s.out);
     if (mine?.get(s.id) === s) mine.delete(s.id);
     if (mine?.size === 0) this.byOutlet.delete(s.out);

@@ -4,11 +4,12 @@
  */
 import type { Speaker } from "../../../core/speaker/speaker.js";
 import { type Method, RpcCode, RpcError, Stream } from "../server.js";
+import type { MonitorClock } from "./counters.js";
 import { MonitorHub } from "./hub.js";
 import { monitorRequest } from "./topic.js";
 
-export function monitorMethods(speaker: Speaker): Record<string, Method> {
-  const hub = new MonitorHub(speaker);
+export function monitorMethods(speaker: Speaker, clock: MonitorClock): Record<string, Method> {
+  const hub = new MonitorHub(speaker, clock);
   return {
     "monitor.start": (params, call) => {
       const request = monitorRequest(params, speaker.peers);

@@ -13,8 +13,11 @@ export type Topic =
   | { readonly kind: "rib"; readonly family: FamilyKey | null }
   /** One neighbor's accepted (post-policy) Adj-RIB-In paths, per prefix and path identifier. */
   | { readonly kind: "adj-in"; readonly neighbor: string; readonly family: FamilyKey | null }
-  /** Neighbor state: one neighbor, or all. */
-  | { readonly kind: "neighbor"; readonly neighbor: string | null };
+  /**
+   * Neighbor state: one neighbor, or all; with `counters`, also their route and UPDATE counts, sampled once
+   * a second (counters.ts).
+   */
+  | { readonly kind: "neighbor"; readonly neighbor: string | null; readonly counters: boolean };
 
 export interface MonitorRequest {
   readonly topic: Topic;
@@ -57,19 +60,27 @@ export function monitorRequest(
   )
     throw bad(`maxPending must be a whole number from 1 to ${MAX_MAX_PENDING}`);
   const neighbor = neighborOf(params, peers);
+  const counters = params.counters;
+  if (counters !== undefined && typeof counters !== "boolean") throw bad("counters must be true or false");
+  const noCounters = () => {
+    if (counters !== undefined)
+      throw bad("counters is only for topic neighbor (the neighbors' route and UPDATE counts)");
+  };
   let topic: Topic;
   switch (params.topic) {
     case "rib":
+      noCounters();
       if (neighbor !== null) throw bad("topic rib takes no neighbor (adj-in is one neighbor's routes)");
       topic = { kind: "rib", family: familyOf(params) };
       break;
     case "adj-in":
+      noCounters();
       if (neighbor === null) throw bad("topic adj-in needs a neighbor");
       topic = { kind: "adj-in", neighbor, family: familyOf(params) };
       break;
     case "neighbor":
       if (params.family !== undefined) throw bad("topic neighbor takes no family");
-      topic = { kind: "neighbor", neighbor };
+      topic = { kind: "neighbor", neighbor, counters: counters === true };
       break;
     default:
       throw bad("topic must be rib, adj-in or neighbor");
