@@ -99,6 +99,24 @@ describe("kbgp shell in a terminal", () => {
     expect(s).toContain(oneShot[1].slice(0, 60).trimEnd());
   });
 
+  it("shows the route view a screenful at a time, narrowed as a filter is typed", async () => {
+    tmux("send-keys", "-t", session, "M-3");
+    await until(
+      "the route view",
+      (s) => /^filter>\s+rows 1–\d+ of \d+/m.test(s) && s.includes("198.51.100.0/24"),
+    );
+    await type("as 64999");
+    await until("nothing from AS 64999", (s) => /^filter> as 64999\s+no routes match/m.test(s));
+    press("C-u");
+    await type("198.51.");
+    await until(
+      "B's route alone",
+      (s) => /^filter> 198\.51\.\s+rows 1–1 of 1$/m.test(s) && /^\*> 198\.51\.100\.0\/24/m.test(s),
+    );
+    press("Escape");
+    await until("back on the dashboard", (s) => /^kbgp>/m.test(s) && /Peer\s+AS/.test(s));
+  });
+
   it("shows a peer going down within one second", async () => {
     const t0 = Date.now();
     await b.stop();
