@@ -95,6 +95,27 @@ describe("History", () => {
     expect(h.entries[0]).toBe("l5");
   });
 
+  it("without a file (null) lives in memory, bounded too", () => {
+    const h = new History(null);
+    for (let i = 0; i < HISTORY_MAX + 3; i++) h.add(`l${i}`);
+    expect(h.entries).toHaveLength(HISTORY_MAX);
+    expect(h.entries[0]).toBe("l3");
+  });
+
+  it("an unwritable place throws nothing and keeps the session's lines, bounded", () => {
+    if (process.getuid?.() === 0) {
+      // root writes anywhere: use a path under a regular file, which no one can create.
+      writeFileSync(join(dir, "file"), "");
+    } else chmodSync(dir, 0o500);
+    const path = process.getuid?.() === 0 ? join(dir, "file", "sub", "history") : join(dir, "sub", "history");
+    const h = new History(path);
+    expect(() => {
+      for (let i = 0; i < HISTORY_MAX + 2; i++) h.add(`l${i}`);
+    }).not.toThrow();
+    expect(h.entries).toHaveLength(HISTORY_MAX);
+    expect(h.entries[HISTORY_MAX - 1]).toBe(`l${HISTORY_MAX + 1}`);
+  });
+
   it("an unreadable file starts empty", () => {
     const path = join(dir, "is-a-dir");
     mkdirSync(path);
