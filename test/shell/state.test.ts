@@ -183,6 +183,25 @@ describe("neighbor events", () => {
     });
   });
 
+  it("neighbor-removed of the highlighted last row keeps a row highlighted", () => {
+    let s = run(up(), { type: "select", step: 10 });
+    expect(selectedNeighbor(s)?.address).toBe("2001:db8::2");
+    s = run(s, {
+      type: "neighbor-event",
+      event: { kind: "neighbor-removed", address: "2001:db8::2", at: T0 },
+    });
+    expect(selectedNeighbor(s)?.address).toBe("2001:db8::1");
+  });
+
+  it("a shorter neighbor list, or one after kbgpd is back, keeps a row highlighted", () => {
+    let s = run(up(), { type: "select", step: 3 });
+    s = run(s, { type: "neighbors", neighbors: listed.slice(0, 2) });
+    expect(selectedNeighbor(s)?.address).toBe("2001:db8::2");
+    s = run(s, { type: "select", step: 1 }, { type: "lost", reason: "x", at: T0 });
+    s = run(s, { type: "connected", version: "0.1.1", neighbors: [listed[2]], at: T0 });
+    expect(selectedNeighbor(s)?.address).toBe("10.0.0.9");
+  });
+
   it("a new neighbor list replaces the neighbors and keeps the flaps seen", () => {
     let s = run(up(), {
       type: "neighbor-event",
