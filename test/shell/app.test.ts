@@ -237,6 +237,8 @@ class FakeKbgpd {
   private readonly conns = new Set<net.Socket>();
   private readonly monitors = new Set<net.Socket>();
   readonly asked: string[] = [];
+  /** neighbor.list answers kept back (as they were when asked) until `release`. */
+  private held: { c: net.Socket; text: string }[] | null = null;
 
   constructor(
     readonly path: string,
@@ -269,8 +271,11 @@ class FakeKbgpd {
     switch (m.method) {
       case "session.hello":
         return send({ id: m.id, result: { version: "9.9.9" } });
-      case "neighbor.list":
-        return send({ id: m.id, result: { neighbors: this.neighbors } });
+      case "neighbor.list": {
+        const answer = { jsonrpc: "2.0", id: m.id, result: { neighbors: this.neighbors } };
+        if (this.held) return this.held.push({ c, text: `${JSON.stringify(answer)}\n` });
+        return send(answer);
+      }
       case "monitor.start":
         this.monitors.add(c);
         return send({ id: m.id, result: {} });
@@ -282,11 +287,24 @@ class FakeKbgpd {
     }
   }
 
+  /** Keep neighbor.list answers back from now on. */
+  hold(): void {
+    this.held = [];
+  }
+
+  /** Send the answers kept back, and `event` in the same write, right after them; answer at once again. */
+  release(event: object): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const { c, text } of held) c.write(text + this.monitorLine(event));
+  }
+
+  private monitorLine(event: object): string {
+    return `${JSON.stringify({ jsonrpc: "2.0", method: "monitor", params: { id: 1, seq: 1, ...event } })}\n`;
+  }
+
   push(event: object): void {
-    for (const c of this.monitors)
-      c.write(
-        `${JSON.stringify({ jsonrpc: "2.0", method: "monitor", params: { id: 1, seq: 1, ...event } })}\n`,
-      );
+    for (const c of this.monitors) c.write(this.monitorLine(event));
   }
 
   stop(): Promise<void> {
@@ -372,6 +390,22 @@ describe("the shell with a daemon", () => {
     d.neighbors = d.neighbors.filter((n) => n.address !== "2001:db8::1");
     await s.until("neighbor 2001:db8::1 removed from the configuration");
     await s.until(() => !s.lines().some((l) => l.startsWith("2001:db8::1")));
+  });
+
+  it("a neighbor removed right behind a neighbor list still on its way stays removed", async () => {
+    const { s, d } = await withDaemon();
+    // A state change makes the shell ask for the list; its answer still names 2001:db8::1 when kbgpd
+    // removes that neighbor, and the event arrives in the same read as that answer.
+    d.hold();
+    d.push({ kind: "neighbor", address: "10.0.0.1", state: "connect", lastError: null, at: Date.now() });
+    await s.until("10.0.0.1 Active → Connect");
+    await until(() => d.asked.filter((m) => m === "neighbor.list").length === 2, 3000, s.screen);
+    d.neighbors = d.neighbors.filter((n) => n.address !== "2001:db8::1");
+    d.release({ kind: "neighbor-removed", address: "2001:db8::1", at: Date.now() });
+    await s.until("neighbor 2001:db8::1 removed from the configuration");
+    await s.until(() => !s.lines().some((l) => l.startsWith("2001:db8::1")));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.lines().some((l) => l.startsWith("2001:db8::1"))).toBe(false);
   });
 
   it("Enter on an empty line opens the highlighted neighbor, Esc goes back", async () => {
