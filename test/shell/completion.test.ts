@@ -93,6 +93,10 @@ describe("completeWord", () => {
     expect(await complete("global rib del 10.0.0.0/24 ")).toEqual(sorted(ROUTE_KEYWORDS));
   });
 
+  it("nothing after `global rib del all`", async () => {
+    expect(await complete("global rib del all ")).toEqual([]);
+  });
+
   it("prefixes only when a prefix lookup is given, and only once something is typed", async () => {
     asked.length = 0;
     expect(await complete("global rib 10.0.0")).toEqual(["10.0.0.0/24"]);
