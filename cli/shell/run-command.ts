@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { shellWords } from "../../core/api/route-args.js";
 import { closest } from "../../core/api/suggest.js";
+import { parseArgs } from "../args.js";
 import { positionalWords } from "../completion.js";
 import { COMMAND_NAMES, COMMANDS, commandNamed, nextSlot } from "../registry.js";
 
@@ -48,6 +49,15 @@ function unknown(word: string): string {
   return `unknown command '${word}'${hint ? ` (did you mean '${hint}'?)` : ""}; type ? for the list`;
 }
 
+/** `--socket=PATH`, `-sPATH`, `-js PATH`…: whatever form the one-shot command would take a socket in. */
+function socketGiven(words: readonly string[]): boolean {
+  try {
+    return parseArgs(words).opts.socket !== undefined;
+  } catch {
+    return false; // A bad option: the command itself says what is wrong with it.
+  }
+}
+
 export function parseLine(line: string): Parsed {
   const split = shellWords(line);
   if (!split.ok) return { kind: "error", message: split.error };
@@ -67,7 +77,7 @@ export function parseLine(line: string): Parsed {
   if (!spec) return { kind: "error", message: unknown(first) };
   if (spec.notInShell)
     return { kind: "error", message: `'${first}' does not run in the shell: ${spec.notInShell}` };
-  if (words.includes("-s") || words.includes("--socket"))
+  if (words.includes("-s") || words.includes("--socket") || socketGiven(words))
     return { kind: "error", message: "the shell talks to one kbgpd; start another shell for another socket" };
   return { kind: "run", words };
 }

@@ -79,6 +79,21 @@ describe("parseLine", () => {
     });
   });
 
+  it("refuses another socket, however it is written", () => {
+    for (const line of [
+      "neighbor -s /tmp/other.sock",
+      "neighbor --socket /tmp/other.sock",
+      "neighbor --socket=/tmp/other.sock",
+      "neighbor -s/tmp/other.sock",
+      "neighbor -js /tmp/other.sock",
+    ])
+      expect(parseLine(line)).toEqual({
+        kind: "error",
+        message: "the shell talks to one kbgpd; start another shell for another socket",
+      });
+    expect(parseLine("neighbor 10.0.0.1 shutdown -m 'see -s'")).toMatchObject({ kind: "run" });
+  });
+
   it("runs a known command with its words, quotes handled as a shell does", () => {
     expect(parseLine("neighbor")).toEqual({ kind: "run", words: ["neighbor"] });
     expect(parseLine(`global rib add 10.0.0.0/24 aspath "65001 65002" med 5`)).toEqual({
