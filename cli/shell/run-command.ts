@@ -88,7 +88,7 @@ export interface Running {
   readonly done: Promise<number>;
 }
 
-/** Run `kbgp WORDS` against `socket`; `out` gets stdout and stderr text as it comes. */
+/** Run `kbgp WORDS` against `socket`; `out` gets stdout and stderr text as it comes, in whole lines. */
 export function runCommand(
   words: readonly string[],
   socket: string,
@@ -106,14 +106,25 @@ export function runCommand(
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout!.setEncoding("utf8").on("data", (d: string) => out(d, "stdout"));
-  child.stderr!.setEncoding("utf8").on("data", (d: string) => out(d, "stderr"));
+  // Whole lines only: a pipe's chunks end anywhere, and each chunk becomes an entry of the event log.
+  const held = { stdout: "", stderr: "" };
+  const take = (stream: "stdout" | "stderr") => (d: string) => {
+    const text = held[stream] + d;
+    const end = text.lastIndexOf("\n") + 1;
+    held[stream] = text.slice(end);
+    if (end > 0) out(text.slice(0, end), stream);
+  };
+  child.stdout!.setEncoding("utf8").on("data", take("stdout"));
+  child.stderr!.setEncoding("utf8").on("data", take("stderr"));
   const done = new Promise<number>((resolve) => {
     child.on("error", (e) => {
       out(`kbgp: cannot run ${program.join(" ")}: ${e.message}\n`, "stderr");
       resolve(1);
     });
-    child.on("close", (code, signal) => resolve(code ?? (signal === "SIGINT" ? 130 : 1)));
+    child.on("close", (code, signal) => {
+      for (const stream of ["stdout", "stderr"] as const) if (held[stream]) out(held[stream], stream);
+      resolve(code ?? (signal === "SIGINT" ? 130 : 1));
+    });
   });
   return { interrupt: () => child.kill("SIGINT"), done };
 }

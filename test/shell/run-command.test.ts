@@ -170,6 +170,42 @@ describe("runCommand", () => {
     }
   });
 
+  it("hands over whole lines, even when the program writes a line in pieces", async () => {
+    const c = collect();
+    const r = runCommand(
+      [],
+      "/s",
+      false,
+      c.out,
+      fake(
+        `process.stdout.write("Peer   AS");
+         setTimeout(() => process.stdout.write(" Up/Down\\n10.0.0.1"), 150);
+         setTimeout(() => process.stdout.write(" 65002\\n"), 300);`,
+      ),
+    );
+    expect(await r.done).toBe(0);
+    expect(c.all("stdout")).toBe("Peer   AS Up/Down\n10.0.0.1 65002\n");
+    for (const { text } of c.chunks) expect(text.endsWith("\n")).toBe(true);
+  });
+
+  it("hands over whole lines of a long listing that fills the pipe many times", async () => {
+    const c = collect();
+    const r = runCommand(
+      [],
+      "/s",
+      false,
+      c.out,
+      fake(
+        `let s = ""; for (let i = 0; i < 40000; i++) s += "10." + (i >> 8) + "." + (i & 255) + ".0/24 via 192.0.2.1\\n";
+         process.stdout.write(s);`,
+      ),
+    );
+    expect(await r.done).toBe(0);
+    const text = c.all("stdout");
+    expect(text.split("\n")).toHaveLength(40001);
+    for (const { text } of c.chunks) expect(text.endsWith("\n")).toBe(true);
+  });
+
   it("hands over a last line without a newline when the program ends", async () => {
     const c = collect();
     const r = runCommand([], "/s", false, c.out, fake(`process.stdout.write("a\\nno newline")`));
