@@ -128,6 +128,54 @@ describe("NeighborDashboard", () => {
     lines = at(9);
     expect(lines[4]).toBe("8–10 of 10 neighbors (PgUp/PgDn move)");
   });
+
+  it("shows every value whole: long IPv6 addresses, 4-byte AS numbers, days up, big counts", () => {
+    const wide = [
+      neighbor("2001:7f8:1::a502:4115:1", { asn: 4200000001 }),
+      neighbor("2001:7f8:1::a502:4115:2", {
+        state: "established",
+        upSince: NOW - (12 * 86400 + 3723) * 1000,
+        establishedTransitions: 1,
+        received: 123456789,
+        accepted: 12345678,
+      }),
+    ];
+    const lines = linesOf(
+      show(h(NeighborDashboard, props({ neighbors: wide, selected: 0, width: 100 }))).lastFrame(),
+    );
+    expect(lines[0]).toMatch(/^Peer +AS Up\/Down +State +Rcvd +Accd +Adv Flaps Last er…$/);
+    // Right-aligned numbers end under their heading.
+    expect(lines[1].indexOf("4200000001") + 10).toBe(lines[0].indexOf("AS") + 2);
+    expect(lines[2].indexOf("123456789") + 9).toBe(lines[0].indexOf("Rcvd") + 4);
+    expect(lines[1]).toMatch(/^2001:7f8:1::a502:4115:1 4200000001 never +Idle +0 +0 +0 +0 $/);
+    expect(lines[2]).toMatch(
+      /^2001:7f8:1::a502:4115:2 +65002 12d 01:02:03 Establ +123456789 12345678 +0 +0 $/,
+    );
+    // At 80 columns the row is cut at the edge, marked, rather than wrapped.
+    const narrow = linesOf(show(h(NeighborDashboard, props({ neighbors: wide, selected: 0 }))).lastFrame());
+    expect(narrow[2]).toMatch(/^2001:7f8:1::a502:4115:2 +65002 12d 01:02:03 Establ +123456789 12345678 …$/);
+    for (const l of narrow) expect(l).toHaveLength(80);
+  });
+
+  it("a row exactly as wide as the terminal gets no ellipsis, one wider does", () => {
+    const n = [neighbor("10.0.0.1", { lastError: "12345" })];
+    expect(linesOf(show(h(NeighborDashboard, props({ neighbors: n, width: 80 }))).lastFrame())[1]).toMatch(
+      / 12345$/,
+    );
+    const cut = linesOf(show(h(NeighborDashboard, props({ neighbors: n, width: 75 }))).lastFrame());
+    expect(cut[1]).toHaveLength(75);
+    expect(cut[1]).toMatch(/ 0…$/);
+  });
+
+  it("a session up more than a day shows its seconds", () => {
+    const up = neighbor("10.0.0.1", {
+      state: "established",
+      upSince: NOW - (86400 + 7384) * 1000,
+      establishedTransitions: 1,
+    });
+    const lines = linesOf(show(h(NeighborDashboard, props({ neighbors: [up], selected: 0 }))).lastFrame());
+    expect(lines[1]).toMatch(/ 1d 02:03:04 +Establ /);
+  });
 });
 
 describe("Prompt", () => {
