@@ -49,7 +49,8 @@ export class DaemonLink {
     try {
       c = await Client.connect(this.socket);
     } catch (e) {
-      this.lost((e as Error).message, attempt);
+      // The status bar names the socket already: "cannot reach kbgpd at PATH: " would say it twice.
+      this.lost((e as Error).message.replace(/^cannot reach kbgpd at [^:]*: /, ""), attempt);
       return;
     }
     try {

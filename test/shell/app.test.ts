@@ -97,6 +97,28 @@ async function until(ok: () => boolean, ms: number, show: () => string): Promise
 const count = (s: string, part: string) => s.split(part).length - 1;
 
 describe("the shell without a daemon", () => {
+  it("says it is connecting, then that kbgpd is gone and it is reconnecting", async () => {
+    const s = shell("/nonexistent.sock");
+    expect(s.frames.map(stripVTControlCharacters).join("\n")).toContain(
+      "kbgp shell · connecting to kbgpd at /nonexistent.sock…",
+    );
+    await s.until(
+      /kbgpd at \/nonexistent\.sock is gone \(.*is the daemon running\?\) for 00:00:0\d; reconnecting/,
+    );
+    expect(s.screen()).toMatch(/\d\d:\d\d:\d\d lost kbgpd: .*is the daemon running\?; reconnecting…/);
+    expect(s.screen()).toContain("no neighbors configured");
+    expect(s.lines().at(-1)).toMatch(/^Tab complete · /);
+  });
+
+  it("the status bar says why kbgpd is gone in one line, without naming the socket twice", async () => {
+    const s = shell("/run/kbgp/kbgp.sock");
+    await s.until("is gone");
+    const status = s.lines().find((l) => l.startsWith("kbgpd at"))!;
+    expect(status).toMatch(
+      /^kbgpd at \/run\/kbgp\/kbgp\.sock is gone \(is the daemon running\?\) for 00:00:0\d; reconnecting$/,
+    );
+  });
+
   it("takes typed text, and completes a command name with Tab", async () => {
     const s = shell("/nonexistent.sock");
     await s.type("neig");

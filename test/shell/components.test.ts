@@ -234,6 +234,26 @@ describe("StatusBar", () => {
       "kbgpd at /run/kbgp/kbgp.sock is gone (connect ECONNREFUSED) for 01:02:05; reconnecting",
     );
   });
+  it("is cut to the terminal's width, never wrapped onto a second line", () => {
+    const out = show(
+      h(
+        Box,
+        { width: 80 },
+        h(StatusBar, {
+          link: { kind: "down", reason: "is the daemon running?", since: NOW - 1000, attempt: 0 },
+          socket: "/var/lib/kubelet/pods/kbgp/volumes/run/kbgp.sock",
+          now: NOW,
+          color: false,
+        }),
+      ),
+    ).lastFrame();
+    const lines = linesOf(out);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toHaveLength(80);
+    expect(lines[0]).toMatch(
+      /^kbgpd at \/var\/lib\/kubelet\/pods\/kbgp\/volumes\/run\/kbgp\.sock is gone .*…$/,
+    );
+  });
 
   it("colours up green and down red when colour is on", () => {
     const up = show(
