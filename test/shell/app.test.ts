@@ -231,6 +231,17 @@ describe("the shell without a daemon", () => {
     await shows(" ");
   });
 
+  it("keys that arrive together in one read act as they would one by one", async () => {
+    const s = shell("/nonexistent.sock");
+    await s.type(`neighbx${KEY.backspace}r`);
+    await s.until(() => s.promptLine() === "kbgp> neighbr");
+    await s.type(`${KEY.ctrlU}global ${KEY.ctrlW}neighbor`);
+    await s.until(() => s.promptLine() === "kbgp> neighbor");
+    await s.type(`${KEY.ctrlU}version fail${KEY.enter}`);
+    await s.until("(exit code 3)");
+    expect(s.screen()).toMatch(/kbgp> version fail\n/);
+  });
+
   it("Up and Down walk the history and give back the line being typed", async () => {
     const history = new History(null);
     history.add("neighbor");
