@@ -76,8 +76,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       if (args[0] !== "rib") return NOTHING;
       if (args.length === 1) return { words: ["summary", "add", "del"], value: "prefix" };
       if (args[1] === "add") return routeWords(args, 2);
-      if (args[1] === "del")
-        return args.length === 2 ? { words: ["all"], value: "prefix" } : routeWords(args, 2);
+      if (args[1] === "del") {
+        if (args.length === 2) return { words: ["all"], value: "prefix" };
+        return args[2] === "all" ? NOTHING : routeWords(args, 2);
+      }
       if (args[1] === "summary") return NOTHING;
       return args.length === 2 ? { words: MATCH_WORDS } : NOTHING;
     },

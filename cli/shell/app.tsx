@@ -43,6 +43,17 @@ const VIEW_KEYS: Readonly<Record<string, View>> = {
   "4": "k8s",
 };
 
+/** Editing keys as they come inside a read of several keys (alone, Ink reports them as keys). */
+const BATCHED_KEYS: Readonly<Record<string, (l: edit.Line) => edit.Line>> = {
+  "\u007f": edit.backspace,
+  "\b": edit.backspace,
+  "\u0001": (l) => edit.moveTo(l, 0),
+  "\u0005": (l) => edit.moveTo(l, l.text.length),
+  "\u000b": edit.killToEnd,
+  "\u0015": edit.killToStart,
+  "\u0017": edit.killWordBack,
+};
+
 /** Screen rows the panel may use: the terminal's, less status, header, prompt, candidates, key map. */
 const CHROME_ROWS = 6;
 
@@ -259,9 +270,11 @@ export function App({ socket, history, color, program, now = Date.now }: AppProp
     if (key.backspace || key.delete) return set(edit.backspace(l));
     if (input === "q" && l.text === "" && !key.ctrl && !key.meta) return dispatch({ type: "exit" });
     if (key.ctrl || key.meta || !input) return;
-    // Typed text, or several keys in one read (a paste, tmux send-keys): Enter and Tab inside act as keys.
+    // Typed text, or several keys in one read (a paste, tmux send-keys, fast typing over a slow link):
+    // Enter, Tab and the editing keys inside act as keys; no other control character enters the line.
     let line = l;
-    for (const part of input.split(/(\r\n|\r|\n|\t)/)) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it splits on
+    for (const part of input.split(/(\r\n|[\u0000-\u001f\u007f])/)) {
       if (part === "\t") {
         set(line);
         return void complete(line);
@@ -269,7 +282,9 @@ export function App({ socket, history, color, program, now = Date.now }: AppProp
       if (part === "\r\n" || part === "\r" || part === "\n") {
         submit(line.text);
         line = edit.EMPTY_LINE;
-      } else if (part) line = edit.insert(line, part);
+      } else if (part.length === 1 && (part < " " || part === "\u007f"))
+        line = BATCHED_KEYS[part]?.(line) ?? line;
+      else if (part) line = edit.insert(line, part);
     }
     if (line !== edit.EMPTY_LINE) set(line);
   });

@@ -49,7 +49,8 @@ export class DaemonLink {
     try {
       c = await Client.connect(this.socket);
     } catch (e) {
-      this.lost((e as Error).message, attempt);
+      // The status bar names the socket already: "cannot reach kbgpd at PATH: " would say it twice.
+      this.lost((e as Error).message.replace(/^cannot reach kbgpd at [^:]*: /, ""), attempt);
       return;
     }
     try {
@@ -78,11 +79,15 @@ export class DaemonLink {
     this.timer = setTimeout(() => void this.connect(attempt + 1), wait);
   }
 
-  /** A state change is shown at once; counters (and anything unknown) bring the neighbor list anew. */
+  /**
+   * A state change or removal is shown at once; every event also brings the neighbor list anew (counters,
+   * and anything unknown, only that): a list answered before a removal can be applied after it (its answer
+   * settles a promise, the event is dispatched at once), and would put the neighbor back but for the next.
+   */
   private event(c: Client, e: NeighborEvent | CountersEvent): void {
     if (e.kind === "neighbor" || e.kind === "neighbor-removed")
       this.dispatch({ type: "neighbor-event", event: e });
-    if (e.kind !== "neighbor-removed") this.refresh(c);
+    this.refresh(c);
   }
 
   private refreshing = false;

@@ -32,13 +32,13 @@ export class History {
   add(line: string): void {
     if (!line.trim() || line.startsWith(" ") || this.entries[this.entries.length - 1] === line) return;
     this.entries.push(line);
+    const full = this.entries.length > HISTORY_MAX;
+    if (full) this.entries.splice(0, this.entries.length - HISTORY_MAX);
     if (!this.path) return;
     try {
       mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-      if (this.entries.length > HISTORY_MAX) {
-        this.entries.splice(0, this.entries.length - HISTORY_MAX);
-        writeFileSync(this.path, `${this.entries.join("\n")}\n`, { mode: 0o600 });
-      } else appendFileSync(this.path, `${line}\n`, { mode: 0o600 });
+      if (full) writeFileSync(this.path, `${this.entries.join("\n")}\n`, { mode: 0o600 });
+      else appendFileSync(this.path, `${line}\n`, { mode: 0o600 });
     } catch {
       // A read-only home (a pod's): the history lives for this session only.
     }

@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { shellWords } from "../../core/api/route-args.js";
 import { closest } from "../../core/api/suggest.js";
+import { parseArgs } from "../args.js";
 import { positionalWords } from "../completion.js";
 import { COMMAND_NAMES, COMMANDS, commandNamed, nextSlot } from "../registry.js";
 
@@ -48,6 +49,15 @@ function unknown(word: string): string {
   return `unknown command '${word}'${hint ? ` (did you mean '${hint}'?)` : ""}; type ? for the list`;
 }
 
+/** `--socket=PATH`, `-sPATH`, `-js PATH`…: whatever form the one-shot command would take a socket in. */
+function socketGiven(words: readonly string[]): boolean {
+  try {
+    return parseArgs(words).opts.socket !== undefined;
+  } catch {
+    return false; // A bad option: the command itself says what is wrong with it.
+  }
+}
+
 export function parseLine(line: string): Parsed {
   const split = shellWords(line);
   if (!split.ok) return { kind: "error", message: split.error };
@@ -67,7 +77,7 @@ export function parseLine(line: string): Parsed {
   if (!spec) return { kind: "error", message: unknown(first) };
   if (spec.notInShell)
     return { kind: "error", message: `'${first}' does not run in the shell: ${spec.notInShell}` };
-  if (words.includes("-s") || words.includes("--socket"))
+  if (words.includes("-s") || words.includes("--socket") || socketGiven(words))
     return { kind: "error", message: "the shell talks to one kbgpd; start another shell for another socket" };
   return { kind: "run", words };
 }
@@ -78,7 +88,7 @@ export interface Running {
   readonly done: Promise<number>;
 }
 
-/** Run `kbgp WORDS` against `socket`; `out` gets stdout and stderr text as it comes. */
+/** Run `kbgp WORDS` against `socket`; `out` gets stdout and stderr text as it comes, in whole lines. */
 export function runCommand(
   words: readonly string[],
   socket: string,
@@ -96,14 +106,25 @@ export function runCommand(
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout!.setEncoding("utf8").on("data", (d: string) => out(d, "stdout"));
-  child.stderr!.setEncoding("utf8").on("data", (d: string) => out(d, "stderr"));
+  // Whole lines only: a pipe's chunks end anywhere, and each chunk becomes an entry of the event log.
+  const held = { stdout: "", stderr: "" };
+  const take = (stream: "stdout" | "stderr") => (d: string) => {
+    const text = held[stream] + d;
+    const end = text.lastIndexOf("\n") + 1;
+    held[stream] = text.slice(end);
+    if (end > 0) out(text.slice(0, end), stream);
+  };
+  child.stdout!.setEncoding("utf8").on("data", take("stdout"));
+  child.stderr!.setEncoding("utf8").on("data", take("stderr"));
   const done = new Promise<number>((resolve) => {
     child.on("error", (e) => {
       out(`kbgp: cannot run ${program.join(" ")}: ${e.message}\n`, "stderr");
       resolve(1);
     });
-    child.on("close", (code, signal) => resolve(code ?? (signal === "SIGINT" ? 130 : 1)));
+    child.on("close", (code, signal) => {
+      for (const stream of ["stdout", "stderr"] as const) if (held[stream]) out(held[stream], stream);
+      resolve(code ?? (signal === "SIGINT" ? 130 : 1));
+    });
   });
   return { interrupt: () => child.kill("SIGINT"), done };
 }

@@ -103,6 +103,10 @@ function logged(s: ShellState, at: number, tone: Tone, text: string): ShellState
   return { ...s, log: [...s.log, { id: s.nextLogId, at, tone, text }], nextLogId: s.nextLogId + 1 };
 }
 
+/** The highlight kept on a row when neighbors go: at most the last one. */
+const clampSelected = (selected: number, neighbors: ReadonlyMap<string, unknown>) =>
+  Math.min(selected, Math.max(0, neighbors.size - 1));
+
 /** Neighbors from a `neighbor.list`, keeping the flap counts seen so far. */
 function fromList(s: ShellState, list: readonly NeighborView[]): Map<string, Neighbor> {
   const m = new Map<string, Neighbor>();
@@ -115,7 +119,13 @@ function neighborEvent(s: ShellState, e: NeighborEvent): ShellState {
   const before = neighbors.get(e.address);
   if (e.kind === "neighbor-removed") {
     neighbors.delete(e.address);
-    return logged({ ...s, neighbors }, e.at, "info", `neighbor ${e.address} removed from the configuration`);
+    const selected = clampSelected(s.selected, neighbors);
+    return logged(
+      { ...s, neighbors, selected },
+      e.at,
+      "info",
+      `neighbor ${e.address} removed from the configuration`,
+    );
   }
   if (!before) return s; // Not listed yet: the next neighbor.list brings it whole.
   const wasUp = before.state === "established";
@@ -145,10 +155,12 @@ export function reduce(s: ShellState, a: Action): ShellState {
       return s.link.kind === "down" ? { ...s, link: { ...s.link, attempt: a.attempt } } : s;
     case "connected": {
       const back = s.link.kind === "down";
+      const neighbors = fromList(s, a.neighbors);
       const next: ShellState = {
         ...s,
         link: { kind: "up", version: a.version },
-        neighbors: fromList(s, a.neighbors),
+        neighbors,
+        selected: clampSelected(s.selected, neighbors),
       };
       return logged(next, a.at, "good", back ? "kbgpd is back" : `connected to kbgpd ${a.version}`);
     }
@@ -162,8 +174,10 @@ export function reduce(s: ShellState, a: Action): ShellState {
       );
     case "neighbor-event":
       return neighborEvent(s, a.event);
-    case "neighbors":
-      return { ...s, neighbors: fromList(s, a.neighbors) };
+    case "neighbors": {
+      const neighbors = fromList(s, a.neighbors);
+      return { ...s, neighbors, selected: clampSelected(s.selected, neighbors) };
+    }
     case "line":
       return { ...s, line: a.line, recall: a.recall ?? s.recall, candidates: [] };
     case "candidates":

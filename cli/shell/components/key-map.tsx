@@ -2,11 +2,11 @@
 import { Text } from "ink";
 import type { View } from "../state.js";
 
-const VIEWS = "Alt-1 neighbors Alt-2 peer Alt-3 routes Alt-4 k8s";
+const VIEWS = "Alt-1/2/3/4 neighbors/peer/routes/k8s";
 const KEYS: Readonly<Record<View, string>> = {
   neighbors: `Tab complete · ↑↓ history · PgUp/PgDn select · Enter on empty line: peer · ${VIEWS} · ? help · Ctrl-C stop/quit · q/Ctrl-D quit`,
   peer: `Esc back · Tab complete · ↑↓ history · PgUp/PgDn other peer · ${VIEWS} · ? help · Ctrl-C stop/quit · q/Ctrl-D quit`,
-  routes: `type a filter: PREFIX | as N | community C · ↑↓ line · PgUp/PgDn page · Home/End · Esc back · ${VIEWS} · Ctrl-C/Ctrl-D quit`,
+  routes: `filter: PREFIX | as N | community C · ↑↓ PgUp/PgDn Home/End scroll · Esc back · ${VIEWS} · Ctrl-C/Ctrl-D quit`,
   k8s: `Esc back · ${VIEWS} · ? help · Ctrl-C stop/quit · q/Ctrl-D quit`,
 };
 

@@ -1,12 +1,14 @@
 /**
  * The live neighbor table: gobgp's columns plus what an operator at 3 a.m. wants beside them (advertised,
  * flaps, last error), one row per neighbor, the highlighted one inverse. Fits 80 columns: the last error
- * takes whatever width is left and is cut, never wrapped.
+ * takes whatever width is left and is cut, never wrapped. A column is widened for a value longer than its
+ * usual width (an IPv6 address, a 4-byte AS, days of uptime), never cut: a cut value reads as another one.
  */
 import { Box, Text } from "ink";
 import { stateLabel, upDown } from "../../format/neighbors.js";
 import type { Neighbor } from "../state.js";
 
+/** Each column's usual width, blank included. */
 const COLUMNS = [
   ["Peer", 16],
   ["AS", 7],
@@ -17,7 +19,6 @@ const COLUMNS = [
   ["Adv", 7],
   ["Flaps", 6],
 ] as const;
-const FIXED = COLUMNS.reduce((n, [, w]) => n + w, 0);
 
 const advertised = (n: Neighbor) => Object.values(n.advertisedByFamily).reduce((a, b) => a + b, 0);
 
@@ -34,18 +35,18 @@ function cells(n: Neighbor, now: number): string[] {
   ];
 }
 
-const pad = (s: string, w: number, right: boolean) => {
-  const t = s.length >= w ? `${s.slice(0, w - 1)} ` : s;
-  return right ? `${t.trimEnd().padStart(w - 1)} ` : t.padEnd(w);
-};
+const pad = (s: string, w: number, right: boolean) => (right ? `${s.padStart(w - 1)} ` : s.padEnd(w));
+
+/** The columns' widths: the usual ones, or one more than the longest value. */
+const widths = (rows: readonly (readonly string[])[]) =>
+  COLUMNS.map(([, w], i) => Math.max(w, ...rows.map((r) => r[i].length + 1)));
 
 /** Numbers right-aligned, names left. */
 const RIGHT = new Set(["AS", "Rcvd", "Accd", "Adv", "Flaps"]);
 
-function row(values: readonly string[], lastError: string, width: number): string {
-  const fixed = values.map((v, i) => pad(v, COLUMNS[i][1], RIGHT.has(COLUMNS[i][0]))).join("");
-  const room = Math.max(0, width - FIXED);
-  return `${fixed}${lastError.length > room ? `${lastError.slice(0, Math.max(0, room - 1))}…` : lastError}`;
+function row(values: readonly string[], lastError: string, width: number, ws: readonly number[]): string {
+  const line = values.map((v, i) => pad(v, ws[i], RIGHT.has(COLUMNS[i][0]))).join("") + lastError;
+  return line.length > width ? `${line.slice(0, Math.max(0, width - 1))}…` : line;
 }
 
 export interface DashboardProps {
@@ -65,22 +66,18 @@ export function NeighborDashboard({ neighbors, selected, now, width, height, col
   // Keep the highlight in sight: scroll the window over long lists.
   const first = Math.max(0, Math.min(selected - rows + 1, neighbors.length - rows, selected));
   const shown = neighbors.slice(Math.max(0, first), Math.max(0, first) + rows);
+  const header = COLUMNS.map(([t]) => t);
+  const ws = widths([header, ...neighbors.map((n) => cells(n, now))]);
   return (
     <Box flexDirection="column">
-      <Text bold>
-        {row(
-          COLUMNS.map(([t]) => t),
-          "Last error",
-          width,
-        )}
-      </Text>
+      <Text bold>{row(header, "Last error", width, ws)}</Text>
       {neighbors.length === 0 ? <Text dimColor>no neighbors configured</Text> : null}
       {shown.map((n, i) => {
         const isSelected = first + i === selected;
         const tone = color ? (STATE_COLOR[n.state] ?? (n.adminDown ? "yellow" : "red")) : undefined;
         return (
           <Text key={n.address} inverse={isSelected} color={tone}>
-            {row(cells(n, now), n.lastError ?? "", width)}
+            {row(cells(n, now), n.lastError ?? "", width, ws)}
           </Text>
         );
       })}

@@ -1,4 +1,4 @@
-/** The top line: which daemon, whether it is there, and since when it has not been. */
+/** The top line: which daemon, whether it is there, and since when it has not been; cut, never wrapped. */
 import { Text } from "ink";
 import { hms } from "../../format/duration.js";
 import type { LinkStatus } from "../state.js";
@@ -16,11 +16,14 @@ export function StatusBar({
 }) {
   if (link.kind === "up")
     return (
-      <Text color={color ? "green" : undefined}>{`kbgp shell · kbgpd ${link.version} at ${socket}`}</Text>
+      <Text color={color ? "green" : undefined} wrap="truncate-end">
+        {`kbgp shell · kbgpd ${link.version} at ${socket}`}
+      </Text>
     );
-  if (link.kind === "connecting") return <Text>{`kbgp shell · connecting to kbgpd at ${socket}…`}</Text>;
+  if (link.kind === "connecting")
+    return <Text wrap="truncate-end">{`kbgp shell · connecting to kbgpd at ${socket}…`}</Text>;
   return (
-    <Text color={color ? "red" : undefined} bold>
+    <Text color={color ? "red" : undefined} bold wrap="truncate-end">
       {`kbgpd at ${socket} is gone (${link.reason}) for ${hms((now - link.since) / 1000)}; reconnecting`}
     </Text>
   );
