@@ -54,8 +54,12 @@ const BATCHED_KEYS: Readonly<Record<string, (l: edit.Line) => edit.Line>> = {
   "\u0017": edit.killWordBack,
 };
 
-/** Screen rows the panel may use: the terminal's, less status, header, prompt, candidates, key map. */
-const CHROME_ROWS = 6;
+/**
+ * Screen rows the panel may use: the terminal's, less status, prompt, two lines of candidates, key map and
+ * the panel's own header and scroll line, and one more: a live view as tall as the terminal makes Ink clear
+ * the screen and write the whole event log again on every render.
+ */
+const CHROME_ROWS = 7;
 
 function useTerminalSize(): { columns: number; rows: number } {
   const { stdout } = useStdout();

@@ -3,6 +3,8 @@
  * know (Ctrl-A/E/B/F, Ctrl-U/K/W, Backspace/Delete, Alt-B/F), and history recall that keeps what was being
  * typed. The Ink component only maps keys to these.
  */
+import { shellWords } from "../../core/api/route-args.js";
+
 export interface Line {
   readonly text: string;
   readonly cursor: number;
@@ -53,11 +55,15 @@ export const killToStart = (l: Line): Line => ({ text: l.text.slice(l.cursor), c
 
 export const killToEnd = (l: Line): Line => ({ text: l.text.slice(0, l.cursor), cursor: l.cursor });
 
-/** The word being typed (from the last blank before the cursor) and the words before it. */
+/**
+ * The word being typed (from the last blank before the cursor) and the words before it, split as the
+ * command's words will be (a quoted "65001 65002" is one), or at blanks while a quote is still open.
+ */
 export function wordsAtCursor(l: Line): { done: string[]; current: string; from: number } {
   const before = l.text.slice(0, l.cursor);
   const from = before.lastIndexOf(" ") + 1;
-  const done = before.slice(0, from).split(" ").filter(Boolean);
+  const split = shellWords(before.slice(0, from));
+  const done = split.ok ? split.words : before.slice(0, from).split(" ").filter(Boolean);
   return { done, current: before.slice(from), from };
 }
 

@@ -367,13 +367,9 @@ describe("the shell with a daemon", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function withDaemon() {
+  async function withDaemon(list = neighbors()) {
     dir = mkdtempSync(join(tmpdir(), "kbgp-shell-"));
-    daemon = new FakeKbgpd(join(dir, "kbgp.sock"), neighbors(), [
-      "10.0.0.0/24",
-      "10.0.1.0/24",
-      "10.1.0.0/16",
-    ]);
+    daemon = new FakeKbgpd(join(dir, "kbgp.sock"), list, ["10.0.0.0/24", "10.0.1.0/24", "10.1.0.0/16"]);
     await daemon.start();
     const s = shell(daemon.path);
     await s.until(`kbgp shell · kbgpd 9.9.9 at ${daemon.path}`);
@@ -441,6 +437,19 @@ describe("the shell with a daemon", () => {
     await s.until(() => !s.lines().some((l) => l.startsWith("2001:db8::1")));
     await new Promise((r) => setTimeout(r, 300));
     expect(s.lines().some((l) => l.startsWith("2001:db8::1"))).toBe(false);
+  });
+
+  it("the live view stays shorter than the terminal with a long neighbor list and candidates", async () => {
+    // ink-testing-library's stdout has no rows: the App takes 24. A live view of 24 lines or more makes Ink
+    // clear the terminal and write the whole session's log again on every render.
+    const many = Array.from({ length: 40 }, (_, i) => neighborView(`10.0.${i >> 4}.${(i & 15) + 1}`));
+    const { s } = await withDaemon(many);
+    await s.type("neighbor ", KEY.tab);
+    await s.until(() => s.lines().some((l) => l.startsWith("10.0.0.1  10.0.0.10  10.0.0.11")));
+    const live = s.lines().slice(s.lines().findIndex((l) => l.startsWith("kbgp shell · ")));
+    expect(live.at(-1)).toMatch(/^Tab complete/);
+    expect(live.some((l) => / of 40 neighbors/.test(l))).toBe(true);
+    expect(live.length).toBeLessThan(24);
   });
 
   it("Enter on an empty line opens the highlighted neighbor, Esc goes back", async () => {

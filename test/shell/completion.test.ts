@@ -13,6 +13,7 @@ import {
   NEIGHBOR_TABLES,
   nextSlot,
 } from "../../cli/registry.js";
+import { wordsAtCursor } from "../../cli/shell/line-editor.js";
 import { ROUTE_KEYWORDS } from "../../core/api/route-keywords.js";
 
 const NEIGHBORS = ["10.0.0.1", "10.0.0.2", "2001:db8::1"];
@@ -91,6 +92,12 @@ describe("completeWord", () => {
     ]);
     expect(await complete("global rib add 10.0.0.0/24 nexthop 192.0.2.1 med ")).toEqual([]);
     expect(await complete("global rib del 10.0.0.0/24 ")).toEqual(sorted(ROUTE_KEYWORDS));
+  });
+
+  it("at the shell's prompt, a quoted value counts as one word", async () => {
+    const l = 'global rib add 10.0.0.0/24 aspath "65001 65002" ';
+    const { done, current } = wordsAtCursor({ text: l, cursor: l.length });
+    expect(await completeWord(done, current, lookups)).toEqual(sorted(ROUTE_KEYWORDS));
   });
 
   it("nothing after `global rib del all`", async () => {

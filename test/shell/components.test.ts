@@ -209,6 +209,23 @@ describe("Prompt", () => {
     expect(linesOf(out)).toEqual(["adj-in  adj-out", "kbgp> neighbor 10.0.0.1 adj- "]);
   });
 
+  it("shows as many candidates as two lines of the width hold, then …", () => {
+    const many = Array.from({ length: 40 }, (_, i) => `10.0.0.${i + 1}`);
+    const lines = linesOf(
+      show(
+        h(
+          Box,
+          { width: 40, flexDirection: "column" },
+          h(Prompt, { line: line("neighbor 10.0.0."), running: null, candidates: many, width: 40 }),
+        ),
+      ).lastFrame(),
+    );
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toBe("10.0.0.1  10.0.0.2  10.0.0.3  10.0.0.4");
+    expect(lines[1]).toMatch(/^10\.0\.0\.5 .*…$/);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(40);
+  });
+
   it("while a command runs, says what runs instead of the prompt", () => {
     const out = show(
       h(Prompt, { line: line("ignored"), running: "monitor global rib", candidates: ["x"], width: 80 }),

@@ -159,6 +159,23 @@ describe("wordsAtCursor", () => {
     });
   });
 
+  it("takes a quoted value as one word, as the command will", () => {
+    const l = 'global rib add 10.0.0.0/24 aspath "65001 65002" ';
+    expect(wordsAtCursor(at(l, l.length))).toEqual({
+      done: ["global", "rib", "add", "10.0.0.0/24", "aspath", "65001 65002"],
+      current: "",
+      from: l.length,
+    });
+    const m = "neighbor 10.0.0.1 shutdown -m 'back soon' ";
+    expect(wordsAtCursor(at(m, m.length)).done).toEqual([
+      "neighbor",
+      "10.0.0.1",
+      "shutdown",
+      "-m",
+      "back soon",
+    ]);
+  });
+
   it("ignores what is after the cursor", () => {
     expect(wordsAtCursor(at("global rib add", 9))).toEqual({ done: ["global"], current: "ri", from: 7 });
     expect(wordsAtCursor(at("neighbor 10.0.0.1", 0))).toEqual({ done: [], current: "", from: 0 });

@@ -12,13 +12,40 @@ export interface PromptProps {
   readonly width: number;
 }
 
+/**
+ * The candidates, as many as two lines of the width hold, "…" for the rest: cut here, never wrapped, so
+ * the screen's rows add up (a cut by characters let the terminal's word wrap make three lines of two).
+ */
+function candidateLines(candidates: readonly string[], width: number): string[] {
+  const w = Math.max(2, width);
+  const fit = (s: string) => (s.length > w ? `${s.slice(0, w - 1)}…` : s);
+  const lines = [""];
+  for (const c of candidates.map(fit)) {
+    const last = lines[lines.length - 1];
+    const joined = last ? `${last}  ${c}` : c;
+    if (joined.length <= w) lines[lines.length - 1] = joined;
+    else if (lines.length < 2) lines.push(c);
+    else {
+      lines[1] = `${last}  …`.length <= w ? `${last}  …` : `${last.slice(0, w - 1)}…`;
+      break;
+    }
+  }
+  return lines;
+}
+
 export function Prompt({ line, running, candidates, width }: PromptProps) {
   if (running) return <Text dimColor>{`running: ${running}  (Ctrl-C stops it)`.slice(0, width)}</Text>;
   const at = line.cursor;
   const under = line.text[at] ?? " ";
   return (
     <Box flexDirection="column">
-      {candidates.length ? <Text dimColor>{candidates.join("  ").slice(0, width * 2)}</Text> : null}
+      {candidates.length
+        ? candidateLines(candidates, width).map((l) => (
+            <Text key={l} dimColor>
+              {l}
+            </Text>
+          ))
+        : null}
       <Text>
         <Text bold>kbgp&gt; </Text>
         {line.text.slice(0, at)}
