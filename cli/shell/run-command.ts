@@ -82,6 +82,13 @@ export function parseLine(line: string): Parsed {
   return { kind: "run", words };
 }
 
+/** This very `kbgp`, with the young-generation size its `#!` line gave Node (and no other Node flag). */
+const THIS_PROGRAM = [
+  process.execPath,
+  ...process.execArgv.filter((a) => a.startsWith("--max-semi-space-size")),
+  process.argv[1],
+];
+
 export interface Running {
   /** Ctrl-C: stop it as a terminal would. */
   interrupt(): void;
@@ -94,7 +101,7 @@ export function runCommand(
   socket: string,
   color: boolean,
   out: (text: string, stream: "stdout" | "stderr") => void,
-  program: readonly string[] = [process.execPath, process.argv[1]],
+  program: readonly string[] = THIS_PROGRAM,
 ): Running {
   const { FORCE_COLOR: _forced, ...inherited } = process.env;
   const env: NodeJS.ProcessEnv = {
