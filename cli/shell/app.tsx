@@ -31,7 +31,7 @@ export interface AppProps {
   readonly color: boolean;
   /** The kbgp program to run commands with (default: this one). */
   readonly program?: readonly string[];
-  /** Prefix lookups for completion; the default asks kbgpd. */
+  /** The clock (Up/Down, ages, event times); tests set it. */
   readonly now?: () => number;
 }
 
