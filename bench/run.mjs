@@ -84,18 +84,24 @@ async function codecSection() {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
-// The CLI and route injection against gobgp 3.10 and BIRD 2 (bench/cli.ts; needs gobgpd, bird2).
-async function cliSection() {
-  const json = execFileSync(process.execPath, [await bundle("cli"), root], {
+/** Run bench/NAME.ts (it prints its result as JSON), and write bench/results/NAME.json with the machine. */
+async function bundledSection(name, timeoutMinutes) {
+  const json = execFileSync(process.execPath, [await bundle(name), root], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 64 * 1024 * 1024,
-    timeout: 30 * 60 * 1000,
+    timeout: timeoutMinutes * 60 * 1000,
   });
   const result = { ...machine, ...JSON.parse(json) };
-  writeFileSync(join(out, "cli.json"), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(out, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
+
+// The CLI and route injection against gobgp 3.10 and BIRD 2 (bench/cli.ts; needs gobgpd, bird2).
+const cliSection = () => bundledSection("cli", 30);
+
+// `kbgp shell` start-up to its first frame in a terminal (bench/shell.ts; needs tmux, bird2).
+const shellSection = () => bundledSection("shell", 10);
 
 // The receive path into Adj-RIB-In and Loc-RIB, with nobody monitoring and with a monitor's observer
 // attached (a no-op): monitoring off must cost nothing noticeable.
@@ -114,18 +120,6 @@ async function ribUpdateSection() {
   const ribResult = { ...machine, ...ribRuns };
   writeFileSync(join(out, "rib-update.json"), `${JSON.stringify(ribResult, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(ribResult, null, 2)}\n`);
-}
-
-// `kbgp shell` start-up to its first frame in a terminal (bench/shell.ts; needs tmux, bird2).
-async function shellSection() {
-  const json = execFileSync(process.execPath, [await bundle("shell"), root], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-    timeout: 10 * 60 * 1000,
-  });
-  const result = { ...machine, ...JSON.parse(json) };
-  writeFileSync(join(out, "shell.json"), `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
 if (sections.includes("codec")) await codecSection();

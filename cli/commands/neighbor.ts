@@ -9,7 +9,8 @@ import type { Options } from "../args.js";
 import { withClient } from "../client.js";
 import { CliError, ExitCode } from "../errors.js";
 import { neighborDetail, neighborTable } from "../format/neighbors.js";
-import { listRib, type Table } from "./rib-listing.js";
+import type { Table } from "../format/rib-table.js";
+import { listRib } from "./rib-listing.js";
 
 const TABLES: Readonly<Record<string, Table>> = {
   "adj-in": "in",

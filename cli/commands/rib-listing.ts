@@ -6,7 +6,7 @@ import { familyOption, type Options } from "../args.js";
 import type { Client } from "../client.js";
 import { CliError, ExitCode } from "../errors.js";
 import { Ages } from "../format/duration.js";
-import { type Column, TableWriter } from "../format/rib-table.js";
+import { type Column, type Table, TableWriter, tableLines } from "../format/rib-table.js";
 import { LineWriter } from "../output.js";
 
 const MATCH_WORDS: Readonly<Record<string, string>> = {
@@ -29,8 +29,6 @@ export function prefixQuery(words: readonly string[]): { prefix?: string; match?
   return { prefix, match };
 }
 
-export type Table = "local" | "in" | "filtered" | "out";
-
 const BASE: readonly Column[] = [
   { title: "Network", min: 20 },
   { title: "Next Hop", min: 20 },
@@ -42,24 +40,6 @@ const COLUMNS: Readonly<Record<Table, readonly Column[]>> = {
   filtered: [{ title: "ID", min: 3 }, ...BASE, { title: "Age", min: 10 }, { title: "Reason", min: 0 }],
   out: [{ title: "ID", min: 3 }, ...BASE, { title: "Attrs", min: 0 }],
 };
-
-/** Where each table's lines carry `since` (ms since the epoch) for the Age column; -1: no Age column. */
-const SINCE_CELL: Readonly<Record<Table, number>> = { local: 4, in: 5, filtered: 5, out: -1 };
-
-/**
- * Table lines of one chunk of `form: "cells"` rows (each row: its lines, each line: marker, then the
- * cells), with `since` turned into an age in place.
- */
-function tableLines(table: Table, rows: unknown[], ages: Ages): (string | number)[][] {
-  const at = SINCE_CELL[table];
-  const out: (string | number)[][] = [];
-  for (const row of rows as (string | number)[][][])
-    for (const line of row) {
-      if (at >= 0) line[at] = ages.of(line[at] as number);
-      out.push(line);
-    }
-  return out;
-}
 
 /** Stream a table to stdout; "Network not in table" when a query finds nothing, as gobgp says. */
 export async function listRib(

@@ -3,6 +3,11 @@
  * for stale), written as the rows stream in: column widths come from the first chunk (at least gobgp's 20),
  * so the first line prints at once and memory stays flat however large the table.
  */
+import type { Ages } from "./duration.js";
+
+/** The tables `rib.list` lists: Loc-RIB, a neighbor's Adj-RIB-In, its rejected part, its Adj-RIB-Out. */
+export type Table = "local" | "in" | "filtered" | "out";
+
 export interface Column {
   readonly title: string;
   /** Narrowest width; 0 for the last column, which is never padded. */
@@ -42,4 +47,22 @@ export class TableWriter {
     }
     return s.trimEnd();
   }
+}
+
+/** Where each table's lines carry `since` (ms since the epoch) for the Age column; -1: no Age column. */
+const SINCE_CELL: Readonly<Record<Table, number>> = { local: 4, in: 5, filtered: 5, out: -1 };
+
+/**
+ * Table lines of one chunk of `form: "cells"` rows (each row: its lines, each line: marker, then the
+ * cells), with `since` turned into an age in place.
+ */
+export function tableLines(table: Table, rows: unknown[], ages: Ages): (string | number)[][] {
+  const at = SINCE_CELL[table];
+  const out: (string | number)[][] = [];
+  for (const row of rows as (string | number)[][][])
+    for (const line of row) {
+      if (at >= 0) line[at] = ages.of(line[at] as number);
+      out.push(line);
+    }
+  return out;
 }

@@ -6,6 +6,7 @@
 import { useEffect, useState } from "react";
 import type { Client } from "../client.js";
 import { Ages } from "../format/duration.js";
+import { tableLines } from "../format/rib-table.js";
 import type { RouteQuery } from "./route-filter.js";
 
 export interface RouteWindow {
@@ -30,8 +31,7 @@ export async function fetchWindow(
     "rib.list",
     { ...query, form: "cells", offset, limit: rows, total: true },
     (chunk) => {
-      for (const row of chunk as (string | number)[][][])
-        for (const line of row) lines.push(line.map((c, i) => (i === 4 ? ages.of(c as number) : String(c))));
+      for (const line of tableLines("local", chunk, ages)) lines.push(line as string[]);
     },
   );
   return { lines, total: done.total ?? done.count };

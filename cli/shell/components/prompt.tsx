@@ -3,6 +3,7 @@
  * above it when Tab could not choose, and what is running while a command runs.
  */
 import { Box, Text } from "ink";
+import type { ReactNode } from "react";
 import type { Line } from "../line-editor.js";
 
 export interface PromptProps {
@@ -33,10 +34,22 @@ function candidateLines(candidates: readonly string[], width: number): string[] 
   return lines;
 }
 
+/** A label and an edited line with its cursor in inverse video (seen without colour), then `after`. */
+export function EditedLine({ label, line, after }: { label: string; line: Line; after?: ReactNode }) {
+  const at = line.cursor;
+  return (
+    <Text>
+      <Text bold>{label}</Text>
+      {line.text.slice(0, at)}
+      <Text inverse>{line.text[at] ?? " "}</Text>
+      {line.text.slice(at + 1)}
+      {after}
+    </Text>
+  );
+}
+
 export function Prompt({ line, running, candidates, width }: PromptProps) {
   if (running) return <Text dimColor>{`running: ${running}  (Ctrl-C stops it)`.slice(0, width)}</Text>;
-  const at = line.cursor;
-  const under = line.text[at] ?? " ";
   return (
     <Box flexDirection="column">
       {candidates.length
@@ -46,12 +59,7 @@ export function Prompt({ line, running, candidates, width }: PromptProps) {
             </Text>
           ))
         : null}
-      <Text>
-        <Text bold>kbgp&gt; </Text>
-        {line.text.slice(0, at)}
-        <Text inverse>{under}</Text>
-        {line.text.slice(at + 1)}
-      </Text>
+      <EditedLine label="kbgp> " line={line} />
     </Box>
   );
 }

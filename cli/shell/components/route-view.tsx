@@ -5,6 +5,7 @@
  */
 import { Box, Text } from "ink";
 import type { Line } from "../line-editor.js";
+import { EditedLine } from "./prompt.js";
 
 export interface RouteViewProps {
   /** Table lines on screen: marker, prefix, next hop, AS_PATH, age, Attrs. */
@@ -40,16 +41,9 @@ export function RouteView({ lines, offset, total, filter, error, width, height }
       : total === 0
         ? "no routes match"
         : `rows ${count(offset + 1)}–${count(Math.min(total, offset + shown.length))} of ${count(total)}`;
-  const at = filter.cursor;
   return (
     <Box flexDirection="column">
-      <Text>
-        <Text bold>filter&gt; </Text>
-        {filter.text.slice(0, at)}
-        <Text inverse>{filter.text[at] ?? " "}</Text>
-        {filter.text.slice(at + 1)}
-        <Text dimColor>{`  ${where}`}</Text>
-      </Text>
+      <EditedLine label="filter> " line={filter} after={<Text dimColor>{`  ${where}`}</Text>} />
       {error ? <Text color="red">{error.slice(0, width)}</Text> : null}
       <Text bold>{tableLine(["", "Network", "Next Hop", "AS_PATH", "Age", "Attrs"], width)}</Text>
       {shown.map((l, i) => (

@@ -14,6 +14,7 @@ import {
   type LargeCommunity,
   parseCommunity,
   parseLargeCommunity,
+  u32,
 } from "../../../core/wire/index.js";
 import { parseExtCommunity } from "../../config/ext-community.js";
 
@@ -34,9 +35,6 @@ export function parseCommunityText(text: string): CommunityWanted | null {
   if (ext !== null) return { kind: "extended", text: formatExtCommunity(ext) };
   return null;
 }
-
-const u32 = (b: Uint8Array, i: number) =>
-  ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
 
 /** Whether the attribute block `b` carries community `c`. */
 function hasCommunity(b: Uint8Array, c: CommunityWanted): boolean {
