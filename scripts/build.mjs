@@ -40,15 +40,22 @@ const cli = {
   banner: { js: 'const __kbgpImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
 };
 
-/** Ink imports React's devtools (used only with DEV=true, which kbgp never sets): an empty module instead. */
-const noDevtools = {
-  name: "no-devtools",
+/**
+ * Modules of Ink's replaced in the shell's bundle:
+ * - React's devtools, used only with DEV=true, which kbgp never sets: an empty module.
+ * - is-in-ci: with CI set, Ink only prints <Static> output and the last frame at exit, never redrawing —
+ *   right for a build log, but `kbgp shell` runs only on a terminal (start.ts refuses anything else), where
+ *   CI=true in the environment (a CI job's tmux, a developer's shell) must not blank the live view.
+ */
+const STUBS = { "react-devtools-core": "export default {};", "is-in-ci": "export default false;" };
+const inkStubs = {
+  name: "ink-stubs",
   setup(b) {
-    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({
-      path: "react-devtools-core",
+    b.onResolve({ filter: /^(react-devtools-core|is-in-ci)$/ }, (args) => ({
+      path: args.path,
       namespace: "stub",
     }));
-    b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({ contents: "export default {};", loader: "js" }));
+    b.onLoad({ filter: /.*/, namespace: "stub" }, (args) => ({ contents: STUBS[args.path], loader: "js" }));
   },
 };
 
@@ -112,7 +119,7 @@ await Promise.all([
     format: "esm",
     jsx: "automatic",
     define: { ...common.define, "process.env.NODE_ENV": '"production"' },
-    plugins: [separate(SHELL.name), noDevtools, boundedInkCaches],
+    plugins: [separate(SHELL.name), inkStubs, boundedInkCaches],
     banner: {
       js: "import { createRequire as __kbgpRequire } from 'node:module'; const require = __kbgpRequire(import.meta.url);",
     },

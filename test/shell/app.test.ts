@@ -209,12 +209,14 @@ describe("the shell without a daemon", () => {
     await s.until(() => s.promptLine() === "kbgp>");
     await s.type("q");
     await new Promise((r) => setTimeout(r, 200));
-    // Unmounted: the clock that ticks each second draws nothing more, and keys do nothing.
+    // Unmounted: the clock that ticks each second draws nothing more, and keys do nothing. (The last frame
+    // itself is Ink's to choose: with CI set it reprints its last output at exit, blank under the test renderer.)
     const after = s.frames.length;
+    const last = s.frames.at(-1);
     await s.type("neighbor");
     await new Promise((r) => setTimeout(r, 1200));
     expect(s.frames.length).toBe(after);
-    expect(s.promptLine()).toBe("kbgp>");
+    expect(s.frames.at(-1)).toBe(last);
   });
 
   it("edits the line with the emacs keys and arrows", async () => {

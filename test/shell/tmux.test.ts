@@ -43,10 +43,17 @@ beforeAll(async () => {
   await Promise.all([a.start(), b.start()]);
   await a.waitEstablished(b.spec.address, 30_000);
   const stty = join(lab.dir, "stty-after");
-  // After the shell ends, record the terminal's settings: they must be the cooked ones it started with.
-  const command = `KBGP_HISTORY=${join(lab.dir, "history")} ${KBGP} -s ${a.socket} shell; stty -a > ${stty}; sleep 600`;
+  const command = shellCommand(stty);
   tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "bash", "-c", command);
 }, 60_000);
+
+/**
+ * The shell in the pane, then the terminal's settings recorded after it ends (they must be the cooked ones
+ * it started with). CI is set as CI systems set it: Ink then stops redrawing unless the shell tells it not to.
+ */
+function shellCommand(stty: string): string {
+  return `CI=true KBGP_HISTORY=${join(lab.dir, "history")} ${KBGP} -s ${a.socket} shell; stty -a > ${stty}; sleep 600`;
+}
 
 afterAll(async () => {
   spawnSync("tmux", ["kill-session", "-t", session]);
@@ -146,7 +153,7 @@ describe("kbgp shell in a terminal", () => {
   it("SIGTERM leaves the terminal as it found it too", async () => {
     const other = `${session}-term`;
     const stty = join(lab.dir, "stty-after-term");
-    const command = `KBGP_HISTORY=${join(lab.dir, "history")} ${KBGP} -s ${a.socket} shell; stty -a > ${stty}; sleep 600`;
+    const command = shellCommand(stty);
     tmux("new-session", "-d", "-s", other, "-x", "80", "-y", "24", "bash", "-c", command);
     try {
       await waitUntil(
