@@ -1,0 +1,174 @@
+/**
+ * The Kubernetes sync's pure side: the fields of cluster objects kbgp reads, its resolved configuration, and
+ * what it derives from them. The daemon (daemon/k8s) fills a ClusterState from its informers and hands it to
+ * core/k8s/desired-routes.ts; core never talks to an API server.
+ *
+ * Object shapes are the API's JSON (as @kubernetes/client-node's informers deliver them, field names
+ * unchanged), narrowed to what is read; every field is optional because the API server may leave it out.
+ */
+import type { RouteConfig } from "../config/types.js";
+
+export interface ObjectMeta {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly uid?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly resourceVersion?: string;
+  /** Set while the object is being deleted (a string on the wire, a Date from client-node). */
+  readonly deletionTimestamp?: unknown;
+}
+
+export interface Service {
+  readonly metadata?: ObjectMeta;
+  readonly spec?: {
+    readonly type?: string;
+    readonly clusterIP?: string;
+    readonly clusterIPs?: readonly string[];
+    readonly externalIPs?: readonly string[];
+    readonly externalTrafficPolicy?: string;
+    readonly internalTrafficPolicy?: string;
+    readonly loadBalancerClass?: string;
+    readonly ipFamilies?: readonly string[];
+  };
+  readonly status?: {
+    readonly loadBalancer?: {
+      readonly ingress?: readonly {
+        readonly ip?: string;
+        readonly hostname?: string;
+        readonly ipMode?: string;
+      }[];
+    };
+  };
+}
+
+export interface EndpointSlice {
+  readonly metadata?: ObjectMeta;
+  readonly addressType?: string;
+  readonly endpoints?: readonly {
+    readonly addresses?: readonly string[];
+    readonly conditions?: {
+      readonly ready?: boolean | null;
+      readonly serving?: boolean | null;
+      readonly terminating?: boolean | null;
+    };
+    readonly nodeName?: string;
+  }[];
+}
+
+export interface Node {
+  readonly metadata?: ObjectMeta;
+  readonly spec?: {
+    readonly podCIDR?: string;
+    readonly podCIDRs?: readonly string[];
+    readonly unschedulable?: boolean;
+    readonly taints?: readonly { readonly key?: string; readonly value?: string; readonly effect?: string }[];
+  };
+  readonly status?: {
+    readonly addresses?: readonly { readonly type?: string; readonly address?: string }[];
+    readonly conditions?: readonly { readonly type?: string; readonly status?: string }[];
+  };
+}
+
+export interface Pod {
+  readonly metadata?: ObjectMeta;
+  readonly spec?: { readonly nodeName?: string; readonly hostNetwork?: boolean };
+  readonly status?: {
+    readonly phase?: string;
+    readonly podIP?: string;
+    readonly podIPs?: readonly { readonly ip?: string }[];
+  };
+}
+
+export interface Namespace {
+  readonly metadata?: ObjectMeta;
+}
+
+/** Everything the informers hold: the whole cluster's Services, EndpointSlices, Nodes and Namespaces, and
+ *  the Pods the daemon watches. */
+export interface ClusterState {
+  readonly services: Iterable<Service>;
+  readonly endpointSlices: Iterable<EndpointSlice>;
+  readonly nodes: Iterable<Node>;
+  readonly pods: Iterable<Pod>;
+  readonly namespaces: Iterable<Namespace>;
+}
+
+/** Where a node condition stops it attracting Service traffic (docs/kubernetes.md). */
+export type DrainCondition = "unschedulable" | "taint" | "exclude-label" | "network-unavailable";
+
+/** The `kubernetes` section of the configuration, every default applied (docs/config.md). */
+export interface KubernetesConfig {
+  /** Start with the module on (the CLI's `kbgp k8s enable|disable` overrides it, and that survives a restart). */
+  readonly enabled: boolean;
+  /** This node's name: the config's, else NODE_NAME from the downward API, else the host name. */
+  readonly nodeName: string;
+  /** A kubeconfig file, or null for in-cluster config (then KUBECONFIG, then ~/.kube/config outside a pod). */
+  readonly kubeconfig: string | null;
+  readonly announce: {
+    readonly loadBalancerIps: boolean;
+    readonly externalIps: boolean;
+    /** Every Service's ClusterIPs (kube-ovn's announce-cluster-ip); without it, only annotated Services'. */
+    readonly clusterIps: boolean;
+    readonly podCidrs: boolean;
+    /** Pod IPs of annotated Pods and Namespaces. */
+    readonly pods: boolean;
+  };
+  /** The loadBalancerClass that is ours: LoadBalancer Services with another class are left alone; null means
+   *  only Services without a class. */
+  readonly loadBalancerClass: string | null;
+  readonly drain: {
+    /** Which conditions make this node stop attracting Service traffic. */
+    readonly when: readonly DrainCondition[];
+    /** Taint keys that count as drained (with `taint` in `when`). */
+    readonly taints: readonly string[];
+    /** Withdraw the node's Service routes, or keep them de-preferred. */
+    readonly action: "withdraw" | "deprefer";
+    /** With `deprefer`: times to prepend the local AS, and the LOCAL_PREF to set (null: leave it). */
+    readonly prepend: number;
+    readonly localPref: number | null;
+  };
+  /** Added to every route the module announces. */
+  readonly communities: readonly number[];
+  readonly largeCommunities: RouteConfig["largeCommunities"];
+}
+
+/** The speaker this module runs in, as the pure function needs it. */
+export interface LocalSpeaker {
+  readonly asn: number;
+}
+
+/** What a route was derived from. */
+export interface RouteSource {
+  readonly kind: "Service" | "Node" | "Pod";
+  readonly namespace: string | null;
+  readonly name: string;
+}
+
+/** Which rule produced a route (docs/kubernetes.md names each). */
+export type RouteRule = "loadbalancer-ip" | "external-ip" | "cluster-ip" | "pod-cidr" | "pod-ip";
+
+/** One route the module wants announced, and why. */
+export interface DesiredRoute {
+  /** Next hop null (each session's own address), identifier 0, no neighbor limit. */
+  readonly route: RouteConfig;
+  readonly rule: RouteRule;
+  /** Every object that asks for this prefix, sorted (kind, namespace, name); the first one's attributes win. */
+  readonly sources: readonly RouteSource[];
+  /** Why, in a few words an operator reads in `kbgp k8s routes`: "ready endpoint on this node",
+   *  "de-preferred: node unschedulable", "annotation kbgp.io/cluster-ip". */
+  readonly reason: string;
+}
+
+/** What the derivation found wrong in the cluster's objects (a bad annotation value): the route is
+ *  derived without it and the problem reported, never thrown. */
+export interface ObjectProblem {
+  readonly source: RouteSource;
+  readonly message: string;
+}
+
+export interface Derivation {
+  /** Sorted by prefix (family, then address bytes, then length). */
+  readonly routes: readonly DesiredRoute[];
+  readonly problems: readonly ObjectProblem[];
+}
