@@ -4,12 +4,15 @@
  * checks whose state decides which routes are announced. The speaker never sees these; the daemon turns
  * them into route inputs under their own source names.
  */
+import type { KubernetesConfig } from "../k8s/types.js";
 import type { RouteConfig, SpeakerConfig } from "./types.js";
 
 /** The whole file: the speaker's part and the daemon's. */
 export interface KbgpdConfig extends SpeakerConfig {
   readonly processes: readonly ProcessConfig[];
   readonly healthchecks: readonly HealthcheckConfig[];
+  /** The Kubernetes sync, or null without a `kubernetes` section. */
+  readonly kubernetes: KubernetesConfig | null;
 }
 
 /** A helper process (ExaBGP's `process` block). */
@@ -53,6 +56,6 @@ export interface HealthcheckConfig {
 
 /** The speaker's part of the file, without the daemon's (which may hold secrets in `env`). */
 export function speakerPart(c: KbgpdConfig): SpeakerConfig {
-  const { processes: _p, healthchecks: _h, ...speaker } = c;
+  const { processes: _p, healthchecks: _h, kubernetes: _k, ...speaker } = c;
   return speaker;
 }

@@ -23,6 +23,7 @@ import {
 } from "../../core/wire/index.js";
 import { formatPath, type Path } from "./errors.js";
 import { resolveHealthchecks, resolveProcesses } from "./helpers.js";
+import { hostNodeName, resolveKubernetes } from "./kubernetes.js";
 import { isMapping, listOf, noDuplicates } from "./lists.js";
 import { hostRouterId } from "./router-id.js";
 import { resolveRoutes } from "./routes.js";
@@ -45,6 +46,8 @@ import {
 export interface ResolveOptions {
   /** The router ID when the file gives none; defaults to `hostRouterId` (from the host's addresses). */
   readonly hostRouterId?: () => number;
+  /** The Kubernetes node name when the file gives none; defaults to `hostNodeName`. */
+  readonly hostNodeName?: () => string;
 }
 
 export const DEFAULT_PORT = 179;
@@ -94,7 +97,7 @@ export function resolveConfig(data: unknown, opts: ResolveOptions, out: RawIssue
   if (!isMapping(data)) {
     out.push({
       path: [],
-      message: `must be a mapping with global, groups, neighbors, routes, processes and healthchecks, not ${describe(data)}`,
+      message: `must be a mapping with global, groups, neighbors, routes, processes, healthchecks and kubernetes, not ${describe(data)}`,
     });
     return undefined;
   }
@@ -137,6 +140,7 @@ export function resolveConfig(data: unknown, opts: ResolveOptions, out: RawIssue
     routes: resolveRoutes(routes, out),
     processes: resolveProcesses(data.processes, out),
     healthchecks: resolveHealthchecks(data.healthchecks, out),
+    kubernetes: resolveKubernetes(data.kubernetes, opts.hostNodeName ?? hostNodeName, out),
   };
   return out.length === 0 && global ? config : undefined;
 }

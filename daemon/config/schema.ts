@@ -138,12 +138,12 @@ const clusterId = text(
   true,
 );
 
-const community = text(
+export const community = text(
   orNull(parseCommunity, "a community (65000:1 or a well-known name)"),
   "a community",
   true,
 );
-const largeCommunity = text(
+export const largeCommunity = text(
   orNull<LargeCommunity>(parseLargeCommunity, "a large community (65000:1:2)"),
   "a large community",
 );
@@ -267,7 +267,15 @@ export const routeSchema = z.strictObject({
 export type RouteInput = z.output<typeof routeSchema>;
 
 /** The top-level keys and what each holds. */
-export const SECTIONS = ["global", "groups", "neighbors", "routes", "processes", "healthchecks"] as const;
+export const SECTIONS = [
+  "global",
+  "groups",
+  "neighbors",
+  "routes",
+  "processes",
+  "healthchecks",
+  "kubernetes",
+] as const;
 
 /** A problem before positions are known: where it is written and, when that differs, the field it is
  *  about (a neighbor's value inherited from its group is written in the group). */

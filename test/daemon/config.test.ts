@@ -302,6 +302,7 @@ describe("a full configuration", () => {
       ],
       processes: [],
       healthchecks: [],
+      kubernetes: null,
     };
     expect(load(FULL)).toEqual(expected);
     expect(parseConfigText(FULL, "inline.yaml", opts)).toEqual(expected);
@@ -342,6 +343,7 @@ describe("defaults", () => {
       routes: [],
       processes: [],
       healthchecks: [],
+      kubernetes: null,
     } satisfies KbgpdConfig);
   });
 
@@ -621,7 +623,7 @@ const cases: Case[] = [
     yaml: "- 1\n",
     path: "",
     message:
-      "must be a mapping with global, groups, neighbors, routes, processes and healthchecks, not a list",
+      "must be a mapping with global, groups, neighbors, routes, processes, healthchecks and kubernetes, not a list",
     mark: "-",
   },
   {

@@ -1,0 +1,111 @@
+/** The `kubernetes` section: defaults, every key, and mistakes refused with their file position. */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ConfigError, loadConfigFile } from "../../daemon/config/index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "kbgp-config-k8s-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const opts = { hostRouterId: () => 0x0a000063, hostNodeName: () => "host-node" };
+let n = 0;
+function load(section: string) {
+  const file = join(dir, `c${n++}.yaml`);
+  writeFileSync(file, `global:\n  asn: 65001\n${section}`);
+  return loadConfigFile(file, opts);
+}
+function issues(section: string): string[] {
+  try {
+    load(section);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).issues.map((i) => `${i.line}:${i.column}: ${i.path}: ${i.message}`);
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("the kubernetes section", () => {
+  it("is absent without the key: the sync is not available", () => {
+    expect(load("").kubernetes).toBeNull();
+  });
+
+  it("takes every default from an empty mapping, the node name from the host", () => {
+    expect(load("kubernetes: {}\n").kubernetes).toEqual({
+      enabled: true,
+      nodeName: "host-node",
+      kubeconfig: null,
+      announce: { loadBalancerIps: true, externalIps: true, clusterIps: false, podCidrs: true, pods: false },
+      loadBalancerClass: null,
+      drain: {
+        when: ["unschedulable", "exclude-label"],
+        taints: [],
+        action: "withdraw",
+        prepend: 3,
+        localPref: null,
+      },
+      communities: [],
+      largeCommunities: [],
+    });
+  });
+
+  it("reads every key; empty strings mean the default, as the deploy ConfigMap writes them", () => {
+    const k = load(
+      [
+        "kubernetes:",
+        "  enabled: false",
+        '  node-name: ""',
+        "  kubeconfig: /etc/kbgp/kubeconfig",
+        "  announce: { load-balancer-ips: false, external-ips: false, cluster-ips: true, pod-cidrs: false, pods: true }",
+        "  load-balancer-class: kbgp.io/bgp",
+        "  drain: { when: [taint, network-unavailable], taints: [maintenance], action: deprefer, prepend: 5, local-pref: 50 }",
+        '  communities: ["65001:100", no-export]',
+        '  large-communities: ["65001:1:2"]',
+        "",
+      ].join("\n"),
+    ).kubernetes;
+    expect(k).toEqual({
+      enabled: false,
+      nodeName: "host-node",
+      kubeconfig: "/etc/kbgp/kubeconfig",
+      announce: { loadBalancerIps: false, externalIps: false, clusterIps: true, podCidrs: false, pods: true },
+      loadBalancerClass: "kbgp.io/bgp",
+      drain: {
+        when: ["taint", "network-unavailable"],
+        taints: ["maintenance"],
+        action: "deprefer",
+        prepend: 5,
+        localPref: 50,
+      },
+      communities: [65001 * 65536 + 100, 0xffffff01],
+      largeCommunities: [[65001, 1, 2]],
+    });
+  });
+
+  it("refuses mistakes with their position, and suggests the key meant", () => {
+    expect(
+      issues(
+        [
+          "kubernetes:",
+          "  node_name: a",
+          "  announce: { pod-cidr: true }",
+          "  drain: { when: [cordoned], action: drop, prepend: 17 }",
+          '  communities: ["65001:x"]',
+          "",
+        ].join("\n"),
+      ),
+    ).toEqual([
+      "4:3: kubernetes.node_name: unknown key 'node_name' (did you mean 'node-name'?)",
+      "5:15: kubernetes.announce.pod-cidr: unknown key 'pod-cidr' (did you mean 'pod-cidrs'?)",
+      "6:19: kubernetes.drain.when[0]: must be one of unschedulable, taint, exclude-label, network-unavailable, not 'cordoned'",
+      "6:38: kubernetes.drain.action: must be one of withdraw, deprefer, not 'drop'",
+      "6:53: kubernetes.drain.prepend: must be between 0 and 16",
+      "7:17: kubernetes.communities[0]: '65001:x' is not a community (65000:1 or a well-known name)",
+    ]);
+  });
+
+  it("names the section in the message for a misspelt top-level key", () => {
+    expect(issues("kubernets: {}\n")).toEqual([
+      "3:1: kubernets: unknown key 'kubernets' (did you mean 'kubernetes'?)",
+    ]);
+  });
+});
