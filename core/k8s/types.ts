@@ -85,7 +85,10 @@ export interface Namespace {
 }
 
 /** Everything the informers hold: the whole cluster's Services, EndpointSlices, Nodes and Namespaces, and
- *  the Pods the daemon watches. */
+ *  the Pods the daemon watches. Pods with the `local` policy need only this node's Pods; the `cluster`
+ *  policy has every speaker announce Pods wherever they run, so it needs every node's (annotation
+ *  selectors do not exist: watching all Pods, or this node's only and giving up `cluster`, is the
+ *  daemon's choice). Only this node's Node object is read, for its pod CIDRs, annotations and drain. */
 export interface ClusterState {
   readonly services: Iterable<Service>;
   readonly endpointSlices: Iterable<EndpointSlice>;
@@ -138,9 +141,10 @@ export interface LocalSpeaker {
   readonly asn: number;
 }
 
-/** What a route was derived from. */
+/** What a route was derived from. A route's sources are Services, Nodes and Pods; a Namespace appears only
+ *  in an ObjectProblem (a bad annotation on it), since the routes its annotation asks for are its Pods'. */
 export interface RouteSource {
-  readonly kind: "Service" | "Node" | "Pod";
+  readonly kind: "Service" | "Node" | "Pod" | "Namespace";
   readonly namespace: string | null;
   readonly name: string;
 }
@@ -155,8 +159,11 @@ export interface DesiredRoute {
   readonly rule: RouteRule;
   /** Every object that asks for this prefix, sorted (kind, namespace, name); the first one's attributes win. */
   readonly sources: readonly RouteSource[];
-  /** Why, in a few words an operator reads in `kbgp k8s routes`: "ready endpoint on this node",
-   *  "de-preferred: node unschedulable", "annotation kbgp.io/cluster-ip". */
+  /** Why, in a few words an operator reads in `kbgp k8s routes`: what the IP is and what switched it on,
+   *  then what the endpoints say, then drain — "LoadBalancer ingress IP, announce.loadBalancerIps;
+   *  externalTrafficPolicy Local: ready endpoint on this node; de-preferred: node unschedulable",
+   *  "ClusterIP, annotation kbgp.io/advertise-cluster-ip=true; ready endpoints in the cluster",
+   *  "annotation kbgp.io/announce=local on Namespace team; Pod on this node". */
   readonly reason: string;
 }
 
@@ -170,5 +177,10 @@ export interface ObjectProblem {
 export interface Derivation {
   /** Sorted by prefix (family, then address bytes, then length). */
   readonly routes: readonly DesiredRoute[];
+  /** Sorted by source (kind, namespace, name), then message; each problem once. */
   readonly problems: readonly ObjectProblem[];
+  /** Why this node is drained ("node unschedulable", "taint example.com/maintenance"…), in the order of
+   *  `drain.when`; empty when it is not. With `withdraw` its Service routes are absent from `routes`, so
+   *  this is where `kbgp k8s status` finds why. */
+  readonly drained: readonly string[];
 }
