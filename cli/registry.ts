@@ -40,6 +40,8 @@ export const NEIGHBOR_ACTIONS = [
   "enable",
 ] as const;
 const MATCH_WORDS = ["longer-prefixes", "shorter-prefixes"];
+/** After `k8s`. */
+const K8S_WORDS = ["status", "enable", "disable", "routes"];
 const NOTHING: Slot = {};
 
 /** `[prefix [longer-prefixes|shorter-prefixes]]` after `at` words. */
@@ -89,14 +91,27 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "monitor",
     synopsis: "monitor <what> [args..]",
     summary:
-      "Follow changes, one line each (-j: JSON with sequence numbers), until Ctrl-C; --current starts with the current state: `monitor global rib [-a ipv4|ipv6]`, `monitor neighbor [ADDRESS]`, `monitor neighbor ADDRESS adj-in [-a …]`",
+      "Follow changes, one line each (-j: JSON with sequence numbers), until Ctrl-C; --current starts with the current state: `monitor global rib [-a ipv4|ipv6]`, `monitor neighbor [ADDRESS]`, `monitor neighbor ADDRESS adj-in [-a …]`, `monitor k8s`",
     next: (args) => {
-      if (args.length === 0) return { words: ["global", "neighbor"] };
+      if (args.length === 0) return { words: ["global", "neighbor", "k8s"] };
       if (args[0] === "global") return args.length === 1 ? { words: ["rib"] } : NOTHING;
       if (args[0] !== "neighbor") return NOTHING;
       return args.length === 1 ? { value: "neighbor" } : args.length === 2 ? { words: ["adj-in"] } : NOTHING;
     },
     run: async (args, opts) => (await import("./commands/monitor.js")).monitorCommand(args, opts),
+  },
+  {
+    name: "k8s",
+    synopsis: "k8s [command] [args..]",
+    summary:
+      "The Kubernetes sync: `k8s status`, `k8s enable`, `k8s disable` (withdraws exactly its routes), `k8s routes [PREFIX]` (each route with the Service, Node or Pod and the rule behind it)",
+    next: (args) =>
+      args.length === 0
+        ? { words: K8S_WORDS }
+        : args.length === 1 && args[0] === "routes"
+          ? { value: "prefix" }
+          : NOTHING,
+    run: async (args, opts) => (await import("./commands/k8s.js")).k8sCommand(args, opts),
   },
   {
     name: "api",

@@ -26,6 +26,7 @@ import { parseMode, resolveGroup } from "./control/socket-access.js";
 import { neighborView } from "./control/views.js";
 import { DEMO_MAIN, DEMO_PEER } from "./demo.js";
 import { Healthchecks } from "./health/healthchecks.js";
+import { K8sSync } from "./k8s/sync.js";
 import { createLogger } from "./log.js";
 import { ProcessSupervisor } from "./processes/supervisor.js";
 import { clearRestartMarker, takeRestartMarker, writeRestartMarker } from "./restart-marker.js";
@@ -101,7 +102,8 @@ try {
 if (opts.check) {
   process.stdout.write(
     `configuration OK: AS ${config.global.asn}, ${config.neighbors.length} neighbors, ${config.routes.length} routes, ` +
-      `${config.processes.length} processes, ${config.healthchecks.length} health checks\n`,
+      `${config.processes.length} processes, ${config.healthchecks.length} health checks` +
+      `${config.kubernetes ? `, Kubernetes sync as node ${config.kubernetes.nodeName}` : ""}\n`,
   );
   process.exit(0);
 }
@@ -166,11 +168,20 @@ const healthchecks = new Healthchecks({
   logger,
   routeCount: (source) => speaker.originator.count(source),
 });
+// The Kubernetes sync: its routes go to the speaker under the source "k8s" (docs/kubernetes.md).
+const k8s = new K8sSync(config.kubernetes, {
+  dispatch: (i) => runtime.dispatch(i),
+  logger,
+  stateDir,
+  speaker: () => ({ asn: speaker.global.asn }),
+  now: () => runtime.now(),
+});
 /** A configuration read again (SIGHUP, config.reload): the speaker's part, then the daemon's. */
 function apply(next: KbgpdConfig): void {
   runtime.dispatch({ kind: "reconfigure", config: speakerPart(next) });
   processes.apply(next.processes);
   healthchecks.apply(next.healthchecks);
+  void k8s.reconfigure(next.kubernetes);
 }
 const demo = !opts.config && !opts["demo-peer"];
 let peerProcess: ReturnType<typeof spawn> | null = null;
@@ -207,6 +218,7 @@ try {
     const methods = controlMethods(speaker, runtime, reload, apiRoutes, {
       processes: () => processes.status(),
       healthchecks: () => healthchecks.status(),
+      k8s,
     });
     control = new ControlServer(methods, logger);
     await control.listen(socketPath, socketAccess.mode, socketAccess.gid);
@@ -223,6 +235,7 @@ try {
 }
 processes.apply(config.processes);
 healthchecks.apply(config.healthchecks);
+k8s.start();
 // Whatever way kbgpd ends (an uncaught error included), no helper or check outlives it.
 process.once("exit", () => {
   processes.kill();
@@ -264,6 +277,8 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   } catch (e) {
     logger.log("warn", `cannot record the graceful restart in ${stateDir}: ${(e as Error).message}`);
   }
+  // Without graceful restart, the Kubernetes routes are withdrawn before the sessions close.
+  await k8s.stop(!gr);
   runtime.dispatch({ kind: "stop", gracefulRestart: gr, message: `kbgpd stopping (${signal})` });
   peerProcess?.kill("SIGINT");
   control?.close();

@@ -14,7 +14,7 @@ import { monitorLine } from "../format/monitor.js";
 import { LineWriter } from "../output.js";
 
 const USAGE =
-  "expected 'monitor global rib', 'monitor neighbor [ADDRESS]' or 'monitor neighbor ADDRESS adj-in'";
+  "expected 'monitor global rib', 'monitor neighbor [ADDRESS]', 'monitor neighbor ADDRESS adj-in' or 'monitor k8s'";
 
 /** The words after `monitor` as `monitor.start` parameters. */
 export function monitorParams(words: readonly string[], opts: Options): Record<string, unknown> {
@@ -34,6 +34,11 @@ export function monitorParams(words: readonly string[], opts: Options): Record<s
     if (neighbor === undefined) throw new CliError("monitor adj-in needs a neighbor ADDRESS", ExitCode.USAGE);
     extra(what === "adj-in" ? 1 : 2);
     return { topic: "adj-in", neighbor, ...(family ? { family } : {}), ...current };
+  }
+  if (what === "k8s") {
+    extra(0);
+    if (family) throw new CliError("-a is for routes, not the Kubernetes sync", ExitCode.USAGE);
+    return { topic: "k8s", ...current };
   }
   if (what === "neighbor") {
     extra(1);

@@ -7,7 +7,10 @@
 
 import { attrsText, nextHopText } from "../../daemon/control/attrs-text.js";
 import type { MonitorRow, NeighborState, RouteRow } from "../../daemon/control/monitor/events.js";
+import type { K8sEvent } from "../../daemon/k8s/sync.js";
+import type { K8sRoute, K8sStatus } from "../../daemon/k8s/views.js";
 import { color } from "./color.js";
+import { sourcesText } from "./k8s.js";
 
 /** RFC 3339, to the second, UTC: what gobgp prints. */
 export const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -25,16 +28,41 @@ function neighborLine(n: NeighborState): string {
   return `${color.yellow("[NEIGH]")} ${n.address} fsm: ${n.state.toUpperCase()} admin: ${admin}${why}`;
 }
 
+/** `[K8S] synced: 3 routes, 2 problems (last error: …)`. */
+function k8sStatusLine(s: K8sStatus | null): string {
+  if (!s?.configured) return `${color.bold("[K8S]")} not configured`;
+  const problems = s.problems ? `, ${s.problems} problems` : "";
+  const error = s.state === "error" && s.lastError ? ` (${s.lastError})` : "";
+  return `${color.bold("[K8S]")} ${s.state}: ${s.routes} routes${problems}${error}`;
+}
+
+/** `[K8S-ROUTE] announce 203.0.113.10/32 loadbalancer-ip Service default/web`. */
+function k8sRouteLine(op: "announce" | "withdraw", r: K8sRoute): string {
+  const tag = op === "announce" ? color.green("[K8S-ROUTE]") : color.red("[K8S-ROUTE]");
+  return `${tag} ${op} ${r.prefix} ${r.rule} ${sourcesText(r.sources)} (${r.reason})`;
+}
+
 /** One event or snapshot row, at `at` (ms since the epoch). */
 export function monitorLine(
-  row: MonitorRow | { kind: "neighbor-removed"; address: string },
+  row: MonitorRow | K8sEvent | { kind: "neighbor-removed"; address: string },
   at: number,
 ): string {
-  const text =
-    row.kind === "neighbor"
-      ? neighborLine(row)
-      : row.kind === "neighbor-removed"
-        ? `${color.yellow("[NEIGH]")} ${row.address} removed`
-        : routeLine(row);
+  let text: string;
+  switch (row.kind) {
+    case "neighbor":
+      text = neighborLine(row);
+      break;
+    case "neighbor-removed":
+      text = `${color.yellow("[NEIGH]")} ${row.address} removed`;
+      break;
+    case "k8s-status":
+      text = k8sStatusLine(row.status);
+      break;
+    case "k8s-route":
+      text = k8sRouteLine(row.op, row.route);
+      break;
+    default:
+      text = routeLine(row);
+  }
   return `${rfc3339(at)} ${text}`;
 }

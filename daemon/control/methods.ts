@@ -5,8 +5,10 @@ import type { KbgpdConfig } from "../../core/config/helpers.js";
 import type { AdminAction } from "../../core/speaker/io.js";
 import type { Speaker } from "../../core/speaker/speaker.js";
 import { formatIpv4Number } from "../../core/wire/index.js";
+import type { K8sSync } from "../k8s/sync.js";
 import { type ApiRoutes, RouteError } from "../routes/api-routes.js";
 import type { Runtime } from "../runtime.js";
+import { k8sMethods } from "./k8s-methods.js";
 import { monitorMethods } from "./monitor/methods.js";
 import { ribList } from "./rib-list/listing.js";
 import { ribListRequest } from "./rib-list/request.js";
@@ -31,6 +33,8 @@ export const QUERIES: ReadonlySet<string> = new Set([
   "rib.summary",
   "process.list",
   "healthcheck.list",
+  "k8s.status",
+  "k8s.routes",
   "monitor.start",
   "monitor.stop",
 ]);
@@ -66,6 +70,8 @@ async function routesCall<T>(f: () => Promise<T>): Promise<T> {
 export interface HelperViews {
   readonly processes: () => unknown[];
   readonly healthchecks: () => unknown[];
+  /** The Kubernetes sync (its methods answer "not configured" when the file has no kubernetes section). */
+  readonly k8s: K8sSync | null;
 }
 
 /**
@@ -140,6 +146,7 @@ export function controlMethods(
         routes: config.routes.length,
         processes: config.processes.length,
         healthchecks: config.healthchecks.length,
+        kubernetes: config.kubernetes !== null,
       };
     },
     "process.list": () => ({ processes: helpers.processes() }),
@@ -149,6 +156,7 @@ export function controlMethods(
     "neighbor.reset": admin("reset"),
     "neighbor.softResetIn": admin("soft-reset-in"),
     "neighbor.softResetOut": admin("soft-reset-out"),
-    ...monitorMethods(speaker, runtime),
+    ...(helpers.k8s ? k8sMethods(helpers.k8s) : {}),
+    ...monitorMethods(speaker, runtime, helpers.k8s),
   };
 }

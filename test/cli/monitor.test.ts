@@ -360,7 +360,7 @@ describe("kbgp monitor, with --current", () => {
     const none = cli("monitor");
     expect([none.status, none.stderr]).toEqual([
       2,
-      "kbgp: expected 'monitor global rib', 'monitor neighbor [ADDRESS]' or 'monitor neighbor ADDRESS adj-in' (see kbgp --help)\n",
+      "kbgp: expected 'monitor global rib', 'monitor neighbor [ADDRESS]', 'monitor neighbor ADDRESS adj-in' or 'monitor k8s' (see kbgp --help)\n",
     ]);
     const fam = cli("monitor", "neighbor", "-a", "ipv6");
     expect([fam.status, fam.stderr]).toEqual([

@@ -239,7 +239,7 @@ describe("snapshot plus events", () => {
             if (i) sp.handle(i, ++now);
           };
           before.forEach(apply);
-          const hub = new MonitorHub(sp, new FakeClock());
+          const hub = new MonitorHub(sp, new FakeClock(), null);
           const out = new FakeOutlet();
           const req = { topic: { kind: "rib", family } as Topic, current: true, maxPending: 1000 };
           const { subscription, rows } = hub.subscribe(req, 1, out);
@@ -284,7 +284,7 @@ describe("snapshot plus events", () => {
     net.input(A, { kind: "start" });
     net.input(B, { kind: "start" });
     net.until(() => state(a, B) === "established" && a.locRib.count(IPV4_UNICAST) === 4);
-    const hub = new MonitorHub(a, new FakeClock());
+    const hub = new MonitorHub(a, new FakeClock(), null);
     const adjOut = new FakeOutlet();
     const nOut = new FakeOutlet();
     const adj = hub.subscribe(
@@ -356,7 +356,7 @@ describe("neighbor counters", () => {
   it("are sampled once a second: one event per neighbor whose numbers moved, with the latest numbers", async () => {
     const { net, a } = established(2);
     const clock = new FakeClock();
-    const hub = new MonitorHub(a, clock);
+    const hub = new MonitorHub(a, clock, null);
     const out = new FakeOutlet();
     const plainOut = new FakeOutlet();
     const withCounters = hub.subscribe(
@@ -415,7 +415,7 @@ describe("neighbor counters", () => {
   it("follow one neighbor when asked, and a session going down sets them back to zero", async () => {
     const { net, a } = established(3);
     const clock = new FakeClock();
-    const hub = new MonitorHub(a, clock);
+    const hub = new MonitorHub(a, clock, null);
     const out = new FakeOutlet();
     const sub = hub.subscribe(
       { topic: { kind: "neighbor", neighbor: B, counters: true }, current: false, maxPending: 100 },

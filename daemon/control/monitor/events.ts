@@ -7,6 +7,7 @@ import type { Path } from "../../../core/rib/path.js";
 import type { Keyed } from "../../../core/rib/prefix-map.js";
 import type { Peer } from "../../../core/speaker/peer.js";
 import { type FamilyKey, familyName, formatPrefix } from "../../../core/wire/index.js";
+import type { K8sEvent } from "../../k8s/sync.js";
 import { type NeighborCounters, pathFields } from "../views.js";
 
 /** A route change: in the Loc-RIB (the best path) or in one neighbor's Adj-RIB-In (`neighbor`). */
@@ -45,7 +46,20 @@ export interface NeighborCountersEvent {
   text?: string;
 }
 
-export type MonitorEvent = RouteEvent | NeighborEvent | NeighborRemovedEvent | NeighborCountersEvent;
+/** The Kubernetes sync's status, or a route it announced or withdrew (daemon/k8s/sync.ts). */
+export interface K8sMonitorEvent {
+  readonly kind: "k8s";
+  readonly at: number;
+  readonly event: K8sEvent;
+  text?: string;
+}
+
+export type MonitorEvent =
+  | RouteEvent
+  | NeighborEvent
+  | NeighborRemovedEvent
+  | NeighborCountersEvent
+  | K8sMonitorEvent;
 
 /** A route row: a snapshot row as it is, an event with `at` added. */
 export function routeView(
@@ -85,6 +99,8 @@ function view(e: MonitorEvent): object {
       return { kind: e.kind, address: e.address, at: e.at };
     case "neighbor-counters":
       return { kind: e.kind, address: e.address, ...e.counters, at: e.at };
+    case "k8s":
+      return { ...e.event, at: e.at };
     default:
       return { ...routeView(e.kind, e.family, e.prefix, e.path, e.neighbor), at: e.at };
   }
@@ -99,7 +115,8 @@ export function eventJson(e: MonitorEvent): string {
 /** The shapes as clients see them (the CLI imports these types only). */
 export type RouteRow = ReturnType<typeof routeView>;
 /** A snapshot row. */
-export type MonitorRow = RouteRow | NeighborState;
+export type MonitorRow = RouteRow | NeighborState | K8sStatusRow;
+export type K8sStatusRow = Extract<K8sEvent, { kind: "k8s-status" }>;
 type Numbered<T> = T & { readonly id: string | number | null; readonly seq: number; readonly at: number };
 /** The params of a `monitor` notification: an event, or the last word to a subscriber that fell behind. */
 export type MonitorNotice =
@@ -107,6 +124,7 @@ export type MonitorNotice =
   | Numbered<NeighborState>
   | Numbered<{ readonly kind: "neighbor-removed"; readonly address: string }>
   | Numbered<{ readonly kind: "neighbor-counters"; readonly address: string } & NeighborCounters>
+  | Numbered<K8sEvent>
   | {
       readonly id: string | number | null;
       readonly kind: "overflow";

@@ -8,6 +8,7 @@ import type { Path } from "../../../core/rib/path.js";
 import type { SpeakerObserver } from "../../../core/speaker/observer.js";
 import type { Peer } from "../../../core/speaker/peer.js";
 import type { Speaker } from "../../../core/speaker/speaker.js";
+import type { K8sEvent, K8sSync } from "../../k8s/sync.js";
 import { CounterFeed, type MonitorClock } from "./counters.js";
 import { type MonitorEvent, neighborState, type RouteEvent } from "./events.js";
 import { takeSnapshot } from "./snapshot.js";
@@ -18,6 +19,9 @@ export class MonitorHub implements SpeakerObserver {
   private readonly rib = new Set<Subscription>();
   private readonly adjIn = new Set<Subscription>();
   private readonly neighbors = new Set<Subscription>();
+  private readonly k8sSubs = new Set<Subscription>();
+  /** Listening to the Kubernetes sync while anybody subscribes to topic k8s. */
+  private k8sOff: (() => void) | null = null;
   /** Each outlet's subscriptions by request id, for `monitor.stop`. */
   private readonly byOutlet = new Map<Outlet, Map<unknown, Subscription>>();
   /** The counter samplers of `neighbor` subscriptions with `counters`; each ends with its subscription. */
@@ -26,6 +30,7 @@ export class MonitorHub implements SpeakerObserver {
   constructor(
     private readonly speaker: Speaker,
     private readonly clock: MonitorClock,
+    private readonly k8s: K8sSync | null,
   ) {}
 
   /**
@@ -37,7 +42,7 @@ export class MonitorHub implements SpeakerObserver {
     id: string | number | null,
     out: Outlet,
   ): { subscription: Subscription; rows: Iterable<object> } {
-    const rows = request.current ? takeSnapshot(this.speaker, request.topic) : [];
+    const rows = request.current ? takeSnapshot(this.speaker, this.k8s, request.topic) : [];
     const s = new Subscription(id, request.topic, out, request.maxPending, (x) => this.remove(x));
     // A request id names one subscription per connection: a new one with the same id replaces the old.
     this.find(out, id)?.stop();
@@ -48,7 +53,8 @@ export class MonitorHub implements SpeakerObserver {
     // The counters' baseline is taken in the same step as the snapshot.
     if (s.topic.kind === "neighbor" && s.topic.counters)
       this.feeds.set(s, new CounterFeed(this.speaker, s.topic.neighbor, this.clock, (e) => s.push(e)));
-    this.speaker.observe(this);
+    if (s.topic.kind === "k8s") this.k8sOff ??= this.k8s?.listen((e) => this.k8sEvent(e)) ?? null;
+    else this.speaker.observe(this);
     return { subscription: s, rows: s.whileOpen(rows) };
   }
 
@@ -57,11 +63,30 @@ export class MonitorHub implements SpeakerObserver {
   }
 
   get size(): number {
+    return this.speakerSize + this.k8sSubs.size;
+  }
+
+  /** Subscriptions the speaker's changes go to. */
+  private get speakerSize(): number {
     return this.rib.size + this.adjIn.size + this.neighbors.size;
   }
 
   private set(t: Topic): Set<Subscription> {
-    return t.kind === "rib" ? this.rib : t.kind === "adj-in" ? this.adjIn : this.neighbors;
+    switch (t.kind) {
+      case "rib":
+        return this.rib;
+      case "adj-in":
+        return this.adjIn;
+      case "neighbor":
+        return this.neighbors;
+      case "k8s":
+        return this.k8sSubs;
+    }
+  }
+
+  private k8sEvent(event: K8sEvent): void {
+    const e: MonitorEvent = { kind: "k8s", at: this.clock.now(), event };
+    for (const s of this.k8sSubs) s.push(e);
   }
 
   private remove(s: Subscription): void {
@@ -71,7 +96,11 @@ export class MonitorHub implements SpeakerObserver {
     const mine = this.byOutlet.get(s.out);
     if (mine?.get(s.id) === s) mine.delete(s.id);
     if (mine?.size === 0) this.byOutlet.delete(s.out);
-    if (this.size === 0) this.speaker.observe(null);
+    if (this.speakerSize === 0) this.speaker.observe(null);
+    if (this.k8sSubs.size === 0) {
+      this.k8sOff?.();
+      this.k8sOff = null;
+    }
   }
 
   // --- SpeakerObserver -----------------------------------------------------------------------------------

@@ -3,13 +3,18 @@
  * it and ends with it.
  */
 import type { Speaker } from "../../../core/speaker/speaker.js";
+import type { K8sSync } from "../../k8s/sync.js";
 import { type Method, RpcCode, RpcError, Stream } from "../server.js";
 import type { MonitorClock } from "./counters.js";
 import { MonitorHub } from "./hub.js";
 import { monitorRequest } from "./topic.js";
 
-export function monitorMethods(speaker: Speaker, clock: MonitorClock): Record<string, Method> {
-  const hub = new MonitorHub(speaker, clock);
+export function monitorMethods(
+  speaker: Speaker,
+  clock: MonitorClock,
+  k8s: K8sSync | null,
+): Record<string, Method> {
+  const hub = new MonitorHub(speaker, clock, k8s);
   return {
     "monitor.start": (params, call) => {
       const request = monitorRequest(params, speaker.peers);

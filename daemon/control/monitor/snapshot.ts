@@ -10,6 +10,7 @@ import type { Keyed } from "../../../core/rib/prefix-map.js";
 import type { Peer } from "../../../core/speaker/peer.js";
 import type { Speaker } from "../../../core/speaker/speaker.js";
 import type { Afi, FamilyKey } from "../../../core/wire/constants.js";
+import type { K8sSync } from "../../k8s/sync.js";
 import { FAMILIES } from "../views.js";
 import { neighborState, routeView } from "./events.js";
 import type { Topic } from "./topic.js";
@@ -51,7 +52,7 @@ function* acceptedPaths(peer: Peer, f: FamilyKey): IterableIterator<[Keyed, Path
 }
 
 /** Copy the topic's current state now; render its rows later, as they are read. */
-export function takeSnapshot(speaker: Speaker, topic: Topic): Iterable<object> {
+export function takeSnapshot(speaker: Speaker, k8s: K8sSync | null, topic: Topic): Iterable<object> {
   switch (topic.kind) {
     case "rib": {
       const copy = new RouteCopy();
@@ -70,5 +71,7 @@ export function takeSnapshot(speaker: Speaker, topic: Topic): Iterable<object> {
       );
       return peers.map(neighborState);
     }
+    case "k8s":
+      return k8s ? [{ kind: "k8s-status", status: k8s.status() }] : [];
   }
 }

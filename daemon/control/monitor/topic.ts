@@ -17,7 +17,9 @@ export type Topic =
    * Neighbor state: one neighbor, or all; with `counters`, also their route and UPDATE counts, sampled once
    * a second (counters.ts).
    */
-  | { readonly kind: "neighbor"; readonly neighbor: string | null; readonly counters: boolean };
+  | { readonly kind: "neighbor"; readonly neighbor: string | null; readonly counters: boolean }
+  /** The Kubernetes sync: its status, and each route it announces or withdraws. */
+  | { readonly kind: "k8s" };
 
 export interface MonitorRequest {
   readonly topic: Topic;
@@ -82,8 +84,14 @@ export function monitorRequest(
       if (params.family !== undefined) throw bad("topic neighbor takes no family");
       topic = { kind: "neighbor", neighbor, counters: counters === true };
       break;
+    case "k8s":
+      noCounters();
+      if (neighbor !== null || params.family !== undefined)
+        throw bad("topic k8s takes no neighbor or family");
+      topic = { kind: "k8s" };
+      break;
     default:
-      throw bad("topic must be rib, adj-in or neighbor");
+      throw bad("topic must be rib, adj-in, neighbor or k8s");
   }
   return { topic, current, maxPending };
 }

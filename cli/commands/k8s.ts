@@ -1,0 +1,39 @@
+/**
+ * `kbgp k8s [status]`, `kbgp k8s enable|disable`, `kbgp k8s routes [PREFIX]` (docs/kubernetes.md): the
+ * Kubernetes sync's state, its switch, and every route it announces with the objects and rule behind it.
+ */
+import { formatProblem } from "../../core/k8s/describe.js";
+import type { K8sRoutes, K8sStatus } from "../../daemon/k8s/views.js";
+import type { Options } from "../args.js";
+import { withClient } from "../client.js";
+import { CliError, ExitCode } from "../errors.js";
+import { k8sRoutesTable, k8sStatusText } from "../format/k8s.js";
+
+const K8S_WORDS = ["status", "enable", "disable", "routes"];
+
+const print = (text: string): void => {
+  process.stdout.write(`${text}\n`);
+};
+
+export function k8sCommand(words: readonly string[], opts: Options): Promise<void> {
+  const [what = "status", ...rest] = words;
+  if (!K8S_WORDS.includes(what))
+    throw new CliError(`unknown k8s command '${what}': expected ${K8S_WORDS.join(", ")}`, ExitCode.USAGE);
+  const most = what === "routes" ? 1 : 0;
+  if (rest.length > most) throw new CliError(`unexpected '${rest[most]}' after k8s ${what}`, ExitCode.USAGE);
+  return withClient(opts.socket, async (c) => {
+    if (what === "routes") {
+      const r = await c.call<K8sRoutes>("k8s.routes", rest[0] === undefined ? {} : { prefix: rest[0] });
+      if (opts.json) return print(JSON.stringify({ kbgpJson: 1, ...r }));
+      if (r.routes.length) print(k8sRoutesTable(r.routes).join("\n"));
+      else print(rest[0] === undefined ? "No routes from Kubernetes" : `No Kubernetes route for ${rest[0]}`);
+      if (r.problems.length)
+        print(`\nProblems:\n${r.problems.map((p) => `  ${formatProblem(p)}`).join("\n")}`);
+      return;
+    }
+    const method = what === "status" ? "k8s.status" : `k8s.${what}`;
+    const s = await c.call<K8sStatus>(method);
+    if (opts.json) return print(JSON.stringify({ kbgpJson: 1, ...s }));
+    print(k8sStatusText(s, Date.now()));
+  });
+}
