@@ -81,6 +81,7 @@ const FULL = lines(
   '  listen: { addresses: ["127.0.0.1", "::1"], port: 1179 }',
   "  cluster-id: 192.0.2.100",
   "  graceful-restart: { enabled: true, restart-time: 100, helper-only: true, stale-time: 200, selection-deferral: 90 }",
+  '  http: { address: "::1", port: 19179 }',
   "groups:",
   "  clients:",
   "    asn: internal",
@@ -302,6 +303,7 @@ describe("a full configuration", () => {
       ],
       processes: [],
       healthchecks: [],
+      http: { address: "::1", port: 19179 },
     };
     expect(load(FULL)).toEqual(expected);
     expect(parseConfigText(FULL, "inline.yaml", opts)).toEqual(expected);
@@ -342,6 +344,7 @@ describe("defaults", () => {
       routes: [],
       processes: [],
       healthchecks: [],
+      http: { address: "127.0.0.1", port: 9179 },
     } satisfies KbgpdConfig);
   });
 
