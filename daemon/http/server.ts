@@ -57,7 +57,7 @@ export class HttpEndpoints {
     this.wanted = listen;
     if (this.retry) clearTimeout(this.retry);
     this.retry = null;
-    this.then(() => this.moveTo(listen));
+    this.enqueue(() => this.moveTo(listen));
     return this.chain;
   }
 
@@ -67,7 +67,7 @@ export class HttpEndpoints {
   }
 
   /** Queue `step` after the changes before it; a failure is logged and does not stop later ones. */
-  private then(step: () => Promise<void> | undefined): void {
+  private enqueue(step: () => Promise<void> | undefined): void {
     this.chain = this.chain
       .then(step)
       .catch((e) => this.deps.logger.log("error", `http: ${(e as Error).message}`));
@@ -116,7 +116,7 @@ export class HttpEndpoints {
       this.retry = setTimeout(() => {
         this.retry = null;
         if (!sameListen(listen, this.wanted)) return;
-        this.then(() => (sameListen(listen, this.wanted) ? this.tryListen(listen, false) : undefined));
+        this.enqueue(() => (sameListen(listen, this.wanted) ? this.tryListen(listen, false) : undefined));
       }, HTTP_RETRY_MS);
       this.retry.unref();
       return;
@@ -182,10 +182,14 @@ function reply(res: ServerResponse, code: number, text: string): void {
 const sameListen = (a: HttpListen | null, b: HttpListen | null): boolean =>
   a === b || (a !== null && b !== null && a.address === b.address && a.port === b.port);
 
-/** `--http-listen`: `ADDRESS:PORT`, `[IPV6]:PORT`, or `off`; null for off. Throws a message naming the flag. */
+/**
+ * `--http-listen`: `ADDRESS:PORT`, `[IPV6]:PORT`, or `off`; null for off. An IPv6 address may also go
+ * without brackets, the port after its last colon (the port is required, so that is never ambiguous): the
+ * DaemonSet writes `$(NODE_IP):9179`, and the node's address may be IPv6. Throws a message naming the flag.
+ */
 export function parseHttpListen(s: string): HttpListen | null {
   if (s === "off") return null;
-  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(s);
+  const m = /^(?:\[([^\]]+)\]|([^[\]]+)):(\d{1,5})$/.exec(s);
   const bytes = m ? parseIp(m[1] ?? m[2]) : null;
   const port = m ? Number(m[3]) : 0;
   if (!m || !bytes || port < 1 || port > 65535)

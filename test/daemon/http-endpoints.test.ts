@@ -127,22 +127,16 @@ describe("the endpoints", () => {
 });
 
 describe("--http-listen", () => {
-  it("takes ADDRESS:PORT, [IPV6]:PORT or off", () => {
+  it("takes ADDRESS:PORT, [IPV6]:PORT (or IPV6:PORT) or off", () => {
     expect(parseHttpListen("10.1.2.3:9179")).toEqual({ address: "10.1.2.3", port: 9179 });
     expect(parseHttpListen("[2001:db8:0::1]:80")).toEqual({ address: "2001:db8::1", port: 80 });
     expect(parseHttpListen("0.0.0.0:9179")).toEqual({ address: "0.0.0.0", port: 9179 });
     expect(parseHttpListen("off")).toBeNull();
-    for (const bad of [
-      "9179",
-      "::1:9179",
-      "10.1.2.3",
-      "10.1.2.3:0",
-      "10.1.2.3:65536",
-      "host:80",
-      "[::1]",
-      "",
-    ])
-      expect(() => parseHttpListen(bad), bad).toThrow(/^--http-listen must be ADDRESS:PORT/);
+    // Without brackets the port is after the last colon: what `$(NODE_IP):9179` gives on an IPv6 node.
+    expect(parseHttpListen("2001:db8::7:9179")).toEqual({ address: "2001:db8::7", port: 9179 });
+    expect(parseHttpListen("::1:9179")).toEqual({ address: "::1", port: 9179 });
+    const bad = ["9179", "10.1.2.3", "10.1.2.3:0", "10.1.2.3:65536", "host:80", "[::1]", "[::1]:", "::1", ""];
+    for (const b of bad) expect(() => parseHttpListen(b), b).toThrow(/^--http-listen must be ADDRESS:PORT/);
   });
 });
 
