@@ -160,7 +160,11 @@ const runtime = new Runtime(speaker, logger, record);
 const metrics = new DaemonMetrics(speaker, VERSION);
 /** The speaker's timers are overdue by this much: nothing serves them (hold timers would expire unnoticed). */
 const STALLED_MS = 30_000;
+/** Set by the first SIGTERM or SIGINT. */
+let stopping = false;
 const health = new Health(() => {
+  // A stop in progress no longer serves the speaker's timers, and must not be killed for it.
+  if (stopping) return null;
   const next = speaker.nextWake();
   const late = next === null ? 0 : runtime.now() - next;
   return late > STALLED_MS ? `speaker timers overdue by ${Math.round(late / 1000)}s` : null;
@@ -289,7 +293,6 @@ process.on("SIGHUP", () => {
   }
 });
 
-let stopping = false;
 async function stop(signal: NodeJS.Signals): Promise<void> {
   if (stopping) return;
   stopping = true;
