@@ -30,6 +30,7 @@ global:
   asn: 65002
   router-id: 127.0.0.2
   listen: { addresses: [127.0.0.2], port: ${DEMO_PORT} }
+  http: { enabled: false }          # the main demo kbgpd serves metrics on 127.0.0.1:9179
 neighbors:
   - address: 127.0.0.1
     asn: 65001

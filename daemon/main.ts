@@ -4,7 +4,7 @@
  *
  *   kbgpd --config FILE [--socket PATH] [--socket-mode MODE] [--socket-group GROUP]
  *         [--read-only-socket PATH] [--read-only-socket-mode MODE] [--state-dir DIR]
- *         [--log-level debug|info|warn|error] [--check] [--record FILE]
+ *         [--log-level debug|info|warn|error] [--check] [--record FILE] [--http-listen ADDR:PORT|off]
  *   kbgpd                 the demo: this speaker plus a second kbgpd as its peer, on loopback
  */
 import { spawn } from "node:child_process";
@@ -15,7 +15,7 @@ import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { neighborTable } from "../cli/format/neighbors.js";
 import { VERSION } from "../cli/version.js";
-import { type KbgpdConfig, speakerPart } from "../core/config/helpers.js";
+import { type HttpListen, type KbgpdConfig, speakerPart } from "../core/config/helpers.js";
 import type { Input, LogLevel } from "../core/speaker/io.js";
 import { seededRandom, toJsonLine } from "../core/speaker/recording.js";
 import { Speaker } from "../core/speaker/speaker.js";
@@ -26,8 +26,11 @@ import { parseMode, resolveGroup } from "./control/socket-access.js";
 import { neighborView } from "./control/views.js";
 import { DEMO_MAIN, DEMO_PEER } from "./demo.js";
 import { Healthchecks } from "./health/healthchecks.js";
+import { Health } from "./http/health.js";
+import { formatListen, HttpEndpoints, parseHttpListen } from "./http/server.js";
 import { K8sSync } from "./k8s/sync.js";
 import { createLogger } from "./log.js";
+import { DaemonMetrics } from "./metrics/index.js";
 import { ProcessSupervisor } from "./processes/supervisor.js";
 import { clearRestartMarker, takeRestartMarker, writeRestartMarker } from "./restart-marker.js";
 import { ApiRoutes } from "./routes/api-routes.js";
@@ -54,6 +57,7 @@ function parse() {
       "read-only-socket": { type: "string" },
       "read-only-socket-mode": { type: "string", default: "0666" },
       "state-dir": { type: "string" },
+      "http-listen": { type: "string" },
     },
     strict: true,
   });
@@ -62,7 +66,7 @@ try {
   args = parse();
 } catch (e) {
   fail(
-    `${(e as Error).message} (usage: kbgpd [--config FILE] [--socket PATH] [--socket-mode MODE] [--socket-group GROUP] [--read-only-socket PATH] [--read-only-socket-mode MODE] [--state-dir DIR] [--log-level LEVEL] [--check] [--record FILE])`,
+    `${(e as Error).message} (usage: kbgpd [--config FILE] [--socket PATH] [--socket-mode MODE] [--socket-group GROUP] [--read-only-socket PATH] [--read-only-socket-mode MODE] [--state-dir DIR] [--log-level LEVEL] [--check] [--record FILE] [--http-listen ADDR:PORT|off])`,
     2,
   );
 }
@@ -84,6 +88,15 @@ try {
 } catch (e) {
   fail((e as Error).message, 2);
 }
+// --http-listen overrides the file's global.http, at start and at every reload (the DaemonSet passes the
+// node's address, which a ConfigMap shared by every node cannot hold).
+let httpFlag: HttpListen | null | undefined;
+try {
+  httpFlag = opts["http-listen"] === undefined ? undefined : parseHttpListen(opts["http-listen"]);
+} catch (e) {
+  fail((e as Error).message, 2);
+}
+const httpOf = (c: KbgpdConfig): HttpListen | null => (httpFlag === undefined ? c.http : httpFlag);
 
 function load(): KbgpdConfig {
   if (opts.config) return loadConfigFile(opts.config);
@@ -102,7 +115,8 @@ try {
 if (opts.check) {
   process.stdout.write(
     `configuration OK: AS ${config.global.asn}, ${config.neighbors.length} neighbors, ${config.routes.length} routes, ` +
-      `${config.processes.length} processes, ${config.healthchecks.length} health checks` +
+      `${config.processes.length} processes, ${config.healthchecks.length} health checks, ` +
+      `http ${httpOf(config) ? formatListen(httpOf(config)!) : "off"}` +
       `${config.kubernetes ? `, Kubernetes sync as node ${config.kubernetes.nodeName}` : ""}\n`,
   );
   process.exit(0);
@@ -144,6 +158,29 @@ if (opts.record) {
   record = (at, input) => writeSync(fd, `${toJsonLine({ at, input })}\n`);
 }
 const runtime = new Runtime(speaker, logger, record);
+// Metrics and health, served from the start so a probe sees a live kbgpd that is not ready yet.
+const metrics = new DaemonMetrics(speaker, VERSION);
+/** The speaker's timers are overdue by this much: nothing serves them (hold timers would expire unnoticed). */
+const STALLED_MS = 30_000;
+/** Set by the first SIGTERM or SIGINT. */
+let stopping = false;
+const health = new Health(() => {
+  // A stop in progress no longer serves the speaker's timers, and must not be killed for it.
+  if (stopping) return null;
+  const next = speaker.nextWake();
+  const late = next === null ? 0 : runtime.now() - next;
+  return late > STALLED_MS ? `speaker timers overdue by ${Math.round(late / 1000)}s` : null;
+});
+health.set("config", null);
+health.require("bgp-listener", "BGP listener not up yet");
+health.set("running", null);
+/** Where `kbgp` looks by default too. */
+const DEFAULT_SOCKET = "/run/kbgp/kbgp.sock";
+// The control socket: --socket, KBGP_SOCKET, or the default (the demo peer has none).
+const socketPath = opts.socket ?? process.env.KBGP_SOCKET ?? (opts["demo-peer"] ? null : DEFAULT_SOCKET);
+if (socketPath) health.require("control-socket", `control socket ${socketPath} not up yet`);
+const http = new HttpEndpoints({ registry: metrics.registry, health, logger });
+await http.apply(httpOf(config));
 // Routes added through the API, restored before any session can come up.
 let apiRoutes: ApiRoutes;
 try {
@@ -171,6 +208,8 @@ const healthchecks = new Healthchecks({
 // The Kubernetes sync: its routes go to the speaker under the source "k8s" (docs/kubernetes.md).
 const k8s = new K8sSync(config.kubernetes, {
   dispatch: (i) => runtime.dispatch(i),
+  metrics: metrics.k8s(),
+  ready: (problem) => health.set("k8s", problem),
   logger,
   stateDir,
   speaker: () => ({ asn: speaker.global.asn }),
@@ -181,14 +220,26 @@ function apply(next: KbgpdConfig): void {
   runtime.dispatch({ kind: "reconfigure", config: speakerPart(next) });
   processes.apply(next.processes);
   healthchecks.apply(next.healthchecks);
+  void http.apply(httpOf(next));
   void k8s.reconfigure(next.kubernetes);
+}
+/** Read the configuration file again and apply it; a refused one changes nothing and is thrown. */
+function reloadFile(file: string): KbgpdConfig {
+  let next: KbgpdConfig;
+  try {
+    next = loadConfigFile(file);
+  } catch (e) {
+    metrics.configLoaded(false);
+    throw e;
+  }
+  apply(next);
+  metrics.configLoaded(true);
+  return next;
 }
 const demo = !opts.config && !opts["demo-peer"];
 let peerProcess: ReturnType<typeof spawn> | null = null;
 let control: ControlServer | null = null;
 let readOnlyControl: ControlServer | null = null;
-/** Where `kbgp` looks by default too. */
-const DEFAULT_SOCKET = "/run/kbgp/kbgp.sock";
 
 try {
   if (demo) {
@@ -204,17 +255,10 @@ try {
     await new Promise((r) => setTimeout(r, 500));
   }
   await runtime.start({ addresses: config.global.listenAddresses, port: config.global.port });
-  // The control socket: --socket, KBGP_SOCKET, or the default (the demo peer has none).
-  const socketPath = opts.socket ?? process.env.KBGP_SOCKET ?? (opts["demo-peer"] ? null : DEFAULT_SOCKET);
+  health.set("bgp-listener", null);
   if (socketPath) {
     mkdirSync(dirname(socketPath), { recursive: true });
-    const reload = opts.config
-      ? () => {
-          const next = loadConfigFile(opts.config!);
-          apply(next);
-          return next;
-        }
-      : null;
+    const reload = opts.config ? () => reloadFile(opts.config!) : null;
     const methods = controlMethods(speaker, runtime, reload, apiRoutes, {
       processes: () => processes.status(),
       healthchecks: () => healthchecks.status(),
@@ -222,6 +266,7 @@ try {
     });
     control = new ControlServer(methods, logger);
     await control.listen(socketPath, socketAccess.mode, socketAccess.gid);
+    health.set("control-socket", null);
     const readOnlyPath = opts["read-only-socket"];
     if (readOnlyPath) {
       mkdirSync(dirname(readOnlyPath), { recursive: true });
@@ -256,17 +301,17 @@ if (demo) {
 process.on("SIGHUP", () => {
   if (!opts.config) return logger.log("warn", "SIGHUP: no configuration file to reload");
   try {
-    apply(loadConfigFile(opts.config));
+    reloadFile(opts.config);
     logger.log("info", `reloaded ${opts.config}`);
   } catch (e) {
     logger.log("error", `reload refused, keeping the running configuration: ${(e as Error).message}`);
   }
 });
 
-let stopping = false;
 async function stop(signal: NodeJS.Signals): Promise<void> {
   if (stopping) return;
   stopping = true;
+  health.set("running", `stopping (${signal})`);
   // SIGTERM (a restart by systemd or Kubernetes) keeps our routes at graceful-restart peers; an operator's
   // SIGINT withdraws them.
   const gr = signal === "SIGTERM" && restartingRole(speaker.global);
@@ -285,6 +330,7 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   readOnlyControl?.close();
   // Helpers get SIGTERM, then SIGKILL after a grace period: none outlives kbgpd.
   await Promise.all([processes.stop(), healthchecks.stop(), apiRoutes.close(), runtime.close()]);
+  await http.close();
   process.exit(0);
 }
 process.on("SIGTERM", () => void stop("SIGTERM"));

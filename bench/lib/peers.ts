@@ -111,6 +111,8 @@ export async function startKbgpd(
     join(lab.dir, "kbgpd-state"),
     "--log-level",
     "info",
+    "--http-listen",
+    "off",
   ]);
   await waitUntil(
     "kbgpd to answer on its control socket",

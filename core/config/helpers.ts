@@ -13,6 +13,14 @@ export interface KbgpdConfig extends SpeakerConfig {
   readonly healthchecks: readonly HealthcheckConfig[];
   /** The Kubernetes sync, or null without a `kubernetes` section. */
   readonly kubernetes: KubernetesConfig | null;
+  /** Where kbgpd serves /metrics, /healthz and /readyz (`global.http`), or null when it is off. */
+  readonly http: HttpListen | null;
+}
+
+/** An HTTP listening address: `address` as text (IPv4 or IPv6), `port` 1..65535. */
+export interface HttpListen {
+  readonly address: string;
+  readonly port: number;
 }
 
 /** A helper process (ExaBGP's `process` block). */
@@ -56,6 +64,6 @@ export interface HealthcheckConfig {
 
 /** The speaker's part of the file, without the daemon's (which may hold secrets in `env`). */
 export function speakerPart(c: KbgpdConfig): SpeakerConfig {
-  const { processes: _p, healthchecks: _h, kubernetes: _k, ...speaker } = c;
+  const { processes: _p, healthchecks: _h, kubernetes: _k, http: _w, ...speaker } = c;
   return speaker;
 }

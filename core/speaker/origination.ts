@@ -119,4 +119,9 @@ export class Originator {
   count(source: string): number {
     return this.bySource.get(source)?.size ?? 0;
   }
+
+  /** Every source that has had routes, with how many it has now: O(sources). */
+  *counts(): IterableIterator<[source: string, routes: number]> {
+    for (const [source, t] of this.bySource) yield [source, t.size];
+  }
 }

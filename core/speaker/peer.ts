@@ -20,6 +20,12 @@ export interface NotificationRecord {
   readonly at: number;
 }
 
+/** Count a NOTIFICATION in `counts` (a peer's `notificationsSent` or `notificationsReceived`). */
+export function countNotification(counts: Map<number, number>, code: number, subcode: number): void {
+  const key = code * 256 + subcode;
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
 /** Message counters per type, indexed by message type (1..5). */
 export type MessageCounts = [number, number, number, number, number, number];
 
@@ -51,6 +57,9 @@ export class Peer implements PathSource {
   readonly received: MessageCounts = [0, 0, 0, 0, 0, 0];
   lastError: string | null = null;
   lastNotification: NotificationRecord | null = null;
+  /** NOTIFICATIONs sent and received, keyed `code * 256 + subcode` (a handful of keys; for metrics). */
+  readonly notificationsSent = new Map<number, number>();
+  readonly notificationsReceived = new Map<number, number>();
   /** Graceful restart (RFC 4724 §4.2): families whose paths are stale, waiting for End-of-RIB. */
   readonly staleFamilies = new Set<FamilyKey>();
   /** RFC 7606 AFI/SAFI disable: families ignored for the rest of the session. */

@@ -37,7 +37,7 @@ import type { AdminAction, Input, LogLevel, Output } from "./io.js";
 import type { SpeakerObserver } from "./observer.js";
 import { checkRemoteOpen, localOpen } from "./open.js";
 import { Originator } from "./origination.js";
-import { Peer, type PeerState } from "./peer.js";
+import { countNotification, Peer, type PeerState } from "./peer.js";
 import { applyUpdate, markStale, purgePaths, reimport } from "./rib-in.js";
 import { pump, send } from "./rib-out.js";
 import { SelectionDeferral } from "./selection-deferral.js";
@@ -427,6 +427,7 @@ export class Speaker implements SpeakerContext {
       const { code, subcode, data } = notify;
       const inner = code === ErrorCode.CEASE && subcode === CeaseSubcode.HARD_RESET && data.length >= 2;
       const name = `${notificationName(code, subcode)}${inner ? ` (${notificationName(data[0], data[1])})` : ""}`;
+      countNotification(p.notificationsSent, code, subcode);
       p.lastNotification = {
         direction: "sent",
         code,
@@ -638,6 +639,7 @@ export class Speaker implements SpeakerContext {
     const inner = n?.inner ? ` (${notificationName(n.inner.code, n.inner.subcode)})` : "";
     const text = n?.shutdownMessage ? `: "${n.shutdownMessage}"` : "";
     const message = `${notificationName(code, subcode)}${inner}${text}`;
+    countNotification(p.notificationsReceived, code, subcode);
     p.lastNotification = { direction: "received", code, subcode, message, at: this.now };
     // RFC 8538 §3.1: with the N bit both ways, only a Hard Reset ends graceful restart.
     const graceful =

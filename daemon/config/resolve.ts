@@ -5,7 +5,7 @@
  */
 
 import { didYouMean } from "../../core/api/suggest.js";
-import type { KbgpdConfig } from "../../core/config/helpers.js";
+import type { HttpListen, KbgpdConfig } from "../../core/config/helpers.js";
 import type {
   GlobalConfig,
   GracefulRestartConfig,
@@ -51,6 +51,8 @@ export interface ResolveOptions {
 }
 
 export const DEFAULT_PORT = 179;
+/** Metrics and health (docs/metrics.md): on, on loopback only, at BGP's port number plus 9000. */
+export const DEFAULT_HTTP: HttpListen = { address: "127.0.0.1", port: 9179 };
 export const DEFAULT_LISTEN_ADDRESSES: readonly string[] = ["0.0.0.0", "::"];
 export const DEFAULT_HOLD_TIME = 90;
 export const DEFAULT_CONNECT_RETRY = 120;
@@ -107,11 +109,15 @@ export function resolveConfig(data: unknown, opts: ResolveOptions, out: RawIssue
     }
   }
   let global: GlobalConfig | undefined;
+  let http: HttpListen | null = DEFAULT_HTTP;
   if (data.global === undefined) {
     out.push({ path: [], field: ["global"], message: "is required (at least asn)" });
   } else {
     const input = check(globalSchema, data.global, ["global"], out);
-    if (input) global = resolveGlobal(input, opts, out);
+    if (input) {
+      global = resolveGlobal(input, opts, out);
+      http = resolveHttp(input.http);
+    }
   }
   const groups = checkGroups(data.groups, out);
   const rawNeighbors = listOf(data.neighbors, "neighbors", out);
@@ -141,6 +147,7 @@ export function resolveConfig(data: unknown, opts: ResolveOptions, out: RawIssue
     processes: resolveProcesses(data.processes, out),
     healthchecks: resolveHealthchecks(data.healthchecks, out),
     kubernetes: resolveKubernetes(data.kubernetes, opts.hostNodeName ?? hostNodeName, out),
+    http,
   };
   return out.length === 0 && global ? config : undefined;
 }
@@ -212,6 +219,11 @@ function resolveGlobal(g: GlobalInput, opts: ResolveOptions, out: RawIssue[]): G
       selectionDeferral: g["graceful-restart"]?.["selection-deferral"] ?? DEFAULT_SELECTION_DEFERRAL,
     },
   };
+}
+
+function resolveHttp(h: GlobalInput["http"]): HttpListen | null {
+  if (h?.enabled === false) return null;
+  return { address: h?.address?.text ?? DEFAULT_HTTP.address, port: h?.port ?? DEFAULT_HTTP.port };
 }
 
 function uniqueAddresses(list: readonly Address[], path: Path, what: string, out: RawIssue[]): void {

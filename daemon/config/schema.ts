@@ -240,6 +240,8 @@ export const globalSchema = z.strictObject({
   "graceful-restart": gracefulRestartSchema
     .extend({ "selection-deferral": intIn(1, 3600).optional() })
     .optional(),
+  /** kbgpd's metrics and health endpoints (docs/metrics.md); the daemon's, not the speaker's. */
+  http: z.strictObject({ enabled: bool, address: address(), port }).partial().optional(),
 });
 export type GlobalInput = z.output<typeof globalSchema>;
 

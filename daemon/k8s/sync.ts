@@ -15,6 +15,7 @@ import type { DesiredRoute, KubernetesConfig, LocalSpeaker, ObjectProblem } from
 import type { Input } from "../../core/speaker/io.js";
 import { formatPrefix } from "../../core/wire/index.js";
 import type { Logger } from "../log.js";
+import type { K8sMetrics } from "../metrics/k8s.js";
 import { errorText } from "./error-text.js";
 import type { EventRecorder } from "./events.js";
 import type { Informers } from "./informers.js";
@@ -35,6 +36,9 @@ export type K8sEvent =
 
 export interface K8sSyncDeps {
   readonly dispatch: (input: Input) => void;
+  readonly metrics: K8sMetrics;
+  /** Holds kbgpd's readiness (`/readyz`) back with a reason, or releases it (null). */
+  readonly ready: (problem: string | null) => void;
   readonly logger: Logger;
   readonly stateDir: string;
   readonly speaker: () => LocalSpeaker;
@@ -77,6 +81,14 @@ export class K8sSync {
     private readonly deps: K8sSyncDeps,
   ) {
     this.enabled = readToggle(deps.stateDir) ?? config?.enabled ?? false;
+    deps.metrics.setSource({
+      up: () => this.state === "synced",
+      announcedRoutes: () => {
+        const by = new Map<DesiredRoute["rule"], number>();
+        for (const d of this.announced) by.set(d.rule, (by.get(d.rule) ?? 0) + 1);
+        return by;
+      },
+    });
   }
 
   /** Start watching if configured and enabled. */
@@ -87,6 +99,8 @@ export class K8sSync {
   private async run(c: KubernetesConfig): Promise<void> {
     const run = ++this.runs;
     this.setState("connecting");
+    // A rolling update waits for each node's sync before taking the next node's speaker away.
+    this.deps.ready("Kubernetes informers not synced yet");
     const { EventRecorder, Informers, loadKubeConfig } = await import("./connection.js");
     // Disabled, reconfigured or stopped while the module loaded: that later call decides.
     if (run !== this.runs) return;
@@ -124,6 +138,7 @@ export class K8sSync {
       this.setState(inf.progress.listed > 0 ? "syncing" : this.state === "error" ? "error" : "connecting");
       return;
     }
+    const timed = this.deps.metrics.startSync();
     try {
       const d = derive(inf.cluster(), c.nodeName, c, this.deps.speaker());
       this.apply(d.routes);
@@ -131,10 +146,12 @@ export class K8sSync {
       this.drained = d.drained;
       this.lastSync = this.deps.now();
       this.setState(inf.failing ? "error" : "synced");
+      this.deps.ready(null);
     } catch (e) {
       // A bug in the derivation must not take the daemon down; the routes announced stay as they were.
       this.failed(`deriving the routes: ${(e as Error).stack ?? String(e)}`);
     }
+    timed();
     this.statusChanged();
   }
 
@@ -197,6 +214,7 @@ export class K8sSync {
 
   private failed(message: string): void {
     const at = this.deps.now();
+    this.deps.metrics.reconcileError();
     this.lastError = message;
     this.errors.push({ at, message });
     if (this.errors.length > KEPT_ERRORS) this.errors.shift();
@@ -240,6 +258,7 @@ export class K8sSync {
     await writeToggle(this.deps.stateDir, false);
     if (this.enabled) {
       this.enabled = false;
+      this.deps.ready(null);
       await this.halt();
       this.withdrawAll();
       this.setState("off");
@@ -253,6 +272,7 @@ export class K8sSync {
     const before = this.config;
     this.config = next;
     if (!next) {
+      this.deps.ready(null);
       await this.halt();
       this.withdrawAll();
       this.setState("off");

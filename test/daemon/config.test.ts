@@ -81,6 +81,7 @@ const FULL = lines(
   '  listen: { addresses: ["127.0.0.1", "::1"], port: 1179 }',
   "  cluster-id: 192.0.2.100",
   "  graceful-restart: { enabled: true, restart-time: 100, helper-only: true, stale-time: 200, selection-deferral: 90 }",
+  '  http: { address: "::1", port: 19179 }',
   "groups:",
   "  clients:",
   "    asn: internal",
@@ -303,6 +304,7 @@ describe("a full configuration", () => {
       processes: [],
       healthchecks: [],
       kubernetes: null,
+      http: { address: "::1", port: 19179 },
     };
     expect(load(FULL)).toEqual(expected);
     expect(parseConfigText(FULL, "inline.yaml", opts)).toEqual(expected);
@@ -344,6 +346,7 @@ describe("defaults", () => {
       processes: [],
       healthchecks: [],
       kubernetes: null,
+      http: { address: "127.0.0.1", port: 9179 },
     } satisfies KbgpdConfig);
   });
 

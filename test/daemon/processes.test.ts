@@ -327,7 +327,17 @@ setInterval(() => {}, 1000);`,
     const socket = join(dir, "kbgp.sock");
     child = spawn(
       process.execPath,
-      [KBGPD, "--config", config, "--socket", socket, "--state-dir", join(dir, "state")],
+      [
+        KBGPD,
+        "--config",
+        config,
+        "--socket",
+        socket,
+        "--state-dir",
+        join(dir, "state"),
+        "--http-listen",
+        "off",
+      ],
       { stdio: ["ignore", "ignore", "inherit"] },
     );
     const pids = await waitUntil(

@@ -69,6 +69,10 @@ export class KbgpdPeer extends BasePeer {
   /** More kbgpd command-line options, for the next start. */
   extraArgs: string[] = [];
 
+  /** `--http-listen` for the next start: off by default, so daemons of parallel tests do not all reach for
+   *  127.0.0.1:9179; null leaves it to the configuration's `global.http`. */
+  httpListen: string | null = "off";
+
   get socket(): string {
     return this.file("kbgp.sock");
   }
@@ -151,6 +155,7 @@ export class KbgpdPeer extends BasePeer {
       this.file("state"),
       "--log-level",
       "debug",
+      ...(this.httpListen === null ? [] : ["--http-listen", this.httpListen]),
       ...this.extraArgs,
     ]);
   }
