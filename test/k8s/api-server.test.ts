@@ -445,6 +445,26 @@ describe("watches", () => {
     legacy.close();
   });
 
+  test("the legacy /watch/ path also watches one named object", async () => {
+    await call(api, "POST", svcPath(), service("solo"));
+    await call(api, "POST", svcPath(), service("other"));
+    const w = await openWatch(api, "/api/v1/watch/namespaces/default/services/solo");
+    for (const name of ["other", "solo"]) {
+      await call(
+        api,
+        "PATCH",
+        svcPath("default", name),
+        { metadata: { labels: { a: "b" } } },
+        "application/merge-patch+json",
+      );
+    }
+    expect((await w.next(2)).map((e) => `${e.type} ${meta(e.object).name}`)).toEqual([
+      "ADDED solo",
+      "MODIFIED solo",
+    ]);
+    w.close();
+  });
+
   test("a label selector turns a change into ADDED or DELETED as the object enters or leaves it", async () => {
     await call(api, "POST", "/api/v1/namespaces", { metadata: { name: "w3" } });
     await call(api, "POST", svcPath("w3"), service("t", "w3"));

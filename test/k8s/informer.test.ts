@@ -192,8 +192,8 @@ test("EndpointSlices by label and Pods by spec.nodeName: selectors reach both th
     addressType: "IPv4",
     endpoints: [{ addresses: ["10.244.1.5"], conditions: { ready: true }, nodeName: "node-a" }],
   });
-  api.create(slice("web-1", "web") as never);
-  api.create(slice("db-1", "db") as never);
+  api.create(slice("web-1", "web"));
+  api.create(slice("db-1", "db"));
   const slices = await record(
     makeInformer<V1EndpointSlice>(
       kc,
@@ -228,8 +228,8 @@ test("EndpointSlices by label and Pods by spec.nodeName: selectors reach both th
   expect(pods.informer.get("here", "default")?.status?.podIP).toBe("10.244.1.9");
 
   // Both watches started from their list's version, so what is written now reaches them either way.
-  api.create(slice("web-2", "web") as never);
-  api.create(slice("db-2", "db") as never);
+  api.create(slice("web-2", "web"));
+  api.create(slice("db-2", "db"));
   api.create(pod("here-too", "node-a"));
   api.create(pod("there-too", "node-b"));
   await waitFor("web-2", () => slices.keys().includes("default/web-2"));

@@ -235,6 +235,70 @@ describe("kubectl", () => {
     );
   });
 
+  test("create configmap, secret, namespace and serviceaccount: typed clients that send protobuf", async () => {
+    await kubectlOk(api, ["create", "namespace", "bgp"]);
+    await kubectlOk(api, [
+      "create",
+      "configmap",
+      "kbgp",
+      "-n",
+      "bgp",
+      "--from-literal=kbgpd.yaml=global: {asn: 65001}",
+    ]);
+    await kubectlOk(api, [
+      "create",
+      "secret",
+      "generic",
+      "peer",
+      "-n",
+      "bgp",
+      "--from-literal=password=s3cret",
+    ]);
+    await kubectlOk(api, ["create", "serviceaccount", "kbgp", "-n", "bgp"]);
+    expect(writes().at(-1)?.contentType).toBe("application/vnd.kubernetes.protobuf");
+    const ref = (kind: string, name: string) => ({ apiVersion: "v1", kind, namespace: "bgp", name });
+    expect(api.get(ref("ConfigMap", "kbgp"))?.data).toEqual({ "kbgpd.yaml": "global: {asn: 65001}" });
+    expect(api.get(ref("Secret", "peer"))).toMatchObject({ type: "Opaque", data: { password: "czNjcmV0" } });
+    expect(api.get(ref("ServiceAccount", "kbgp"))?.metadata).toMatchObject({
+      name: "kbgp",
+      namespace: "bgp",
+    });
+    const ns = api.get({ apiVersion: "v1", kind: "Namespace", name: "bgp" });
+    expect(ns?.metadata.generateName).toBeUndefined();
+    expect(ns?.status).toEqual({ phase: "Active" });
+    const deployment = await kubectl(api, ["create", "deployment", "x", "--image=example.org/x"]);
+    expect(deployment.stderr).toContain("decodes protobuf only for");
+  });
+
+  test("wait watches one object by name until its status says so; get events prints Event columns", async () => {
+    await kubectlOk(api, ["apply", "-f", "-"], { input: webService(http) });
+    const waiting = kubectl(api, [
+      "wait",
+      "svc/web",
+      "--for=jsonpath={.status.loadBalancer.ingress[0].ip}=192.0.2.20",
+      "--timeout=5s",
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    api.patch(svcRef, { status: { loadBalancer: { ingress: [{ ip: "192.0.2.20" }] } } });
+    expect((await waiting).stdout).toBe("service/web condition met\n");
+    const watch = api.requests.find((r) => r.query.watch === "true" && r.path.endsWith("/services"));
+    expect(watch?.query.fieldSelector).toBe("metadata.name=web");
+
+    api.create({
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name: "web.1", namespace: "default" },
+      involvedObject: { kind: "Service", namespace: "default", name: "web" },
+      reason: "Announced",
+      message: "192.0.2.20/32 announced",
+      type: "Normal",
+      lastTimestamp: new Date().toISOString(),
+    });
+    const events = await kubectlOk(api, ["get", "events"]);
+    expect(events).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n/);
+    expect(events).toMatch(/\ds\s+Normal\s+Announced\s+service\/web\s+192\.0\.2\.20\/32 announced\n/);
+  });
+
   test("short names resolve through discovery", async () => {
     const resources = await kubectlOk(api, ["api-resources", "--no-headers"]);
     expect(resources).toMatch(/^services\s+svc\s+v1\s+true\s+Service$/m);

@@ -1,8 +1,8 @@
 /**
  * What kube-apiserver adds to or checks in an object before storing it, where a client can see it: names,
- * label syntax, a Namespace's phase and name label, a Pod's Pending phase, and a Service's defaults and its
- * allocated cluster IP and node ports (allocation is the API server's own work in Kubernetes, not a
- * controller's, so it happens here). Beyond these, objects are stored as sent: there are no schemas, so
+ * label syntax, a Namespace's phase and name label, a Pod's Pending phase, a Secret's type, and a Service's
+ * defaults with its allocated cluster IP and node ports (allocation is the API server's own work in
+ * Kubernetes, not a controller's, so it happens here). Beyond these, objects are stored as sent: there are no schemas, so
  * unknown fields are kept and `fieldValidation=Strict` finds nothing to refuse.
  */
 import type { ResourceType } from "./resources.js";
@@ -233,6 +233,9 @@ export function applyDefaults(
   switch (r.kind) {
     case "Service":
       defaultService(obj, previous, alloc);
+      break;
+    case "Secret":
+      obj.type ??= "Opaque";
       break;
     case "Namespace": {
       // kube-apiserver labels every Namespace with its own name (since 1.21), for namespace selectors.

@@ -65,12 +65,13 @@ export interface ApiServer {
   clearRequests(): void;
   /** The resourceVersion of the latest write. */
   resourceVersion(): string;
-  /** Creates an object as the cluster would hold it (status kept). Throws the ApiError a POST would get. */
-  create(obj: JsonObject): KubeObject;
+  /** Creates an object as the cluster would hold it (status kept). Throws the ApiError a POST would get.
+   *  Any plain object will do, client-node's typed ones included (Dates become RFC 3339 strings). */
+  create(obj: object): KubeObject;
   /** Replaces an object, status included (409 if it carries a stale resourceVersion). */
-  update(obj: JsonObject): KubeObject;
+  update(obj: object): KubeObject;
   /** A JSON merge patch (RFC 7386) of an object, status included. */
-  patch(ref: ObjectRef, patch: JsonObject): KubeObject;
+  patch(ref: ObjectRef, patch: object): KubeObject;
   delete(ref: ObjectRef): void;
   get(ref: ObjectRef): KubeObject | undefined;
   /** Objects of a kind, in one namespace or all. */
@@ -84,6 +85,13 @@ export interface ApiServer {
    *  handed out so far gets 410 Gone. */
   compact(): void;
   close(): Promise<void>;
+}
+
+/** A plain object as the JSON it would be sent as. */
+function toJson(obj: object): JsonObject {
+  const json = JSON.parse(JSON.stringify(obj)) as Json;
+  if (!isObject(json)) throw new Error("test API server: an object is expected");
+  return json;
 }
 
 function resourceOf(apiVersion: Json | undefined, kind: Json | undefined): ResourceType {
@@ -149,14 +157,16 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
       log.length = 0;
     },
     resourceVersion: () => String(store.currentRv()),
-    create: (obj) => {
+    create: (given) => {
+      const obj = toJson(given);
       const r = resourceOf(obj.apiVersion, obj.kind);
       return registry.create(r, namespaceFor(r, metaOf(obj).namespace), obj, {
         dryRun: false,
         keepStatus: true,
       });
     },
-    update: (obj) => {
+    update: (given) => {
+      const obj = toJson(given);
       const r = resourceOf(obj.apiVersion, obj.kind);
       const name = String(metaOf(obj).name);
       return registry.update(r, namespaceFor(r, metaOf(obj).namespace), name, obj, null, {
@@ -167,7 +177,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     patch: (ref, patch) => {
       const { r, ns } = refOf(ref);
       const current = registry.get(r, ns, ref.name);
-      const next = mergePatch(current, patch) as JsonObject;
+      const next = mergePatch(current, toJson(patch)) as JsonObject;
       return registry.update(r, ns, ref.name, next, null, { dryRun: false, keepStatus: true });
     },
     delete: (ref) => {

@@ -20,6 +20,7 @@ import {
   type ServerVersion,
   versionInfo,
 } from "./discovery.js";
+import { decodeProtobuf, protobufType } from "./protobuf.js";
 import { type PatchType, patchTypes, type Registry, type Subresource } from "./registry.js";
 import { findResource, groupVersion, type ResourceType } from "./resources.js";
 import { ApiError, badRequest } from "./status.js";
@@ -68,7 +69,7 @@ function sendError(res: ServerResponse, err: ApiError): void {
 const notServed = (): ApiError =>
   new ApiError(404, "NotFound", "the server could not find the requested resource", {});
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -76,12 +77,14 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > maxBody) throw new ApiError(413, "BadRequest", "the request body is too large");
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
-/** A create or update body: JSON, or YAML when sent as YAML (kube accepts both). */
-function parseBody(text: string, contentType: string): Json {
+/** A create or update body: JSON, YAML, or protobuf for the kinds protobuf.ts knows. */
+function parseBody(body: Buffer, contentType: string): Json {
+  if (contentType.startsWith(protobufType)) return decodeProtobuf(body);
   try {
+    const text = body.toString("utf8");
     return (contentType.startsWith("application/yaml") ? YAML.parse(text) : JSON.parse(text)) as Json;
   } catch (err) {
     throw badRequest(
@@ -235,24 +238,26 @@ async function handleResource(
       `the server does not allow this method on the requested resource`,
     );
   };
-  const isWatch = rp.legacyWatch || boolParam(q, "watch") === true;
+  // `?watch=true` on a collection, or the legacy /watch/ prefix on a collection or one named object.
+  const isWatch = rp.legacyWatch || (name === null && boolParam(q, "watch") === true);
+  if (method === "GET" && isWatch && subresource === null) {
+    const rv = q.get("resourceVersion");
+    if (rv !== null && rv !== "" && !/^\d+$/.test(rv)) throw badRequest(`invalid resource version: "${rv}"`);
+    const selected = ctx.registry.selector(r, q.get("labelSelector"), q.get("fieldSelector"));
+    ctx.watches.serve(req, res, {
+      resource: r,
+      namespace,
+      selector:
+        name === null ? selected : { matches: (o) => o.metadata.name === name && selected.matches(o) },
+      resourceVersion: rv,
+      allowBookmarks: boolParam(q, "allowWatchBookmarks") === true,
+      sendInitialEvents: boolParam(q, "sendInitialEvents"),
+      timeoutSeconds: intParam(q, "timeoutSeconds"),
+      table: wantsTable(accept),
+    });
+    return;
+  }
   if (name === null) {
-    if (method === "GET" && isWatch) {
-      const rv = q.get("resourceVersion");
-      if (rv !== null && rv !== "" && !/^\d+$/.test(rv))
-        throw badRequest(`invalid resource version: "${rv}"`);
-      ctx.watches.serve(req, res, {
-        resource: r,
-        namespace,
-        selector: ctx.registry.selector(r, q.get("labelSelector"), q.get("fieldSelector")),
-        resourceVersion: rv,
-        allowBookmarks: boolParam(q, "allowWatchBookmarks") === true,
-        sendInitialEvents: boolParam(q, "sendInitialEvents"),
-        timeoutSeconds: intParam(q, "timeoutSeconds"),
-        table: wantsTable(accept),
-      });
-      return;
-    }
     if (method === "GET") {
       const list = ctx.registry.list(r, namespace, {
         labelSelector: q.get("labelSelector"),
@@ -315,7 +320,7 @@ async function handleResource(
           `the body of the request was in an unknown format - accepted media types include: ${patchTypes.join(", ")}`,
         );
       }
-      const body = await readBody(req);
+      const body = (await readBody(req)).toString("utf8");
       send(
         res,
         200,
@@ -325,8 +330,8 @@ async function handleResource(
     }
     case "DELETE": {
       if (subresource !== null) return notAllowed();
-      const text = await readBody(req);
-      const options = text.trim() === "" ? null : parseBody(text, contentType);
+      const body = await readBody(req);
+      const options = body.toString("utf8").trim() === "" ? null : parseBody(body, contentType);
       send(res, 200, ctx.registry.delete(r, namespace, name, options, { dryRun: dryRunOf(q) }));
       return;
     }

@@ -3,7 +3,8 @@
  * `application/json;as=Table;…` (what `kubectl get` does without -o json/yaml/jsonpath). Without it kubectl
  * prints only NAME and AGE. Columns follow kube's printers (pkg/printers/internalversion) for the kinds a
  * BGP test looks at — Services (TYPE, CLUSTER-IP, EXTERNAL-IP, PORT(S)), Nodes (STATUS with
- * SchedulingDisabled, ROLES), Pods, Namespaces, EndpointSlices; every other kind gets NAME and AGE.
+ * SchedulingDisabled, ROLES), Pods, Namespaces, EndpointSlices, Events (LAST SEEN, TYPE, REASON, OBJECT,
+ * MESSAGE); every other kind gets NAME and AGE.
  */
 import type { ResourceType } from "./resources.js";
 import { isObject, type Json, type JsonObject, type KubeObject, stringMap } from "./types.js";
@@ -124,6 +125,26 @@ function podRestarts(o: KubeObject): number {
     .reduce((n, s) => n + (typeof s.restartCount === "number" ? s.restartCount : 0), 0);
 }
 
+/** An Event's fields under either API's names (core/v1 or events.k8s.io/v1). */
+function eventField(o: KubeObject, core: string, events: string): Json | undefined {
+  return o[core] ?? o[events];
+}
+
+function eventLastSeen(o: KubeObject, now: Date): string {
+  const series = obj(o.series);
+  const when =
+    str(series.lastObservedTime) ||
+    str(eventField(o, "lastTimestamp", "deprecatedLastTimestamp")) ||
+    str(o.eventTime);
+  const t = Date.parse(when);
+  return Number.isNaN(t) ? "<unknown>" : humanDuration(Math.floor((now.getTime() - t) / 1000));
+}
+
+function eventObject(o: KubeObject): string {
+  const ref = obj(eventField(o, "involvedObject", "regarding"));
+  return `${str(ref.kind).toLowerCase()}/${str(ref.name)}`;
+}
+
 const col = (
   columnName: string,
   cell: (o: KubeObject) => Json,
@@ -164,6 +185,14 @@ const columnsByKind: Readonly<Record<string, readonly Column[]>> = {
     col("Node", (o) => str(obj(o.spec).nodeName) || "<none>", 1),
   ],
   Namespace: [name, col("Status", (o) => str(obj(o.status).phase)), age],
+  Event: [
+    { name: "Last Seen", type: "string", priority: 0, cell: eventLastSeen },
+    col("Type", (o) => str(o.type)),
+    col("Reason", (o) => str(o.reason)),
+    col("Object", eventObject),
+    col("Message", (o) => str(eventField(o, "message", "note"))),
+    { ...name, priority: 1 },
+  ],
   EndpointSlice: [
     name,
     col("AddressType", (o) => str(o.addressType)),
@@ -193,7 +222,7 @@ export function toTable(
     table.columnDefinitions = columns.map((c) => ({
       name: c.name,
       type: c.type,
-      format: c === name ? "name" : "",
+      format: c.name === "Name" ? "name" : "",
       description: "",
       priority: c.priority,
     }));

@@ -156,7 +156,8 @@ export class Watches {
     const ticker = w.allowBookmarks
       ? setInterval(() => bookmark(), this.options.bookmarkIntervalMs)
       : undefined;
-    const timeoutSeconds = w.timeoutSeconds ?? this.options.defaultTimeoutSeconds;
+    // kube-apiserver treats 0 like no timeout given: its default applies.
+    const timeoutSeconds = w.timeoutSeconds || this.options.defaultTimeoutSeconds;
     const timer = setTimeout(() => {
       stop();
       res.end();
