@@ -65,7 +65,7 @@ export const ANNOTATIONS: readonly AnnotationKey[] = [
     on: ["Service"],
     values: "true, false",
     effect:
-      "Announce the Service's LoadBalancer ingress IPs or not, whatever `announce.loadBalancerIps` says.",
+      "Announce the Service's LoadBalancer ingress IPs or not, whatever `announce.load-balancer-ips` says.",
     aliases: [
       {
         key: KUBE_ROUTER.skipLbIps,
@@ -80,7 +80,7 @@ export const ANNOTATIONS: readonly AnnotationKey[] = [
     key: KBGP.advertiseExternalIp,
     on: ["Service"],
     values: "true, false",
-    effect: "Announce the Service's `spec.externalIPs` or not, whatever `announce.externalIps` says.",
+    effect: "Announce the Service's `spec.externalIPs` or not, whatever `announce.external-ips` says.",
     aliases: [
       { key: KUBE_ROUTER.advertiseExternalIp, from: "kube-router", on: ["Service"], values: GO_BOOL },
     ],
@@ -89,7 +89,7 @@ export const ANNOTATIONS: readonly AnnotationKey[] = [
     key: KBGP.advertiseClusterIp,
     on: ["Service"],
     values: "true, false",
-    effect: "Announce the Service's ClusterIPs or not, whatever `announce.clusterIps` says.",
+    effect: "Announce the Service's ClusterIPs or not, whatever `announce.cluster-ips` says.",
     aliases: [
       { key: KUBE_ROUTER.advertiseClusterIp, from: "kube-router", on: ["Service"], values: GO_BOOL },
       {

@@ -53,7 +53,7 @@ export function withObject(base: RouteAttributes, own: AnnotatedAttributes): Rou
 }
 
 /** De-preferred on a drained node: our AS `drain.prepend` times in front of everything, and LOCAL_PREF at
- *  most `drain.localPref` (de-preferring never raises a Service's own lower value). */
+ *  most `drain.local-pref` (de-preferring never raises a Service's own lower value). */
 export function dePreferred(attrs: RouteAttributes, drain: KubernetesConfig["drain"]): RouteAttributes {
   const localPref =
     drain.localPref === null

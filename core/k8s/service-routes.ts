@@ -73,7 +73,7 @@ function ipGroups(svc: Service, s: ServiceSettings, config: KubernetesConfig): I
   const lbWhy = switched(
     s.advertiseLoadBalancerIp,
     config.announce.loadBalancerIps,
-    "announce.loadBalancerIps",
+    "announce.load-balancer-ips",
   );
   const ours = (spec.loadBalancerClass ?? null) === config.loadBalancerClass;
   if (type === "LoadBalancer" && ours && lbWhy) {
@@ -91,7 +91,7 @@ function ipGroups(svc: Service, s: ServiceSettings, config: KubernetesConfig): I
     });
   }
 
-  const extWhy = switched(s.advertiseExternalIp, config.announce.externalIps, "announce.externalIps");
+  const extWhy = switched(s.advertiseExternalIp, config.announce.externalIps, "announce.external-ips");
   if (extWhy && spec.externalIPs?.length) {
     const field = "spec.externalIPs";
     groups.push({
@@ -104,7 +104,7 @@ function ipGroups(svc: Service, s: ServiceSettings, config: KubernetesConfig): I
     });
   }
 
-  const cipWhy = switched(s.advertiseClusterIp, config.announce.clusterIps, "announce.clusterIps");
+  const cipWhy = switched(s.advertiseClusterIp, config.announce.clusterIps, "announce.cluster-ips");
   if (cipWhy) {
     const ips = (spec.clusterIPs?.length ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : []).filter(
       (ip) => ip !== "None" && ip !== "",

@@ -160,7 +160,7 @@ export interface DesiredRoute {
   /** Every object that asks for this prefix, sorted (kind, namespace, name); the first one's attributes win. */
   readonly sources: readonly RouteSource[];
   /** Why, in a few words an operator reads in `kbgp k8s routes`: what the IP is and what switched it on,
-   *  then what the endpoints say, then drain — "LoadBalancer ingress IP, announce.loadBalancerIps;
+   *  then what the endpoints say, then drain — "LoadBalancer ingress IP, announce.load-balancer-ips;
    *  externalTrafficPolicy Local: ready endpoint on this node; de-preferred: node unschedulable",
    *  "ClusterIP, annotation kbgp.io/advertise-cluster-ip=true; ready endpoints in the cluster",
    *  "annotation kbgp.io/announce=local on Namespace team; Pod on this node". */

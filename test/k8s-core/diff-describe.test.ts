@@ -66,7 +66,7 @@ describe("describeRoute", () => {
       prefix: "192.0.2.10/32",
       rule: "loadbalancer-ip",
       sources: ["Service default/web", "Service prod/api"],
-      reason: "LoadBalancer ingress IP, announce.loadBalancerIps; ready endpoints in the cluster",
+      reason: "LoadBalancer ingress IP, announce.load-balancer-ips; ready endpoints in the cluster",
       attributes: `as-path ${ASN} ${ASN}, local-pref 50, communities 65000:1 no-export, large-communities 65000:1:2`,
     });
   });

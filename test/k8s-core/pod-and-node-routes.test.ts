@@ -22,7 +22,7 @@ describe("pod-cidr", () => {
     expect(prefixes(run({ nodes: [node(NODE, { podCIDR: "10.244.1.0/24" })] }))).toEqual(["10.244.1.0/24"]);
   });
 
-  it("off with announce.podCidrs false; nothing without this node's Node object", () => {
+  it("off with announce.pod-cidrs false; nothing without this node's Node object", () => {
     const nodes = [node(NODE, { podCIDR: "10.244.1.0/24" })];
     expect(prefixes(run({ nodes }, config({ announce: { podCidrs: false } })))).toEqual([]);
     expect(prefixes(run({ nodes: [node(OTHER, { podCIDR: "10.244.1.0/24" })] }))).toEqual([]);

@@ -13,7 +13,7 @@ describe("loadbalancer-ip", () => {
     expect(r.rule).toBe("loadbalancer-ip");
     expect(r.sources).toEqual([{ kind: "Service", namespace: "default", name: "web" }]);
     expect(r.reason).toBe(
-      "LoadBalancer ingress IP, announce.loadBalancerIps; ready endpoints in the cluster",
+      "LoadBalancer ingress IP, announce.load-balancer-ips; ready endpoints in the cluster",
     );
     expect(r.route).toMatchObject({
       nextHop: null,
@@ -163,12 +163,12 @@ describe("external-ip", () => {
 describe("cluster-ip", () => {
   const eps = [readyHere("a"), readyHere("a", { addressType: "IPv6" })];
 
-  it("every Service's ClusterIPs, dual stack, with announce.clusterIps", () => {
+  it("every Service's ClusterIPs, dual stack, with announce.cluster-ips", () => {
     const svc = service("a", { clusterIPs: ["10.96.0.10", "fd00:96::10"] });
     const d = run({ services: [svc], endpointSlices: eps }, config({ announce: { clusterIps: true } }));
     expect(prefixes(d)).toEqual(["10.96.0.10/32", "fd00:96::10/128"]);
     expect(d.routes.every((r) => r.rule === "cluster-ip")).toBe(true);
-    expect(d.routes[0].reason).toBe("ClusterIP, announce.clusterIps; ready endpoints in the cluster");
+    expect(d.routes[0].reason).toBe("ClusterIP, announce.cluster-ips; ready endpoints in the cluster");
   });
 
   it("falls back to spec.clusterIP", () => {

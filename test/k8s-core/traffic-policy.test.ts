@@ -17,7 +17,7 @@ describe("externalTrafficPolicy Local", () => {
     expect(announced({ ready: true })).toEqual(["192.0.2.10/32", "198.51.100.1/32"]);
     const d = run({ services: [local()], endpointSlices: [slice("web", [{ ready: true }])] });
     expect(d.routes[0].reason).toBe(
-      "LoadBalancer ingress IP, announce.loadBalancerIps; externalTrafficPolicy Local: ready endpoint on this node",
+      "LoadBalancer ingress IP, announce.load-balancer-ips; externalTrafficPolicy Local: ready endpoint on this node",
     );
   });
 
