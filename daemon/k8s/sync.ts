@@ -141,9 +141,10 @@ export class K8sSync {
     const timed = this.deps.metrics.startSync();
     try {
       const d = derive(inf.cluster(), c.nodeName, c, this.deps.speaker());
+      // Before apply: a withdrawal's Event says the node is drained when it is.
+      this.drained = d.drained;
       this.apply(d.routes);
       this.problems = d.problems;
-      this.drained = d.drained;
       this.lastSync = this.deps.now();
       this.setState(inf.failing ? "error" : "synced");
       this.deps.ready(null);
@@ -193,13 +194,17 @@ export class K8sSync {
     const post = (d: DesiredRoute, reason: "Announced" | "Withdrawn") => {
       const prefix = formatPrefix(d.route.prefix);
       if (reason === "Announced" && had.has(prefix)) return;
-      const verb = reason === "Announced" ? "announced" : "withdrawn";
+      // A withdrawal's cause is what is no longer there; only a drain is worth naming.
+      const why =
+        reason === "Announced"
+          ? `announced by kbgp on ${node} (${d.rule}: ${d.reason})`
+          : `withdrawn by kbgp on ${node}${this.drained.length ? ` (node drained: ${this.drained.join(", ")})` : ""}`;
       for (const source of d.sources)
         rec.record({
           source,
           uid: this.informers?.uidOf(source) ?? null,
           reason,
-          message: `${prefix} ${verb} by kbgp on ${node} (${d.rule}: ${d.reason})`,
+          message: `${prefix} ${why}`,
         });
     };
     const still = new Set(announce.map((d) => formatPrefix(d.route.prefix)));

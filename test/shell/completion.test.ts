@@ -116,8 +116,11 @@ describe("completeWord", () => {
     expect(asked).toEqual([]);
   });
 
-  it("monitor and mrt", async () => {
-    expect(await complete("monitor ")).toEqual(["global", "neighbor"]);
+  it("monitor, mrt and k8s", async () => {
+    expect(await complete("monitor ")).toEqual(["global", "k8s", "neighbor"]);
+    expect(await complete("k8s ")).toEqual(["disable", "enable", "routes", "status"]);
+    expect(await complete("k8s routes 10.1")).toEqual(["10.1.0.0/16"]);
+    expect(await complete("k8s status ")).toEqual([]);
     expect(await complete("monitor global ")).toEqual(["rib"]);
     expect(await complete("monitor neighbor ")).toEqual(NEIGHBORS);
     expect(await complete("monitor neighbor 10.0.0.1 ")).toEqual(["adj-in"]);
