@@ -186,6 +186,15 @@ export class KbgpdPeer extends BasePeer {
     if (this.running) await this.call("config.reload");
   }
 
+  /** Rewrite the configuration (from `spec`, the announced routes and `extra`) and send kbgpd a real
+   *  SIGHUP, as an operator or a ConfigMap reloader would. Returns once the signal is sent; the reload's
+   *  effects are for the caller to wait for. */
+  sighup(): void {
+    this.requireRunning("sighup");
+    this.writeConfig();
+    this.daemon!.signalProgram("SIGHUP");
+  }
+
   async announce(a: Announcement): Promise<void> {
     this.remember(this.resolve(a));
     await this.reload();

@@ -157,6 +157,17 @@ export class Daemon {
     killSession(this.pid);
     liveDaemons.delete(this);
   }
+
+  /** Sends `sig` to the program itself, bypassing `timeout` (which would forward it and, because of `-k`,
+   *  follow it with a SIGKILL 5 s later). For signals the program handles and survives, such as SIGHUP. */
+  signalProgram(sig: NodeJS.Signals): void {
+    const children = childrenOf(this.pid);
+    if (children.length !== 1)
+      throw new Error(
+        `${this.name}: expected one process under timeout (${this.pid}), found ${children.length}`,
+      );
+    signal(children[0]!, sig);
+  }
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {
@@ -184,6 +195,23 @@ function sessionMembers(sid: number): number[] {
     // "pid (comm) state ppid pgrp session ...": comm may contain spaces and parentheses.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     if (Number(fields[3]) === sid && fields[0] !== "Z") pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** Live processes whose parent is `ppid`. */
+function childrenOf(ppid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[1]) === ppid && fields[0] !== "Z") pids.push(Number(entry));
   }
   return pids;
 }
