@@ -178,12 +178,10 @@ function signal(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
-/** Live (non-zombie) processes of the session `sid` (we start every daemon as a session leader, and its
- *  helpers stay in the session even when they change process group, as ExaBGP's API processes do). Reads
- *  /proc rather than kill(-pgid, 0), which also counts zombies, so that a container whose init does not reap
- *  orphans still looks clean. */
-function sessionMembers(sid: number): number[] {
-  const pids: number[] = [];
+/** Every live (non-zombie) process: its pid and the fields of /proc/PID/stat after the command name
+ *  ("state ppid pgrp session …"). Read from /proc rather than kill(-pgid, 0), which also counts zombies, so
+ *  that a container whose init does not reap orphans still looks clean. */
+function* liveProcesses(): Generator<[pid: number, fields: string[]]> {
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -192,28 +190,21 @@ function sessionMembers(sid: number): number[] {
     } catch {
       continue; // exited meanwhile
     }
-    // "pid (comm) state ppid pgrp session ...": comm may contain spaces and parentheses.
+    // comm (in parentheses) may contain spaces and parentheses.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[3]) === sid && fields[0] !== "Z") pids.push(Number(entry));
+    if (fields[0] !== "Z") yield [Number(entry), fields];
   }
-  return pids;
+}
+
+/** Live processes of the session `sid` (we start every daemon as a session leader, and its helpers stay in
+ *  the session even when they change process group, as ExaBGP's API processes do). */
+function sessionMembers(sid: number): number[] {
+  return [...liveProcesses()].filter(([, f]) => Number(f[3]) === sid).map(([pid]) => pid);
 }
 
 /** Live processes whose parent is `ppid`. */
 function childrenOf(ppid: number): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-    } catch {
-      continue;
-    }
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[1]) === ppid && fields[0] !== "Z") pids.push(Number(entry));
-  }
-  return pids;
+  return [...liveProcesses()].filter(([, f]) => Number(f[1]) === ppid).map(([pid]) => pid);
 }
 
 /** SIGKILL to the process group and to every other member of the session. */
