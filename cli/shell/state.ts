@@ -6,7 +6,8 @@
  * actions, and tests drive it directly.
  */
 import type { NeighborView } from "../../daemon/control/views.js";
-import { addressOrder, stateLabel } from "../format/neighbors.js";
+import { addressOrder } from "../format/address.js";
+import { stateLabel } from "../format/neighbors.js";
 import { EMPTY_LINE, type Line, type Recall } from "./line-editor.js";
 
 export type View = "neighbors" | "peer" | "routes" | "k8s";

@@ -447,7 +447,8 @@ describe("the shell with a daemon", () => {
     const many = Array.from({ length: 40 }, (_, i) => neighborView(`10.0.${i >> 4}.${(i & 15) + 1}`));
     const { s } = await withDaemon(many);
     await s.type("neighbor ", KEY.tab);
-    await s.until(() => s.lines().some((l) => l.startsWith("10.0.0.1  10.0.0.10  10.0.0.11")));
+    // In address order: 10.0.0.2 before 10.0.0.10.
+    await s.until(() => s.lines().some((l) => l.startsWith("10.0.0.1  10.0.0.2  10.0.0.3")));
     const live = s.lines().slice(s.lines().findIndex((l) => l.startsWith("kbgp shell · ")));
     expect(live.at(-1)).toMatch(/^Tab complete/);
     expect(live.some((l) => / of 40 neighbors/.test(l))).toBe(true);
