@@ -4,11 +4,12 @@
  * prefixes, files) asked of whoever is completing.
  */
 import { OPTIONS } from "./args.js";
+import { addressOrder, prefixOrder } from "./format/address.js";
 import { nextSlot, OPTION_VALUES } from "./registry.js";
 
 export interface Lookups {
   neighbors?: () => Promise<readonly string[]> | readonly string[];
-  /** Prefixes starting with the text typed so far. */
+  /** Prefixes the text typed so far is the start of, by address (`2001:db8::` starts `2001:db8:0:1::/64`). */
   prefixes?: (partial: string) => Promise<readonly string[]> | readonly string[];
   files?: (partial: string) => Promise<readonly string[]> | readonly string[];
 }
@@ -37,28 +38,34 @@ export function positionalWords(words: readonly string[]): string[] {
   return out;
 }
 
-/** Candidates for `current`, the word being typed after `done`; sorted, each starting with `current`. */
+/**
+ * Candidates for `current`, the word being typed after `done`, unique: words and file names that start with
+ * it, sorted as text; neighbor addresses that start with it and the prefixes the lookup matched, in address
+ * order (IPv4 before IPv6, by bytes, not as text).
+ */
 export async function completeWord(
   done: readonly string[],
   current: string,
   lookups: Lookups,
 ): Promise<string[]> {
   const previous = done[done.length - 1];
-  let candidates: readonly string[] = [];
+  const starting = (ws: readonly string[]) => ws.filter((c) => c.startsWith(current));
+  let candidates: string[] = [];
   if (previous !== undefined && FLAGS.get(previous)) {
-    if (OPTION_VALUES[previous]) candidates = OPTION_VALUES[previous];
+    if (OPTION_VALUES[previous]) candidates = starting(OPTION_VALUES[previous]).sort();
     else if ((previous === "-f" || previous === "--file") && lookups.files)
-      candidates = await lookups.files(current);
+      candidates = starting(await lookups.files(current)).sort();
   } else if (current.startsWith("-")) {
-    candidates = [...FLAGS.keys()];
+    candidates = starting([...FLAGS.keys()]).sort();
   } else {
     const slot = nextSlot(positionalWords(done));
-    const found: string[] = [...(slot.words ?? [])];
-    if (slot.value === "neighbor" && lookups.neighbors) found.push(...(await lookups.neighbors()));
+    candidates = starting(slot.words ?? []).sort();
+    if (slot.value === "neighbor" && lookups.neighbors)
+      candidates.push(...starting(await lookups.neighbors()).sort(addressOrder));
     if (slot.value === "prefix" && lookups.prefixes && current !== "")
-      found.push(...(await lookups.prefixes(current)));
-    if (slot.value === "file" && lookups.files) found.push(...(await lookups.files(current)));
-    candidates = found;
+      candidates.push(...[...(await lookups.prefixes(current))].sort(prefixOrder));
+    if (slot.value === "file" && lookups.files)
+      candidates.push(...starting(await lookups.files(current)).sort());
   }
-  return [...new Set(candidates.filter((c) => c.startsWith(current)))].sort();
+  return [...new Set(candidates)];
 }

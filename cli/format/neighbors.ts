@@ -4,6 +4,7 @@
  * graceful restart) added at the end of the block.
  */
 import type { NeighborDetailView, NeighborView } from "../../daemon/control/views.js";
+import { addressOrder } from "./address.js";
 import { color } from "./color.js";
 import { age, hms } from "./duration.js";
 
@@ -28,28 +29,6 @@ export function upDown(n: NeighborView, now: number): string {
   if (n.upSince) return age(n.upSince, now);
   if (n.establishedTransitions === 0) return "never";
   return n.downSince ? age(n.downSince, now) : "never";
-}
-
-/** IPv4 before IPv6, then by address value. */
-export function addressOrder(a: string, b: string): number {
-  const v6a = a.includes(":");
-  const v6b = b.includes(":");
-  if (v6a !== v6b) return v6a ? 1 : -1;
-  return expand(a) < expand(b) ? -1 : expand(a) > expand(b) ? 1 : 0;
-}
-
-/** A sortable form of an address: IPv4 octets or IPv6 groups, zero-padded. */
-function expand(a: string): string {
-  if (!a.includes(":"))
-    return a
-      .split(".")
-      .map((o) => o.padStart(3, "0"))
-      .join(".");
-  const [head, tail = ""] = a.split("::");
-  const h = head ? head.split(":") : [];
-  const t = tail ? tail.split(":") : [];
-  const groups = a.includes("::") ? [...h, ...Array(8 - h.length - t.length).fill("0"), ...t] : h;
-  return groups.map((g) => g.padStart(4, "0")).join(":");
 }
 
 const label = (n: NeighborView) => (n.hostname ? `${n.hostname}(${n.address})` : n.address);

@@ -1,12 +1,14 @@
 /**
  * The shell's state and the one reducer that changes it: the daemon link (up, lost, back), the neighbors as
  * the monitor stream reports them, the view on screen, the prompt, the running command and the event log
- * (session and daemon events; commands' output goes straight to the terminal).
+ * (session and daemon events, and the summaries of route and Kubernetes changes the feeds hand over;
+ * commands' output goes straight to the terminal).
  * Pure: the Ink components dispatch actions, daemon-link.ts and run-command.ts turn the outside world into
  * actions, and tests drive it directly.
  */
 import type { NeighborView } from "../../daemon/control/views.js";
-import { addressOrder, stateLabel } from "../format/neighbors.js";
+import { addressOrder } from "../format/address.js";
+import { stateLabel } from "../format/neighbors.js";
 import { EMPTY_LINE, type Line, type Recall } from "./line-editor.js";
 
 export type View = "neighbors" | "peer" | "routes" | "k8s";
@@ -71,6 +73,7 @@ export type Action =
   | { type: "view"; view: View }
   | { type: "select"; step: number }
   | { type: "log-written"; upTo: number }
+  | { type: "log"; entries: readonly { at: number; tone: Tone; text: string }[] }
   | { type: "exit" };
 
 export function initialState(historyLength: number): ShellState {
@@ -194,6 +197,8 @@ export function reduce(s: ShellState, a: Action): ShellState {
     }
     case "log-written":
       return { ...s, log: s.log.filter((e) => e.id > a.upTo) };
+    case "log":
+      return a.entries.reduce((next, e) => logged(next, e.at, e.tone, e.text), s);
     case "exit":
       return { ...s, wantsExit: true };
   }

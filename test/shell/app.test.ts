@@ -1,103 +1,19 @@
 /**
- * The whole shell, driven as a person would through ink-testing-library: keys written to its stdin, the
- * screen read from its last frame (Ink's debug mode: the event log written so far, then the live view).
- * Commands run a stand-in program, never the real kbgp; the daemon is either absent or a small fake that
- * speaks the control protocol's few methods the shell uses (hello, neighbor.list, monitor.start,
- * neighbor.get, rib.list) and pushes neighbor events, so the link's loss and return are seen too.
+ * The whole shell, driven as a person would (drive.ts): without a daemon, and against a small fake one
+ * (fake-kbgpd.ts) that pushes neighbor events, so the link's loss and return are seen too. The route view,
+ * its detail pane and the route log are in app-routes.test.ts; the Kubernetes panel in app-k8s.test.ts.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
-import { render } from "ink-testing-library";
-import { createElement as h } from "react";
 import { afterEach, describe, expect, it } from "vitest";
-import { App } from "../../cli/shell/app.js";
 import { History } from "../../cli/shell/history.js";
-import type { NeighborView } from "../../daemon/control/views.js";
+import { count, ECHO, fake, KEY, shell, unmountAll, until } from "./drive.js";
+import { destination, FakeKbgpd, path } from "./fake-kbgpd.js";
 import { neighborView } from "./fixtures.js";
 
-const KEY = {
-  enter: "\r",
-  tab: "\t",
-  up: "\x1b[A",
-  down: "\x1b[B",
-  left: "\x1b[D",
-  pageDown: "\x1b[6~",
-  escape: "\x1b",
-  backspace: "\x7f",
-  ctrlA: "\x01",
-  ctrlC: "\x03",
-  ctrlE: "\x05",
-  ctrlK: "\x0b",
-  ctrlU: "\x15",
-  ctrlW: "\x17",
-};
-
-/** A stand-in kbgp: `node -e SCRIPT WORDS…`. */
-const fake = (script: string) => [process.execPath, "-e", script];
-/** Prints its words; fails when one of them is `fail`. */
-const ECHO = fake(
-  `const w = process.argv.slice(1); console.log("ran " + w.join(" ")); if (w.includes("fail")) { console.error("bad thing"); process.exit(3); }`,
-);
-
-const mounted: { unmount: () => void }[] = [];
-afterEach(() => {
-  for (const m of mounted.splice(0)) {
-    try {
-      m.unmount();
-    } catch {
-      // Already exited.
-    }
-  }
-});
-
-function shell(socket: string, program: readonly string[] = ECHO, history = new History(null)) {
-  const r = render(h(App, { socket, history, color: false, program }));
-  mounted.push(r);
-  const screen = () => stripVTControlCharacters(r.lastFrame() ?? "");
-  const lines = () => screen().split("\n");
-  return {
-    ...r,
-    screen,
-    lines,
-    /** Everything written to the terminal: commands' output goes there directly, not into a frame. */
-    out: () => stripVTControlCharacters(r.frames.join("\n")),
-    err: () => stripVTControlCharacters(r.stderr.frames.join("\n")),
-    /** The prompt line as shown, less trailing blanks (Ink trims them, the cursor among them). */
-    promptLine: () =>
-      lines()
-        .findLast((l) => /^(kbgp>|running: )/.test(l))
-        ?.trimEnd() ?? "",
-    type: async (...keys: string[]) => {
-      for (const k of keys) {
-        r.stdin.write(k);
-        await tick();
-      }
-    },
-    until: (what: string | RegExp | (() => boolean), ms = 3000) =>
-      until(
-        () => (typeof what === "function" ? what() : matches(screen(), what)),
-        ms,
-        () => screen(),
-      ),
-  };
-}
-
-const matches = (s: string, what: string | RegExp) =>
-  typeof what === "string" ? s.includes(what) : what.test(s);
-const tick = () => new Promise((r) => setTimeout(r, 20));
-
-async function until(ok: () => boolean, ms: number, show: () => string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out; screen:\n${show()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const count = (s: string, part: string) => s.split(part).length - 1;
+afterEach(unmountAll);
 
 describe("the shell without a daemon", () => {
   it("says it is connecting, then that kbgpd is gone and it is reconnecting", async () => {
@@ -268,88 +184,6 @@ describe("the shell without a daemon", () => {
   });
 });
 
-/** A stand-in kbgpd on a Unix socket: the methods the shell calls, and neighbor events pushed at will. */
-class FakeKbgpd {
-  private server: net.Server | null = null;
-  private readonly conns = new Set<net.Socket>();
-  private readonly monitors = new Set<net.Socket>();
-  readonly asked: string[] = [];
-  /** neighbor.list answers kept back (as they were when asked) until `release`. */
-  private held: { c: net.Socket; text: string }[] | null = null;
-
-  constructor(
-    readonly path: string,
-    public neighbors: NeighborView[],
-    public prefixes: string[] = [],
-  ) {}
-
-  start(): Promise<void> {
-    this.server = net.createServer((c) => {
-      this.conns.add(c);
-      c.on("close", () => {
-        this.conns.delete(c);
-        this.monitors.delete(c);
-      });
-      let buf = "";
-      c.setEncoding("utf8").on("data", (d: string) => {
-        buf += d;
-        for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
-          this.answer(c, JSON.parse(buf.slice(0, nl)));
-          buf = buf.slice(nl + 1);
-        }
-      });
-    });
-    return new Promise((resolve) => this.server!.listen(this.path, resolve));
-  }
-
-  private answer(c: net.Socket, m: { id: number; method: string; params: Record<string, unknown> }) {
-    this.asked.push(m.method);
-    const send = (o: object) => c.write(`${JSON.stringify({ jsonrpc: "2.0", ...o })}\n`);
-    switch (m.method) {
-      case "session.hello":
-        return send({ id: m.id, result: { version: "9.9.9" } });
-      case "neighbor.list": {
-        const answer = { jsonrpc: "2.0", id: m.id, result: { neighbors: this.neighbors } };
-        if (this.held) return this.held.push({ c, text: `${JSON.stringify(answer)}\n` });
-        return send(answer);
-      }
-      case "monitor.start":
-        this.monitors.add(c);
-        return send({ id: m.id, result: {} });
-      case "rib.list":
-        send({ method: "rows", params: { id: m.id, rows: this.prefixes.map((prefix) => ({ prefix })) } });
-        return send({ id: m.id, result: {} });
-      default:
-        return send({ id: m.id, error: { code: -32602, message: `no ${m.method} here` } });
-    }
-  }
-
-  /** Keep neighbor.list answers back from now on. */
-  hold(): void {
-    this.held = [];
-  }
-
-  /** Send the answers kept back, and `event` in the same write, right after them; answer at once again. */
-  release(event: object): void {
-    const held = this.held ?? [];
-    this.held = null;
-    for (const { c, text } of held) c.write(text + this.monitorLine(event));
-  }
-
-  private monitorLine(event: object): string {
-    return `${JSON.stringify({ jsonrpc: "2.0", method: "monitor", params: { id: 1, seq: 1, ...event } })}\n`;
-  }
-
-  push(event: object): void {
-    for (const c of this.monitors) c.write(this.monitorLine(event));
-  }
-
-  stop(): Promise<void> {
-    for (const c of this.conns) c.destroy();
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
-
 describe("the shell with a daemon", () => {
   const neighbors = () => [
     neighborView("2001:db8::1"),
@@ -371,7 +205,8 @@ describe("the shell with a daemon", () => {
 
   async function withDaemon(list = neighbors()) {
     dir = mkdtempSync(join(tmpdir(), "kbgp-shell-"));
-    daemon = new FakeKbgpd(join(dir, "kbgp.sock"), list, ["10.0.0.0/24", "10.0.1.0/24", "10.1.0.0/16"]);
+    const rib = ["10.0.0.0/24", "10.0.1.0/24", "10.1.0.0/16"].map((p) => destination(p, [path("10.0.0.2")]));
+    daemon = new FakeKbgpd(join(dir, "kbgp.sock"), list, rib);
     await daemon.start();
     const s = shell(daemon.path);
     await s.until(`kbgp shell · kbgpd 9.9.9 at ${daemon.path}`);
@@ -447,7 +282,8 @@ describe("the shell with a daemon", () => {
     const many = Array.from({ length: 40 }, (_, i) => neighborView(`10.0.${i >> 4}.${(i & 15) + 1}`));
     const { s } = await withDaemon(many);
     await s.type("neighbor ", KEY.tab);
-    await s.until(() => s.lines().some((l) => l.startsWith("10.0.0.1  10.0.0.10  10.0.0.11")));
+    // In address order: 10.0.0.2 before 10.0.0.10.
+    await s.until(() => s.lines().some((l) => l.startsWith("10.0.0.1  10.0.0.2  10.0.0.3")));
     const live = s.lines().slice(s.lines().findIndex((l) => l.startsWith("kbgp shell · ")));
     expect(live.at(-1)).toMatch(/^Tab complete/);
     expect(live.some((l) => / of 40 neighbors/.test(l))).toBe(true);

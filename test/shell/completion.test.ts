@@ -163,6 +163,40 @@ describe("completeWord", () => {
     const dup: Lookups = { neighbors: () => ["10.0.0.2", "10.0.0.1", "10.0.0.2"] };
     expect(await complete("neighbor ", dup)).toEqual(["10.0.0.1", "10.0.0.2"]);
   });
+
+  it("neighbors in address order, by bytes: IPv4 before IPv6, 10.0.0.9 before 10.0.0.10", async () => {
+    const many: Lookups = {
+      neighbors: () => [
+        "2001:db8::10",
+        "10.0.0.10",
+        "2001:db8::9",
+        "10.0.0.9",
+        "2001:db8:0:1::1",
+        "192.0.2.1",
+      ],
+    };
+    expect(await complete("neighbor ", many)).toEqual([
+      "10.0.0.9",
+      "10.0.0.10",
+      "192.0.2.1",
+      "2001:db8::9",
+      "2001:db8::10",
+      "2001:db8:0:1::1",
+    ]);
+    expect(await complete("neighbor 10.0.0.", many)).toEqual(["10.0.0.9", "10.0.0.10"]);
+  });
+
+  it("prefixes as the lookup matched them (by address), in address order, then by length", async () => {
+    const v6: Lookups = {
+      prefixes: () => ["2001:db8:0:1::/64", "2001:db8::/48", "2001:db8::/32", "2001:db8::1/128"],
+    };
+    expect(await complete("global rib 2001:db8::", v6)).toEqual([
+      "2001:db8::/32",
+      "2001:db8::/48",
+      "2001:db8::1/128",
+      "2001:db8:0:1::/64",
+    ]);
+  });
 });
 
 describe("positionalWords", () => {

@@ -11,7 +11,6 @@ import { render } from "ink-testing-library";
 import { createElement as h, useEffect, useReducer } from "react";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { EventLog } from "../../cli/shell/components/event-log.js";
-import { K8sPanel } from "../../cli/shell/components/k8s-panel.js";
 import { KeyMap } from "../../cli/shell/components/key-map.js";
 import { type DashboardProps, NeighborDashboard } from "../../cli/shell/components/neighbor-dashboard.js";
 import { PeerPane } from "../../cli/shell/components/peer-pane.js";
@@ -290,20 +289,27 @@ describe("StatusBar", () => {
 });
 
 describe("KeyMap", () => {
+  const MODES = ["neighbors", "peer", "routes", "route-detail", "k8s", "k8s-filter", "k8s-none"] as const;
   it("is cut to the width with an ellipsis", () => {
-    for (const view of ["neighbors", "peer", "k8s"] as const) {
+    for (const view of MODES) {
       const out = plain(show(h(KeyMap, { view, width: 40 })).lastFrame());
       expect(out).toHaveLength(40);
       expect(out.endsWith("…")).toBe(true);
     }
   });
   it("is whole when it fits, and says how to quit in every view", () => {
-    for (const view of ["neighbors", "peer", "k8s"] as const) {
+    for (const view of MODES) {
       const out = plain(show(h(KeyMap, { view, width: 400 })).lastFrame());
       expect(out).not.toContain("…");
-      expect(out).toContain("q/Ctrl-D quit");
+      expect(out).toContain("Ctrl-D quit");
     }
-    expect(plain(show(h(KeyMap, { view: "peer", width: 400 })).lastFrame())).toMatch(/^Esc back/);
+    const keys = (view: (typeof MODES)[number]) => plain(show(h(KeyMap, { view, width: 400 })).lastFrame());
+    expect(keys("peer")).toMatch(/^Esc back/);
+    expect(keys("routes")).toContain("Enter detail");
+    expect(keys("route-detail")).toContain("Esc back to the routes");
+    expect(keys("k8s")).toMatch(/^e enable · d disable · \/ filter/);
+    expect(keys("k8s-filter")).toContain("Esc clear it");
+    expect(keys("k8s-none")).toMatch(/^Esc back · Alt/);
   });
 });
 
@@ -325,14 +331,6 @@ describe("PeerPane", () => {
     );
     expect(plain(show(h(PeerPane, { address: null, text: null, height: 4 })).lastFrame())).toMatch(
       /^no neighbor selected/,
-    );
-  });
-});
-
-describe("K8sPanel", () => {
-  it("says plainly that there is no Kubernetes sync yet", () => {
-    expect(plain(show(h(K8sPanel)).lastFrame())).toMatch(
-      /^Kubernetes sync\nThis kbgpd has no Kubernetes sync module/,
     );
   });
 });

@@ -249,6 +249,23 @@ describe("the event log", () => {
     expect(s.log).toEqual([]);
     expect(s.nextLogId).toBe(5);
   });
+
+  it("log appends the feeds' entries (route and Kubernetes summaries) in order, numbered on", () => {
+    let s = up();
+    s = run(s, {
+      type: "log",
+      entries: [
+        { at: T0 + 1, tone: "info", text: "+ 198.51.100.0/24 via 10.0.0.2" },
+        { at: T0 + 2, tone: "bad", text: "Kubernetes sync synced → error: connection refused" },
+      ],
+    });
+    expect(s.log.map((e) => [e.id, e.at, e.tone, e.text])).toEqual([
+      [1, T0, "good", "connected to kbgpd 0.1.0"],
+      [2, T0 + 1, "info", "+ 198.51.100.0/24 via 10.0.0.2"],
+      [3, T0 + 2, "bad", "Kubernetes sync synced → error: connection refused"],
+    ]);
+    expect(run(s, { type: "log", entries: [] })).toBe(s);
+  });
 });
 
 describe("a command", () => {

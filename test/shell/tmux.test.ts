@@ -124,6 +124,48 @@ describe("kbgp shell in a terminal", () => {
     await until("back on the dashboard", (s) => /^kbgp>/m.test(s) && /Peer\s+AS/.test(s));
   });
 
+  it("opens the highlighted route in detail, every path and where it came from, kept current", async () => {
+    const from = b.spec.address.replaceAll(".", "\\.");
+    tmux("send-keys", "-t", session, "M-3");
+    // The filter typed before is kept: B's route alone, highlighted.
+    await until("the route view again", (s) => /^filter> 198\.51\.\s+rows 1–1 of 1$/m.test(s));
+    press("Enter");
+    await until(
+      "the detail pane",
+      (s) =>
+        s.includes("198.51.100.0/24: 1 path, best: the only path") &&
+        new RegExp(`^\\*> +from ${from} \\(AS 65002, (.*, )?Establ\\)$`, "m").test(s),
+    );
+    let s = screen();
+    expect(s).toMatch(/^ {3}Next Hop +\d+\.\d+\.\d+\.\d+$/m);
+    expect(s).toMatch(/^ {3}AS_PATH +65002$/m);
+    expect(s).toMatch(/^ {3}Attrs +\[\{Origin: i\}/m);
+    expect(s).toMatch(/Esc back to the routes/);
+    // A second path for the prefix, from kbgpd itself: the pane shows it within a second or so.
+    const t0 = Date.now();
+    kbgp(["-s", a.socket, "global", "rib", "add", "198.51.100.0/24", "med", "7", "community", "65001:7"]);
+    await until(
+      "the second path",
+      (s) => /^198\.51\.100\.0\/24: 2 paths, best: /m.test(s) && /^\*> +from local:\S+$/m.test(s),
+      5_000,
+    );
+    const seen = Date.now() - t0;
+    s = screen();
+    expect(s).toMatch(new RegExp(`^\\* {3}from ${from} `, "m"));
+    expect(s).toMatch(/\{Med: 7\} \{Communities: 65001:7\}/);
+    const lines = s.split("\n");
+    for (const line of lines.slice(lines.findLastIndex((l) => l.startsWith("kbgp shell ·")))) {
+      expect(line.length).toBeLessThanOrEqual(80);
+    }
+    expect(seen).toBeLessThan(2_000);
+    kbgp(["-s", a.socket, "global", "rib", "del", "198.51.100.0/24"]);
+    await until("back to one path", (s) => s.includes("198.51.100.0/24: 1 path, best: the only path"), 5_000);
+    press("Escape");
+    await until("the route list", (s) => /^filter> 198\.51\.\s+rows 1–1 of 1$/m.test(s));
+    press("Escape");
+    await until("back on the dashboard", (s) => /^kbgp>/m.test(s) && /Peer\s+AS/.test(s));
+  });
+
   it("shows a peer going down within one second", async () => {
     const t0 = Date.now();
     await b.stop();

@@ -1,16 +1,20 @@
 /**
  * The route view: one screenful of the Loc-RIB in gobgp's columns, fetched from kbgpd for exactly the rows
  * on screen (route-window.ts), so a million routes scroll in constant memory. The filter line above it
- * narrows by prefix, AS or community as it is typed.
+ * narrows by prefix, AS or community as it is typed; one route (all its paths' lines) is highlighted in
+ * inverse video, and Enter opens it in detail.
  */
 import { Box, Text } from "ink";
 import type { Line } from "../line-editor.js";
+import { type RouteRow, rowsThatFit } from "../route-window.js";
 import { EditedLine } from "./prompt.js";
 
 export interface RouteViewProps {
-  /** Table lines on screen: marker, prefix, next hop, AS_PATH, age, Attrs. */
-  readonly lines: readonly (readonly string[])[];
+  /** The destinations from `offset` on, each with its table lines. */
+  readonly rows: readonly RouteRow[];
   readonly offset: number;
+  /** The highlighted route's position among all that match; null: none. */
+  readonly cursor: number | null;
   /** Rows matching the filter; null until kbgpd has said. */
   readonly total: number | null;
   readonly filter: Line;
@@ -33,22 +37,30 @@ function tableLine(cells: readonly string[], width: number): string {
 
 const count = (n: number) => n.toLocaleString("en-US");
 
-export function RouteView({ lines, offset, total, filter, error, width, height }: RouteViewProps) {
-  const shown = lines.slice(0, Math.max(1, height - 2));
+/** Lines the table may take: the view's height less the filter line, the header and an error line. */
+export const tableBudget = (height: number, error = false): number =>
+  Math.max(1, height - 2 - (error ? 1 : 0));
+
+export function RouteView({ rows, offset, cursor, total, filter, error, width, height }: RouteViewProps) {
+  const budget = tableBudget(height, !!error);
+  const shown = rows.slice(0, rowsThatFit(rows, budget));
   const where =
     total === null
       ? "counting…"
       : total === 0
         ? "no routes match"
         : `rows ${count(offset + 1)}–${count(Math.min(total, offset + shown.length))} of ${count(total)}`;
+  const lines = shown.flatMap((r, i) => r.lines.map((l) => ({ l, on: offset + i === cursor })));
   return (
     <Box flexDirection="column">
       <EditedLine label="filter> " line={filter} after={<Text dimColor>{`  ${where}`}</Text>} />
       {error ? <Text color="red">{error.slice(0, width)}</Text> : null}
       <Text bold>{tableLine(["", "Network", "Next Hop", "AS_PATH", "Age", "Attrs"], width)}</Text>
-      {shown.map((l, i) => (
+      {lines.slice(0, budget).map(({ l, on }, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: a screenful of rows, replaced as a whole
-        <Text key={i}>{tableLine(l, width)}</Text>
+        <Text key={i} inverse={on}>
+          {tableLine(l, width)}
+        </Text>
       ))}
     </Box>
   );
