@@ -1,50 +1,19 @@
 /**
  * The Kubernetes panel's state and its reducer: what kbgpd says of its Kubernetes sync (k8s.status and the
- * monitor's `k8s` topic, notes/k8s-api.md), the routes it announces while the panel shows them, the confirm
+ * monitor's `k8s` topic, docs/api.md), the routes it announces while the panel shows them, the confirm
  * step before enabling or disabling it, and the panel's filter and scroll position. Pure, like state.ts: the
  * hook (use-k8s.ts) turns kbgpd's answers and the keys into actions.
  */
-import type { ObjectProblem, RouteRule, RouteSource } from "../../core/k8s/types.js";
+import { formatSource } from "../../core/k8s/describe.js";
+import type { ObjectProblem } from "../../core/k8s/types.js";
+import type { K8sState as K8sModuleState, K8sRoute, K8sStatus } from "../../daemon/k8s/views.js";
 import { prefixOrder } from "../format/address.js";
 import { EMPTY_LINE, type Line } from "./line-editor.js";
 import type { Tone } from "./state.js";
 
-export type K8sModuleState = "off" | "connecting" | "syncing" | "synced" | "error";
-
-/** `k8s.status`'s answer. */
-export interface K8sStatus {
-  readonly configured: boolean;
-  readonly enabled: boolean;
-  readonly state: K8sModuleState;
-  readonly node: string | null;
-  readonly server: string | null;
-  readonly since: number | null;
-  readonly lastSync: number | null;
-  readonly objects: {
-    readonly services: number;
-    readonly endpointSlices: number;
-    readonly nodes: number;
-    readonly pods: number;
-    readonly namespaces: number;
-  };
-  readonly routes: number;
-  readonly problems: number;
-  readonly lastError: string | null;
-  readonly errors: readonly { readonly at: number; readonly message: string }[];
-}
-
-/** A route the module announces (`k8s.routes`, the `k8s-route` event). */
-export interface K8sRoute {
-  readonly prefix: string;
-  readonly rule: RouteRule;
-  readonly sources: readonly RouteSource[];
-  readonly reason: string;
-  readonly nextHop: string;
-  readonly asPath: string;
-  readonly localPref: number | null;
-  readonly communities: readonly string[];
-  readonly largeCommunities: readonly string[];
-}
+/** The daemon's own shapes (daemon/k8s/views.ts): `k8s.status`'s answer, and a route the module announces
+ *  (`k8s.routes`, the `k8s-route` event). Types only: nothing of the daemon is bundled. */
+export type { K8sModuleState, K8sRoute, K8sStatus };
 
 export type K8sProblem = ObjectProblem;
 
@@ -102,8 +71,7 @@ export const INITIAL_K8S: K8sState = {
 };
 
 /** `Service ns/name`, `Node name`. */
-export const sourceText = (s: RouteSource): string =>
-  `${s.kind} ${s.namespace ? `${s.namespace}/` : ""}${s.name}`;
+export const sourceText = formatSource;
 
 /** The question the confirm step asks. */
 export function question(toggle: Toggle, status: K8sStatus): string {

@@ -1,5 +1,5 @@
 /**
- * The Kubernetes panel's wiring (notes/k8s-api.md): a feed of its own asks `k8s.status` (an older kbgpd
+ * The Kubernetes panel's wiring (docs/api.md): a feed of its own asks `k8s.status` (an older kbgpd
  * answers "method not found", and the panel says so in a line) and follows the monitor's `k8s` topic, its
  * status snapshot first. While the panel is open, `k8s.routes` is asked on that same connection, so the
  * answer and the `k8s-route` events are in kbgpd's order: events that arrive while it is asked are kept and

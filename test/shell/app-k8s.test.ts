@@ -1,5 +1,5 @@
 /**
- * The Kubernetes panel against a fake kbgpd (fake-kbgpd.ts) that serves the contract of notes/k8s-api.md:
+ * The Kubernetes panel against a fake kbgpd (fake-kbgpd.ts) that serves the contract of docs/api.md:
  * k8s.status, k8s.routes, k8s.enable, k8s.disable and the monitor's k8s topic; an older kbgpd without them,
  * and one whose configuration has no `kubernetes` section, each get one line.
  */

@@ -2,7 +2,7 @@
  * A stand-in kbgpd on a Unix socket for the shell's App tests: the control protocol's methods the shell
  * uses — hello, neighbor.list, neighbor.get (refused), rib.list (a small Loc-RIB: prefix matching, offset,
  * limit, total, rows or cells), monitor.start (topics neighbor, rib and k8s, the k8s snapshot), and the
- * Kubernetes sync's k8s.status, k8s.routes, k8s.enable and k8s.disable (notes/k8s-api.md) — with events
+ * Kubernetes sync's k8s.status, k8s.routes, k8s.enable and k8s.disable (docs/api.md) — with events
  * pushed at will, per topic, each subscription numbered from 1. Without `k8s` it is a kbgpd from before the
  * Kubernetes sync: those methods are "method not found".
  */
@@ -66,6 +66,8 @@ export function k8sStatus(over: Partial<K8sStatus> = {}): K8sStatus {
     objects: { services: 12, endpointSlices: 14, nodes: 3, pods: 40, namespaces: 5 },
     routes: 2,
     problems: 0,
+    drained: [],
+    drainAction: "withdrawn",
     lastError: null,
     errors: [],
     ...over,
@@ -83,6 +85,7 @@ export function k8sRoute(prefix: string, name: string, over: Partial<K8sRoute> =
     localPref: null,
     communities: [],
     largeCommunities: [],
+    attributes: "",
     ...over,
   };
 }
