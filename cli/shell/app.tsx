@@ -150,6 +150,8 @@ export function App({ socket, history, color, program, now = Date.now }: AppProp
     const running = prompt.running.current;
     if (key.ctrl && input === "c") {
       if (running) return running.interrupt();
+      // Ctrl-C answers the y/n question with no, as it would a terminal's prompt.
+      if (s.view === "k8s" && k8s.confirming()) return k8s.keys("n", key);
       if (l.text) return prompt.setLine(edit.EMPTY_LINE);
       return dispatch({ type: "exit" });
     }

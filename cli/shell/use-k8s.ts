@@ -74,6 +74,8 @@ export interface K8sParts {
   readonly state: K8sState;
   readonly rows: readonly K8sRow[];
   readonly keys: (input: string, key: Key) => void;
+  /** A y/n question is on screen (read when the key comes, not from the render). */
+  readonly confirming: () => boolean;
 }
 
 export function useK8s({ socket, link, open, height, dispatch, now, back, quit }: K8sInputs): K8sParts {
@@ -245,5 +247,6 @@ export function useK8s({ socket, link, open, height, dispatch, now, back, quit }
     if (input === "q") return quit();
   };
 
-  return { state, rows, keys };
+  const confirming = () => stateRef.current.confirm !== null;
+  return { state, rows, keys, confirming };
 }

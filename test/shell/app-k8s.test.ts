@@ -118,6 +118,13 @@ describe("the Kubernetes panel", () => {
     await s.type("n");
     await s.until("left as it was: not disabled");
     expect(d.asked).not.toContain("k8s.disable");
+    // Ctrl-C at the question is a no, not the end of the shell.
+    await s.type("d");
+    await s.until("withdraw its 2 routes? y/n");
+    await s.type(KEY.ctrlC);
+    await s.until(() => !s.screen().includes("withdraw its 2 routes? y/n"));
+    expect(s.screen()).toContain("Kubernetes sync: on");
+    expect(d.asked).not.toContain("k8s.disable");
     await s.type("d");
     await s.until("withdraw its 2 routes? y/n");
     await s.type("y");
