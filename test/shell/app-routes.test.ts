@@ -7,22 +7,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
-import chalk from "chalk";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { count, KEY, type Shell, shell, unmountAll } from "./drive.js";
 import { destination, FakeKbgpd, path } from "./fake-kbgpd.js";
 import { neighborView } from "./fixtures.js";
+import { colourOn, INVERSE } from "./terminal.js";
 
-const INVERSE = "\x1b[7m";
-let level: typeof chalk.level;
-beforeAll(() => {
-  // Inverse video is the highlight, with or without colour: let chalk write it.
-  level = chalk.level;
-  chalk.level = 1;
-});
-afterAll(() => {
-  chalk.level = level;
-});
+colourOn();
 
 let dir: string;
 let daemon: FakeKbgpd | null = null;

@@ -5,11 +5,9 @@
  * 1) where the test looks at inverse video or colours, and stripped where it measures widths.
  */
 import { stripVTControlCharacters } from "node:util";
-import chalk from "chalk";
 import { Box, Text } from "ink";
-import { render } from "ink-testing-library";
 import { createElement as h, useEffect, useReducer } from "react";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { EventLog } from "../../cli/shell/components/event-log.js";
 import { KeyMap } from "../../cli/shell/components/key-map.js";
 import { type DashboardProps, NeighborDashboard } from "../../cli/shell/components/neighbor-dashboard.js";
@@ -18,26 +16,11 @@ import { Prompt } from "../../cli/shell/components/prompt.js";
 import { StatusBar } from "../../cli/shell/components/status-bar.js";
 import { type Action, initialState, type LogEntry, reduce } from "../../cli/shell/state.js";
 import { neighbor } from "./fixtures.js";
+import { colourOn, INVERSE, mountedRenders } from "./terminal.js";
 
-const INVERSE = "\x1b[7m";
-let level: typeof chalk.level;
-beforeAll(() => {
-  level = chalk.level;
-  chalk.level = 1;
-});
-afterAll(() => {
-  chalk.level = level;
-});
+colourOn();
 
-const mounted: { unmount: () => void }[] = [];
-afterEach(() => {
-  for (const m of mounted.splice(0)) m.unmount();
-});
-function show(el: Parameters<typeof render>[0]) {
-  const r = render(el);
-  mounted.push(r);
-  return r;
-}
+const show = mountedRenders();
 const plain = (s: string | undefined) => stripVTControlCharacters(s ?? "");
 const linesOf = (s: string | undefined) => plain(s).split("\n");
 

@@ -4,10 +4,8 @@
  * the highlight in inverse video (colour or not), one line for a kbgpd without the Kubernetes sync.
  */
 import { stripVTControlCharacters } from "node:util";
-import chalk from "chalk";
-import { render } from "ink-testing-library";
 import { createElement as h } from "react";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { K8sPanel, type K8sPanelProps } from "../../cli/shell/components/k8s-panel.js";
 import { RouteDetail } from "../../cli/shell/components/route-detail.js";
 import { RouteView, type RouteViewProps } from "../../cli/shell/components/route-view.js";
@@ -17,26 +15,11 @@ import { detailLines } from "../../cli/shell/route-detail.js";
 import type { RouteRow } from "../../cli/shell/route-window.js";
 import { destination, k8sRoute, k8sStatus, path } from "./fake-kbgpd.js";
 import { neighbor } from "./fixtures.js";
+import { colourOn, INVERSE, mountedRenders } from "./terminal.js";
 
-const INVERSE = "\x1b[7m";
-let level: typeof chalk.level;
-beforeAll(() => {
-  level = chalk.level;
-  chalk.level = 1;
-});
-afterAll(() => {
-  chalk.level = level;
-});
+colourOn();
 
-const mounted: { unmount: () => void }[] = [];
-afterEach(() => {
-  for (const m of mounted.splice(0)) m.unmount();
-});
-function show(el: Parameters<typeof render>[0]) {
-  const r = render(el);
-  mounted.push(r);
-  return r;
-}
+const show = mountedRenders();
 const linesOf = (s: string | undefined) => stripVTControlCharacters(s ?? "").split("\n");
 
 const NOW = 1_700_000_000_000;
