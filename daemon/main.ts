@@ -208,7 +208,7 @@ const healthchecks = new Healthchecks({
 // The Kubernetes sync: its routes go to the speaker under the source "k8s" (docs/kubernetes.md).
 const k8s = new K8sSync(config.kubernetes, {
   dispatch: (i) => runtime.dispatch(i),
-  metrics: metrics.k8s(),
+  metrics: () => metrics.k8s(),
   ready: (problem) => health.set("k8s", problem),
   logger,
   stateDir,

@@ -7,8 +7,9 @@
  * candidates are the prefixes of exactly that address whose length starts with what follows the `/`. A
  * start too short to narrow anything (no whole octet or group yet) asks nothing.
  */
+
+import { parseIp } from "../../core/wire/ip.js";
 import type { Client } from "../client.js";
-import { addressBytes } from "../format/address.js";
 
 /** The groups before `::` (or all of them), whether `::` was typed, what follows it, and the group being
  *  typed (after the last `:`, when there is no `::`). */
@@ -57,7 +58,7 @@ export interface PrefixQuery {
 export function lookupQueries(partial: string): PrefixQuery[] | null {
   const slash = partial.indexOf("/");
   if (slash >= 0) {
-    const addr = addressBytes(partial.slice(0, slash));
+    const addr = parseIp(partial.slice(0, slash));
     if (!addr) return null;
     return [{ prefix: `${partial.slice(0, slash)}/${addr.length * 8}`, match: "shorter" }];
   }
@@ -77,8 +78,8 @@ export function prefixMatches(partial: string, prefix: string): boolean {
   const [addr, length = ""] = prefix.split("/");
   const slash = partial.indexOf("/");
   if (slash >= 0) {
-    const want = addressBytes(partial.slice(0, slash));
-    const have = addressBytes(addr);
+    const want = parseIp(partial.slice(0, slash));
+    const have = parseIp(addr);
     return (
       !!want &&
       !!have &&
@@ -89,7 +90,7 @@ export function prefixMatches(partial: string, prefix: string): boolean {
   }
   if (!partial.includes(":")) return !addr.includes(":") && prefix.startsWith(partial);
   const start = ipv6Start(partial);
-  const have = addr.includes(":") ? addressBytes(addr) : null;
+  const have = addr.includes(":") ? parseIp(addr) : null;
   if (!start || !have) return false;
   const groups = groupsOf(have);
   if (start.whole.some((g, i) => groups[i] !== g)) return false;

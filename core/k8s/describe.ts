@@ -1,11 +1,10 @@
 /**
- * Derived routes and problems as text, for `kbgp k8s routes` and logs: one line's cells per route (prefix,
- * rule, sources as "Service ns/name", reason, attributes) in the CLI's words for attributes.
+ * Derived routes' parts and problems as text, for `kbgp k8s routes` (daemon/k8s/views.ts, cli/format/k8s.ts):
+ * sources as "Service ns/name", attributes in the CLI's words.
  */
 import type { RouteConfig } from "../config/types.js";
 import { formatCommunity, formatLargeCommunity } from "../wire/attributes/communities.js";
-import { formatPrefix } from "../wire/prefix.js";
-import type { DesiredRoute, ObjectProblem, RouteRule, RouteSource } from "./types.js";
+import type { ObjectProblem, RouteSource } from "./types.js";
 
 /** "Service default/web", "Node worker-1". */
 export const formatSource = (s: RouteSource): string =>
@@ -23,24 +22,6 @@ export function formatRouteAttributes(r: RouteConfig): string {
   if (r.largeCommunities.length)
     parts.push(`large-communities ${r.largeCommunities.map(formatLargeCommunity).join(" ")}`);
   return parts.join(", ");
-}
-
-export interface RouteDescription {
-  readonly prefix: string;
-  readonly rule: RouteRule;
-  readonly sources: readonly string[];
-  readonly reason: string;
-  readonly attributes: string;
-}
-
-export function describeRoute(r: DesiredRoute): RouteDescription {
-  return {
-    prefix: formatPrefix(r.route.prefix),
-    rule: r.rule,
-    sources: r.sources.map(formatSource),
-    reason: r.reason,
-    attributes: formatRouteAttributes(r.route),
-  };
 }
 
 /** "Service default/web: annotation kbgp.io/local-pref: 'high' is not a number from 0 to 4294967295". */

@@ -22,6 +22,7 @@ import {
   formatPrefix,
   IPV4_UNICAST,
   IPV6_UNICAST,
+  MessageType,
   ORIGIN_NAMES,
   type PathAttributes,
   type Prefix,
@@ -51,7 +52,7 @@ const messageCounts = (byType: ArrayLike<number>) => ({
 });
 
 /** UPDATE messages: RFC 4271 §4.1 type 2. */
-const UPDATE = 2;
+const UPDATE = MessageType.UPDATE;
 
 /**
  * The numbers of `neighbor.list` that move with routes and UPDATEs, for the monitor's `neighbor-counters`

@@ -36,7 +36,8 @@ export type K8sEvent =
 
 export interface K8sSyncDeps {
   readonly dispatch: (input: Input) => void;
-  readonly metrics: K8sMetrics;
+  /** The sync's metrics, registered on the first call: only a kbgpd configured for the sync has them. */
+  readonly metrics: () => K8sMetrics;
   /** Holds kbgpd's readiness (`/readyz`) back with a reason, or releases it (null). */
   readonly ready: (problem: string | null) => void;
   readonly logger: Logger;
@@ -75,13 +76,22 @@ export class K8sSync {
   private statusTimer: NodeJS.Timeout | null = null;
   private statusSentAt = 0;
   private readonly listeners = new Set<(e: K8sEvent) => void>();
+  private registered: K8sMetrics | null = null;
 
   constructor(
     private config: KubernetesConfig | null,
     private readonly deps: K8sSyncDeps,
   ) {
     this.enabled = readToggle(deps.stateDir) ?? config?.enabled ?? false;
-    deps.metrics.setSource({
+    if (config) this.metrics();
+  }
+
+  /** Registered (and told where to read) on first use. */
+  private metrics(): K8sMetrics {
+    if (this.registered) return this.registered;
+    const m = this.deps.metrics();
+    this.registered = m;
+    m.setSource({
       up: () => this.state === "synced",
       announcedRoutes: () => {
         const by = new Map<DesiredRoute["rule"], number>();
@@ -89,6 +99,7 @@ export class K8sSync {
         return by;
       },
     });
+    return m;
   }
 
   /** Start watching if configured and enabled. */
@@ -138,7 +149,7 @@ export class K8sSync {
       this.setState(inf.progress.listed > 0 ? "syncing" : this.state === "error" ? "error" : "connecting");
       return;
     }
-    const timed = this.deps.metrics.startSync();
+    const timed = this.metrics().startSync();
     try {
       const d = derive(inf.cluster(), c.nodeName, c, this.deps.speaker());
       // Before apply: a withdrawal's Event says the node is drained when it is.
@@ -189,7 +200,7 @@ export class K8sSync {
   ): void {
     const rec = this.recorder;
     const node = this.config?.nodeName ?? "";
-    if (!rec) return;
+    if (!rec || (announce.length === 0 && withdraw.length === 0)) return;
     const had = new Set(before.map((d) => formatPrefix(d.route.prefix)));
     const post = (d: DesiredRoute, reason: "Announced" | "Withdrawn") => {
       const prefix = formatPrefix(d.route.prefix);
@@ -219,7 +230,7 @@ export class K8sSync {
 
   private failed(message: string): void {
     const at = this.deps.now();
-    this.deps.metrics.reconcileError();
+    this.metrics().reconcileError();
     this.lastError = message;
     this.errors.push({ at, message });
     if (this.errors.length > KEPT_ERRORS) this.errors.shift();
@@ -283,7 +294,10 @@ export class K8sSync {
       this.setState("off");
       return;
     }
-    if (!before) this.enabled = readToggle(this.deps.stateDir) ?? next.enabled;
+    if (!before) {
+      this.enabled = readToggle(this.deps.stateDir) ?? next.enabled;
+      this.metrics();
+    }
     if (!this.enabled) return;
     if (!before || !this.informers || connectionOf(before) !== connectionOf(next)) {
       await this.halt();
@@ -322,11 +336,11 @@ export class K8sSync {
 
   /** The routes the module announces (or only `prefix`'s), and the problems found in the cluster's objects. */
   routes(prefix?: string): { routes: K8sRoute[]; problems: readonly ObjectProblem[] } {
-    const all = this.announced.map(k8sRoute);
-    return {
-      routes: prefix === undefined ? all : all.filter((r) => r.prefix === prefix),
-      problems: this.problems,
-    };
+    const routes =
+      prefix === undefined
+        ? this.announced
+        : this.announced.filter((d) => formatPrefix(d.route.prefix) === prefix);
+    return { routes: routes.map(k8sRoute), problems: this.problems };
   }
 
   // --- monitor topic `k8s` ------------------------------------------------------------------------------

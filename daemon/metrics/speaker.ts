@@ -12,7 +12,8 @@
 import type { Registry } from "prom-client";
 import type { Peer, PeerState } from "../../core/speaker/peer.js";
 import type { Speaker } from "../../core/speaker/speaker.js";
-import { type FamilyKey, familyName, IPV4_UNICAST, IPV6_UNICAST } from "../../core/wire/index.js";
+import { type FamilyKey, familyName, MessageType } from "../../core/wire/index.js";
+import { FAMILIES } from "../control/views.js";
 import { snapshotCounter, snapshotGauge } from "./snapshot.js";
 
 /** RFC 4273 (BGP4-MIB) bgpPeerState: idle(1), connect(2), active(3), opensent(4), openconfirm(5),
@@ -27,8 +28,8 @@ export const PEER_STATE_NUMBER: Readonly<Record<PeerState, number>> = {
 };
 
 /** UPDATE's message type (RFC 4271 §4.1), the index into a peer's message counts. */
-const UPDATE = 2;
-const LOC_RIB_FAMILIES: readonly FamilyKey[] = [IPV4_UNICAST, IPV6_UNICAST];
+const UPDATE = MessageType.UPDATE;
+const LOC_RIB_FAMILIES: readonly FamilyKey[] = Object.values(FAMILIES);
 
 /**
  * The peer's AS for the `peer_asn` label: the configured number; ours for `internal`; for `external`, the AS

@@ -1,7 +1,8 @@
 /** diffRoutes on hand-made cases, and the text helpers for `kbgp k8s routes`. */
 import { describe, expect, it } from "vitest";
-import { describeRoute, formatProblem, formatSource } from "../../core/k8s/describe.js";
+import { formatProblem, formatSource } from "../../core/k8s/describe.js";
 import { diffRoutes } from "../../core/k8s/diff.js";
+import { k8sRoute } from "../../daemon/k8s/views.js";
 import { ASN, config, NODE, node, readyHere, run, service } from "./fixtures.js";
 
 const web = (annotations: Record<string, string> = {}) =>
@@ -45,7 +46,7 @@ describe("diffRoutes", () => {
   });
 });
 
-describe("describeRoute", () => {
+describe("a route as k8s.routes shows it", () => {
   it("prefix, rule, sources, reason and attributes as text", () => {
     const d = run(
       {
@@ -62,7 +63,8 @@ describe("describeRoute", () => {
       },
       config(),
     );
-    expect(describeRoute(d.routes[0])).toEqual({
+    const r = k8sRoute(d.routes[0]);
+    expect({ ...r, sources: r.sources.map(formatSource) }).toMatchObject({
       prefix: "192.0.2.10/32",
       rule: "loadbalancer-ip",
       sources: ["Service default/web", "Service prod/api"],
@@ -73,7 +75,11 @@ describe("describeRoute", () => {
 
   it("a route without attributes has an empty attribute text", () => {
     const d = run({ nodes: [node(NODE, { podCIDR: "10.244.0.0/24" })] });
-    expect(describeRoute(d.routes[0])).toMatchObject({ sources: [`Node ${NODE}`], attributes: "" });
+    const r = k8sRoute(d.routes[0]);
+    expect({ sources: r.sources.map(formatSource), attributes: r.attributes }).toEqual({
+      sources: [`Node ${NODE}`],
+      attributes: "",
+    });
   });
 
   it("formatSource and formatProblem", () => {

@@ -1,23 +1,24 @@
-/** Address order for neighbors and prefixes (cli/format/address.ts): by bytes, never by text. */
+/** Address order for neighbors and prefixes (cli/format/address.ts): by bytes as core/wire/ip.ts parses them, never by text. */
 import { describe, expect, it } from "vitest";
-import { addressBytes, addressOrder, prefixOrder } from "../../cli/format/address.js";
+import { addressOrder, prefixOrder } from "../../cli/format/address.js";
+import { parseIp } from "../../core/wire/ip.js";
 
-describe("addressBytes", () => {
+describe("parseIp, which orders them", () => {
   it.each([
     ["10.0.0.1", [10, 0, 0, 1]],
     ["255.255.255.255", [255, 255, 255, 255]],
   ])("%s", (text, bytes) => {
-    expect([...(addressBytes(text) ?? [])]).toEqual(bytes);
+    expect([...(parseIp(text) ?? [])]).toEqual(bytes);
   });
 
   it("IPv6 in every spelling gives the same 16 bytes", () => {
     const want = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
     for (const t of ["2001:db8:0:1::", "2001:DB8:0:1:0:0:0:0", "2001:0db8:0000:0001::0"])
-      expect([...(addressBytes(t) ?? [])]).toEqual(want);
-    expect([...(addressBytes("::ffff:192.0.2.1") ?? [])]).toEqual([
+      expect([...(parseIp(t) ?? [])]).toEqual(want);
+    expect([...(parseIp("::ffff:192.0.2.1") ?? [])]).toEqual([
       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1,
     ]);
-    expect([...(addressBytes("::") ?? [])]).toEqual(new Array(16).fill(0));
+    expect([...(parseIp("::") ?? [])]).toEqual(new Array(16).fill(0));
   });
 
   it.each([
@@ -33,7 +34,7 @@ describe("addressBytes", () => {
     "12345::",
     "neighbor",
   ])("%j is no address", (text) => {
-    expect(addressBytes(text)).toBeNull();
+    expect(parseIp(text)).toBeNull();
   });
 });
 

@@ -7,8 +7,9 @@
  * Kubernetes sync: those methods are "method not found".
  */
 import net from "node:net";
-import { addressBytes, prefixOrder } from "../../cli/format/address.js";
+import { prefixOrder } from "../../cli/format/address.js";
 import type { K8sProblem, K8sRoute, K8sStatus } from "../../cli/shell/k8s-state.js";
+import { parseIp } from "../../core/wire/ip.js";
 import { attrsText, nextHopText } from "../../daemon/control/attrs-text.js";
 import type { destinationView, NeighborView } from "../../daemon/control/views.js";
 
@@ -44,8 +45,8 @@ export function destination(
 function inside(inner: string, outer: string): boolean {
   const [ia, il] = inner.split("/");
   const [oa, ol] = outer.split("/");
-  const x = addressBytes(ia);
-  const y = addressBytes(oa);
+  const x = parseIp(ia);
+  const y = parseIp(oa);
   if (!x || !y || x.length !== y.length || Number(il) < Number(ol)) return false;
   for (let bit = 0; bit < Number(ol); bit++) {
     const m = 0x80 >> (bit & 7);
