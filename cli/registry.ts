@@ -41,7 +41,7 @@ export const NEIGHBOR_ACTIONS = [
 ] as const;
 const MATCH_WORDS = ["longer-prefixes", "shorter-prefixes"];
 /** After `k8s`. */
-const K8S_WORDS = ["status", "enable", "disable", "routes"];
+export const K8S_WORDS = ["status", "enable", "disable", "routes", "peers"];
 const NOTHING: Slot = {};
 
 /** `[prefix [longer-prefixes|shorter-prefixes]]` after `at` words. */
@@ -104,7 +104,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "k8s",
     synopsis: "k8s [command] [args..]",
     summary:
-      "The Kubernetes sync: `k8s status`, `k8s enable`, `k8s disable` (withdraws exactly its routes), `k8s routes [PREFIX]` (each route with the Service, Node or Pod and the rule behind it)",
+      "The Kubernetes sync: `k8s status`, `k8s enable`, `k8s disable` (withdraws exactly its routes), `k8s routes [PREFIX]` (each route with the Service, Node or Pod and the rule behind it), `k8s peers` (the peers from Node objects and annotations, with their sessions)",
     next: (args) =>
       args.length === 0
         ? { words: K8S_WORDS }

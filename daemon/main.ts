@@ -16,6 +16,9 @@ import { parseArgs } from "node:util";
 import { neighborTable } from "../cli/format/neighbors.js";
 import { VERSION } from "../cli/version.js";
 import { type HttpListen, type KbgpdConfig, speakerPart } from "../core/config/helpers.js";
+import type { SpeakerConfig } from "../core/config/types.js";
+import { applyPeering, type PeeringApplied } from "../core/k8s/peering-config.js";
+import type { Peering } from "../core/k8s/types.js";
 import type { Input, LogLevel } from "../core/speaker/io.js";
 import { seededRandom, toJsonLine } from "../core/speaker/recording.js";
 import { Speaker } from "../core/speaker/speaker.js";
@@ -32,6 +35,7 @@ import { K8sSync } from "./k8s/sync.js";
 import { createLogger } from "./log.js";
 import { DaemonMetrics } from "./metrics/index.js";
 import { ProcessSupervisor } from "./processes/supervisor.js";
+import { sameConfig } from "./reconcile.js";
 import { clearRestartMarker, takeRestartMarker, writeRestartMarker } from "./restart-marker.js";
 import { ApiRoutes } from "./routes/api-routes.js";
 import { Runtime } from "./runtime.js";
@@ -205,6 +209,26 @@ const healthchecks = new Healthchecks({
   logger,
   routeCount: (source) => speaker.originator.count(source),
 });
+/** The configuration file as last loaded, and what the Kubernetes sync says about peering: the speaker runs
+ *  their combination (core/k8s/peering-config.ts). */
+let fileConfig = config;
+let peering: Peering | null = null;
+let running: SpeakerConfig = speakerPart(config);
+/** The speaker's configuration now; reconfigured only when it changed, so an unchanged cluster is free. */
+function effective(): PeeringApplied {
+  const template = fileConfig.kubernetes?.peering.template;
+  // A peering without a `kubernetes` section cannot happen: the module is off then.
+  if (!template) return { config: speakerPart(fileConfig), peers: [], problems: [] };
+  return applyPeering(speakerPart(fileConfig), peering, template, { md5: false });
+}
+function reconfigure(): PeeringApplied {
+  const applied = effective();
+  if (!sameConfig(applied.config, running)) {
+    running = applied.config;
+    runtime.dispatch({ kind: "reconfigure", config: running });
+  }
+  return applied;
+}
 // The Kubernetes sync: its routes go to the speaker under the source "k8s" (docs/kubernetes.md).
 const k8s = new K8sSync(config.kubernetes, {
   dispatch: (i) => runtime.dispatch(i),
@@ -213,11 +237,19 @@ const k8s = new K8sSync(config.kubernetes, {
   logger,
   stateDir,
   speaker: () => ({ asn: speaker.global.asn }),
+  clusterAsn: () => fileConfig.global.asn,
+  peering: (p) => {
+    peering = p;
+    return reconfigure();
+  },
   now: () => runtime.now(),
 });
 /** A configuration read again (SIGHUP, config.reload): the speaker's part, then the daemon's. */
 function apply(next: KbgpdConfig): void {
-  runtime.dispatch({ kind: "reconfigure", config: speakerPart(next) });
+  fileConfig = next;
+  // Always: a reload is also how an operator asks for the configuration's routes to be applied again.
+  running = effective().config;
+  runtime.dispatch({ kind: "reconfigure", config: running });
   processes.apply(next.processes);
   healthchecks.apply(next.healthchecks);
   void http.apply(httpOf(next));

@@ -3,6 +3,7 @@
  * its order (ours first, then the aliases). The keys come from that table, so a key cannot be read here
  * without being documented there, and a parser missing for a listed key fails at load, in every test.
  */
+import type { PrefixFilter } from "../config/types.js";
 import type { LargeCommunity } from "../wire/attributes/communities.js";
 import {
   ANNOTATIONS,
@@ -22,6 +23,16 @@ import {
   parseTrafficPolicy,
   type TrafficPolicy,
 } from "./annotations.js";
+import {
+  type AnnotatedPeer,
+  parseAddresses,
+  parseAsn,
+  parseClusterId,
+  parseImportReject,
+  parseKubeRouterPeerLists,
+  parseKubeRouterPeers,
+  parsePeers,
+} from "./peer-annotations.js";
 
 export type Annotations = Readonly<Record<string, string>>;
 
@@ -152,6 +163,32 @@ const NODE = {
   }),
 };
 
+/** A Node's peering keys (docs/kubernetes.md, "Peering"). */
+const PEERING = {
+  asn: lookups<number>(KBGP.asn, "Node", { [KBGP.asn]: parseAsn, [KUBE_ROUTER.nodeAsn]: parseAsn }),
+  rrServer: lookups<number>(KBGP.rrServer, "Node", {
+    [KBGP.rrServer]: parseClusterId,
+    [KUBE_ROUTER.rrServer]: parseClusterId,
+  }),
+  rrClient: lookups<number>(KBGP.rrClient, "Node", {
+    [KBGP.rrClient]: parseClusterId,
+    [KUBE_ROUTER.rrClient]: parseClusterId,
+  }),
+  peers: lookups<AnnotatedPeer[]>(KBGP.peers, "Node", {
+    [KBGP.peers]: parsePeers,
+    [KUBE_ROUTER.peers]: parseKubeRouterPeers,
+    [KUBE_ROUTER.peerIps]: parseKubeRouterPeerLists,
+  }),
+  importReject: lookups<PrefixFilter[]>(KBGP.importReject, "Node", {
+    [KBGP.importReject]: parseImportReject,
+    [KUBE_ROUTER.customImportReject]: parseImportReject,
+  }),
+  listenAddresses: lookups<string[]>(KBGP.listenAddresses, "Node", {
+    [KBGP.listenAddresses]: parseAddresses,
+    [KUBE_ROUTER.localAddresses]: parseAddresses,
+  }),
+};
+
 const announce = (kind: "Pod" | "Namespace") =>
   lookups<AnnouncePolicy>(KBGP.announce, kind, {
     [KBGP.announce]: parseAnnounce,
@@ -205,6 +242,41 @@ export function readNodeAttributes(
   };
 }
 
+/** What a Node's annotations say about its speaker's role in the mesh: read on every node. */
+export interface MeshSettings {
+  readonly asn: Decided<number> | null;
+  readonly rrServer: Decided<number> | null;
+  readonly rrClient: Decided<number> | null;
+}
+
+export function readMeshSettings(a: Annotations | undefined, report: (m: string) => void): MeshSettings {
+  const rrServer = read(a, PEERING.rrServer, report);
+  return {
+    asn: read(a, PEERING.asn, report),
+    rrServer,
+    // A server is not also a client (kube-router: rr.server wins).
+    rrClient: rrServer ? null : read(a, PEERING.rrClient, report),
+  };
+}
+
+/** The rest of this node's peering annotations. */
+export interface NodePeeringSettings {
+  readonly peers: Decided<AnnotatedPeer[]> | null;
+  readonly importReject: Decided<PrefixFilter[]> | null;
+  readonly listenAddresses: Decided<string[]> | null;
+}
+
+export function readNodePeering(
+  a: Annotations | undefined,
+  report: (m: string) => void,
+): NodePeeringSettings {
+  return {
+    peers: read(a, PEERING.peers, report),
+    importReject: read(a, PEERING.importReject, report),
+    listenAddresses: read(a, PEERING.listenAddresses, report),
+  };
+}
+
 export const readPodAnnounce = (a: Annotations | undefined, report: (m: string) => void) =>
   read(a, POD_ANNOUNCE, report);
 export const readNamespaceAnnounce = (a: Annotations | undefined, report: (m: string) => void) =>
@@ -218,6 +290,7 @@ export function keysRead(): { key: string; kind: AnnotatedKind }[] {
   };
   for (const ls of Object.values(SERVICE)) add("Service", ls as readonly Lookup<unknown>[]);
   for (const ls of Object.values(NODE)) add("Node", ls as readonly Lookup<unknown>[]);
+  for (const ls of Object.values(PEERING)) add("Node", ls as readonly Lookup<unknown>[]);
   add("Pod", POD_ANNOUNCE);
   add("Namespace", NAMESPACE_ANNOUNCE);
   return out;

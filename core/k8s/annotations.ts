@@ -19,6 +19,8 @@ export interface AliasKey {
   readonly on: readonly AnnotatedKind[];
   /** How its values read, when that differs from ours (for the docs). */
   readonly values: string;
+  /** Keys read together with it, as one setting (kube-router's `path-prepend.as` with `repeat-n`). */
+  readonly with?: readonly string[];
 }
 
 export interface AnnotationKey {
@@ -40,6 +42,12 @@ export const KBGP = {
   localPref: "kbgp.io/local-pref",
   asPathPrepend: "kbgp.io/as-path-prepend",
   announce: "kbgp.io/announce",
+  asn: "kbgp.io/asn",
+  rrServer: "kbgp.io/rr-server",
+  rrClient: "kbgp.io/rr-client",
+  peers: "kbgp.io/peers",
+  importReject: "kbgp.io/import-reject",
+  listenAddresses: "kbgp.io/listen-addresses",
 } as const;
 
 /** kube-router's keys we read (docs/user-guide.md "Advertising IPs", docs/bgp.md). */
@@ -52,6 +60,17 @@ export const KUBE_ROUTER = {
   nodeCommunities: "kube-router.io/node.bgp.communities",
   prependAs: "kube-router.io/path-prepend.as",
   prependRepeat: "kube-router.io/path-prepend.repeat-n",
+  nodeAsn: "kube-router.io/node.asn",
+  rrServer: "kube-router.io/rr.server",
+  rrClient: "kube-router.io/rr.client",
+  peers: "kube-router.io/peers",
+  peerIps: "kube-router.io/peer.ips",
+  peerAsns: "kube-router.io/peer.asns",
+  peerPorts: "kube-router.io/peer.ports",
+  peerPasswords: "kube-router.io/peer.passwords",
+  peerLocalIps: "kube-router.io/peer.localips",
+  customImportReject: "kube-router.io/node.bgp.customimportreject",
+  localAddresses: "kube-router.io/bgp-local-addresses",
 } as const;
 
 /** kube-ovn's one key (pkg/util/const.go BgpAnnotation). */
@@ -151,6 +170,7 @@ export const ANNOTATIONS: readonly AnnotationKey[] = [
         from: "kube-router",
         on: ["Node"],
         values: `with ${KUBE_ROUTER.prependRepeat}: prepend that AS (not necessarily ours) repeat-n (0 to 255) times`,
+        with: [KUBE_ROUTER.prependRepeat],
       },
     ],
   },
@@ -169,6 +189,78 @@ export const ANNOTATIONS: readonly AnnotationKey[] = [
         values: "true, yes, cluster: cluster; local: local; false, no: none",
       },
     ],
+  },
+  {
+    key: KBGP.asn,
+    on: ["Node"],
+    values: "an AS number, 1 to 4294967294 (not 23456)",
+    effect:
+      "The node's AS: this node's speaker runs in it, and the mesh joins only nodes in the same AS " +
+      "(kube-router's per-ASN mesh). Without it, a node is in `global.asn`.",
+    aliases: [{ key: KUBE_ROUTER.nodeAsn, from: "kube-router", on: ["Node"], values: "the same" }],
+  },
+  {
+    key: KBGP.rrServer,
+    on: ["Node"],
+    values: "a cluster ID: a number (0 to 4294967295) or an IPv4 address",
+    effect:
+      "The node is a route reflector (RFC 4456) with that cluster ID: its mesh sessions to `rr-client` " +
+      "nodes are to route-reflector clients. Beats `rr-client` when both are set.",
+    aliases: [{ key: KUBE_ROUTER.rrServer, from: "kube-router", on: ["Node"], values: "the same" }],
+  },
+  {
+    key: KBGP.rrClient,
+    on: ["Node"],
+    values: "a cluster ID, as `rr-server` (read, not used: a client needs none)",
+    effect:
+      "The node is a route-reflector client: it meshes only with `rr-server` nodes, and other non-server " +
+      "nodes leave it out.",
+    aliases: [{ key: KUBE_ROUTER.rrClient, from: "kube-router", on: ["Node"], values: "the same" }],
+  },
+  {
+    key: KBGP.peers,
+    on: ["Node"],
+    values:
+      "a YAML (or JSON) list of peers: `address`, `asn`, optional `port`, `local-address`, `password` " +
+      "(base64, as kube-router: an annotation is not a secret)",
+    effect: "External peers of this node, besides the configuration's `neighbors`.",
+    aliases: [
+      {
+        key: KUBE_ROUTER.peers,
+        from: "kube-router",
+        on: ["Node"],
+        values: "a YAML list: `remoteip`, `remoteasn`, optional `port`, `localip`, `password` (base64)",
+      },
+      {
+        key: KUBE_ROUTER.peerIps,
+        from: "kube-router",
+        on: ["Node"],
+        values:
+          `addresses separated by commas, with ${KUBE_ROUTER.peerAsns} (as many AS numbers) and optionally ` +
+          `${KUBE_ROUTER.peerPorts}, ${KUBE_ROUTER.peerPasswords} (base64), ${KUBE_ROUTER.peerLocalIps} ` +
+          "(none, or one per address; a blank item takes the default)",
+        with: [
+          KUBE_ROUTER.peerAsns,
+          KUBE_ROUTER.peerPorts,
+          KUBE_ROUTER.peerPasswords,
+          KUBE_ROUTER.peerLocalIps,
+        ],
+      },
+    ],
+  },
+  {
+    key: KBGP.importReject,
+    on: ["Node"],
+    values: "prefixes separated by commas or blanks",
+    effect: "Routes inside these prefixes (the prefix and every longer one) are rejected from every peer.",
+    aliases: [{ key: KUBE_ROUTER.customImportReject, from: "kube-router", on: ["Node"], values: "the same" }],
+  },
+  {
+    key: KBGP.listenAddresses,
+    on: ["Node"],
+    values: "addresses separated by commas or blanks",
+    effect: "Listen for BGP on these addresses instead of `global.listen.addresses`.",
+    aliases: [{ key: KUBE_ROUTER.localAddresses, from: "kube-router", on: ["Node"], values: "the same" }],
   },
 ];
 

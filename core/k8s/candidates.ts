@@ -83,6 +83,10 @@ export class Problems {
   }
 
   sorted(): ObjectProblem[] {
-    return this.#list.sort((a, b) => compareSources(a.source, b.source) || cmp(a.message, b.message));
+    return this.#list.sort(compareProblems);
   }
 }
+
+/** By source, then message. */
+export const compareProblems = (a: ObjectProblem, b: ObjectProblem): number =>
+  compareSources(a.source, b.source) || cmp(a.message, b.message);

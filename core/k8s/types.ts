@@ -6,7 +6,8 @@
  * Object shapes are the API's JSON (as @kubernetes/client-node's informers deliver them, field names
  * unchanged), narrowed to what is read; every field is optional because the API server may leave it out.
  */
-import type { RouteConfig } from "../config/types.js";
+import type { NeighborConfig, PrefixFilter, RouteConfig } from "../config/types.js";
+import type { FamilyKey } from "../wire/constants.js";
 
 export interface ObjectMeta {
   readonly name?: string;
@@ -134,11 +135,64 @@ export interface KubernetesConfig {
   /** Added to every route the module announces. */
   readonly communities: readonly number[];
   readonly largeCommunities: RouteConfig["largeCommunities"];
+  readonly peering: PeeringConfig;
+}
+
+/** Peers and per-node speaker settings from the cluster (docs/kubernetes.md, "Peering"). */
+export interface PeeringConfig {
+  /** iBGP with every other node in our AS (kube-router's node mesh). */
+  readonly mesh: boolean;
+  /** Mesh only with Nodes carrying all these labels (every Node when empty). */
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  /** Read this Node's peering annotations: external peers, our AS, route-reflector role, import reject,
+   *  listen addresses. */
+  readonly nodeAnnotations: boolean;
+  /** What every peer from the cluster starts from (hold time, graceful restart, max-prefix…): the
+   *  configuration's defaults, or the group named in `peering.group`. Address, AS, port, local address,
+   *  families, next hops and route-reflector-client are the cluster's. */
+  readonly template: NeighborConfig;
 }
 
 /** The speaker this module runs in, as the pure function needs it. */
 export interface LocalSpeaker {
   readonly asn: number;
+}
+
+/** One peer the cluster asks for. */
+export interface DesiredPeer {
+  /** Canonical text (as core/wire/ip.ts formats it). */
+  readonly address: string;
+  readonly asn: number;
+  /** null: the configuration's `global.listen.port`, as every node listens on the same port. */
+  readonly port: number | null;
+  readonly localAddress: string | null;
+  /** TCP MD5 (RFC 2385) password, decoded, or null. */
+  readonly password: string | null;
+  readonly routeReflectorClient: boolean;
+  readonly families: readonly FamilyKey[];
+  /** Our next hop for the family the session's own address does not give one for (dual stack). */
+  readonly nextHopIpv4: string | null;
+  readonly nextHopIpv6: string | null;
+  /** `mesh`: another node; `node-annotation`: an external peer from this Node's annotations. */
+  readonly kind: "mesh" | "node-annotation";
+  /** The Node it comes from: the other node (mesh), or this one (its annotation). */
+  readonly source: RouteSource;
+  readonly reason: string;
+}
+
+/** What the cluster says about this node's speaker and its peers. */
+export interface Peering {
+  /** Our AS from this Node's annotation, or null for the configuration's. */
+  readonly asn: number | null;
+  /** Route reflector role from this Node's annotations, and the cluster ID a server uses. */
+  readonly routeReflector: { readonly role: "server" | "client"; readonly clusterId: number | null } | null;
+  /** Addresses to listen on from this Node's annotation, or null for the configuration's. */
+  readonly listenAddresses: readonly string[] | null;
+  /** Rejected on import from every peer (this Node's annotation). */
+  readonly importReject: readonly PrefixFilter[];
+  /** Sorted by address, one per address. */
+  readonly peers: readonly DesiredPeer[];
+  readonly problems: readonly ObjectProblem[];
 }
 
 /** What a route was derived from. A route's sources are Services, Nodes and Pods; a Namespace appears only

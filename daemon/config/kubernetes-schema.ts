@@ -40,5 +40,14 @@ export const kubernetesSchema = z.strictObject({
     .optional(),
   communities: z.array(community).optional(),
   "large-communities": z.array(largeCommunity).optional(),
+  peering: z
+    .strictObject({
+      mesh: bool,
+      "node-selector": z.record(z.string().min(1), z.string()),
+      "node-annotations": bool,
+      group: optionalText,
+    })
+    .partial()
+    .optional(),
 });
 export type KubernetesInput = z.output<typeof kubernetesSchema>;

@@ -146,10 +146,31 @@ export function resolveConfig(data: unknown, opts: ResolveOptions, out: RawIssue
     routes: resolveRoutes(routes, out),
     processes: resolveProcesses(data.processes, out),
     healthchecks: resolveHealthchecks(data.healthchecks, out),
-    kubernetes: resolveKubernetes(data.kubernetes, opts.hostNodeName ?? hostNodeName, out),
+    kubernetes: resolveKubernetes(
+      data.kubernetes,
+      opts.hostNodeName ?? hostNodeName,
+      (group) => peerTemplate(group, groups, global, out),
+      out,
+    ),
     http,
   };
   return out.length === 0 && global ? config : undefined;
+}
+
+/** The neighbor settings peers from the Kubernetes cluster start from: a neighbor with no settings of its
+ *  own, in `group` if one is named (its problems are reported at `kubernetes.peering`). */
+function peerTemplate(
+  group: string | undefined,
+  groups: Groups,
+  global: GlobalConfig | undefined,
+  out: RawIssue[],
+): NeighborConfig | undefined {
+  const input: NeighborInput = {
+    address: { text: "0.0.0.0", bytes: new Uint8Array(4) },
+    asn: "internal",
+    ...(group === undefined ? {} : { group }),
+  };
+  return resolveNeighbors([{ input, path: ["kubernetes", "peering"] }], groups, global, out)[0];
 }
 
 /** Stands in for a global section with problems, so neighbors are still checked against the defaults. */

@@ -1,4 +1,4 @@
-/** `k8s.status`, `k8s.enable`, `k8s.disable`, `k8s.routes` (docs/api.md). */
+/** `k8s.status`, `k8s.enable`, `k8s.disable`, `k8s.routes`, `k8s.peers` (docs/api.md). */
 import { formatPrefix, parsePrefix } from "../../core/wire/index.js";
 import { type K8sSync, NotConfigured } from "../k8s/sync.js";
 import { type Method, RpcCode, RpcError } from "./server.js";
@@ -12,8 +12,13 @@ const refuseUnconfigured = async <T>(f: () => Promise<T>): Promise<T> => {
   }
 };
 
-export function k8sMethods(k8s: K8sSync): Record<string, Method> {
+export function k8sMethods(
+  k8s: K8sSync,
+  /** A neighbor's session state, or null when there is no such neighbor. */
+  sessionState: (address: string) => string | null,
+): Record<string, Method> {
   return {
+    "k8s.peers": () => k8s.peersView(sessionState),
     "k8s.status": () => k8s.status(),
     "k8s.enable": () => refuseUnconfigured(() => k8s.enable()),
     "k8s.disable": () => refuseUnconfigured(() => k8s.disable()),

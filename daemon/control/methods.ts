@@ -35,6 +35,7 @@ export const QUERIES: ReadonlySet<string> = new Set([
   "healthcheck.list",
   "k8s.status",
   "k8s.routes",
+  "k8s.peers",
   "monitor.start",
   "monitor.stop",
 ]);
@@ -156,7 +157,7 @@ export function controlMethods(
     "neighbor.reset": admin("reset"),
     "neighbor.softResetIn": admin("soft-reset-in"),
     "neighbor.softResetOut": admin("soft-reset-out"),
-    ...(helpers.k8s ? k8sMethods(helpers.k8s) : {}),
+    ...(helpers.k8s ? k8sMethods(helpers.k8s, (a) => speaker.peers.get(a)?.state ?? null) : {}),
     ...monitorMethods(speaker, runtime, helpers.k8s),
   };
 }

@@ -9,18 +9,36 @@
  * says, never on not hearing from it.
  */
 
+import { compareProblems } from "../../core/k8s/candidates.js";
 import { derive } from "../../core/k8s/desired-routes.js";
 import { diffRoutes } from "../../core/k8s/diff.js";
-import type { DesiredRoute, KubernetesConfig, LocalSpeaker, ObjectProblem } from "../../core/k8s/types.js";
+import { derivePeering } from "../../core/k8s/peering.js";
+import type { PeeringApplied } from "../../core/k8s/peering-config.js";
+import type {
+  DesiredPeer,
+  DesiredRoute,
+  KubernetesConfig,
+  LocalSpeaker,
+  ObjectProblem,
+  Peering,
+} from "../../core/k8s/types.js";
 import type { Input } from "../../core/speaker/io.js";
-import { formatPrefix } from "../../core/wire/index.js";
+import { familyName, formatPrefix } from "../../core/wire/index.js";
 import type { Logger } from "../log.js";
 import type { K8sMetrics } from "../metrics/k8s.js";
 import { errorText } from "./error-text.js";
 import type { EventRecorder } from "./events.js";
 import type { Informers } from "./informers.js";
 import { readToggle, writeToggle } from "./toggle.js";
-import { type K8sRoute, type K8sState, type K8sStatus, k8sRoute, NO_OBJECTS } from "./views.js";
+import {
+  type K8sPeers,
+  type K8sRoute,
+  type K8sState,
+  type K8sStatus,
+  k8sRoute,
+  NO_OBJECTS,
+  type PeeringView,
+} from "./views.js";
 
 /** Changes within this long of each other are derived once: a rollout touches many objects at once. */
 const SETTLE_MS = 30;
@@ -43,6 +61,11 @@ export interface K8sSyncDeps {
   readonly logger: Logger;
   readonly stateDir: string;
   readonly speaker: () => LocalSpeaker;
+  /** `global.asn` of the configuration file: the AS of every node without an AS annotation. */
+  readonly clusterAsn: () => number;
+  /** Applies what the cluster says about peering (null: nothing, the module is off) to the speaker; returns
+   *  the peers configured and those left out. */
+  readonly peering: (p: Peering | null) => PeeringApplied;
   readonly now: () => number;
 }
 
@@ -70,6 +93,8 @@ export class K8sSync {
   private announced: readonly DesiredRoute[] = [];
   private problems: readonly ObjectProblem[] = [];
   private drained: readonly string[] = [];
+  private peering: Peering | null = null;
+  private peers: readonly DesiredPeer[] = [];
   private settle: NodeJS.Timeout | null = null;
   /** Counts starts and halts, so a start still loading its module knows it was overtaken. */
   private runs = 0;
@@ -151,11 +176,15 @@ export class K8sSync {
     }
     const timed = this.metrics().startSync();
     try {
-      const d = derive(inf.cluster(), c.nodeName, c, this.deps.speaker());
+      const cluster = inf.cluster();
+      // Peering first: the routes' AS-path prepends use the AS this node's annotation may have changed.
+      const peering = derivePeering(cluster.nodes, c.nodeName, c.peering, this.deps.clusterAsn());
+      const applied = this.applyPeering(peering);
+      const d = derive(cluster, c.nodeName, c, this.deps.speaker());
       // Before apply: a withdrawal's Event says the node is drained when it is.
       this.drained = d.drained;
       this.apply(d.routes);
-      this.problems = d.problems;
+      this.problems = [...d.problems, ...peering.problems, ...applied.problems].sort(compareProblems);
       this.lastSync = this.deps.now();
       this.setState(inf.failing ? "error" : "synced");
       this.deps.ready(null);
@@ -228,6 +257,20 @@ export class K8sSync {
     this.apply([]);
   }
 
+  /** The module off: its routes withdrawn, then its peers removed. */
+  private retire(): void {
+    this.withdrawAll();
+    if (this.peering) this.applyPeering(null);
+  }
+
+  /** Hand the speaker the cluster's peering; the daemon reconfigures it only when something changed. */
+  private applyPeering(p: Peering | null): PeeringApplied {
+    this.peering = p;
+    const applied = this.deps.peering(p);
+    this.peers = applied.peers;
+    return applied;
+  }
+
   private failed(message: string): void {
     const at = this.deps.now();
     this.metrics().reconcileError();
@@ -276,7 +319,7 @@ export class K8sSync {
       this.enabled = false;
       this.deps.ready(null);
       await this.halt();
-      this.withdrawAll();
+      this.retire();
       this.setState("off");
       this.deps.logger.log("info", "kubernetes: sync disabled; its routes are withdrawn");
     }
@@ -290,7 +333,7 @@ export class K8sSync {
     if (!next) {
       this.deps.ready(null);
       await this.halt();
-      this.withdrawAll();
+      this.retire();
       this.setState("off");
       return;
     }
@@ -326,6 +369,7 @@ export class K8sSync {
       lastSync: this.lastSync,
       objects: this.informers?.counts() ?? NO_OBJECTS,
       routes: this.announced.length,
+      peering: this.peeringView(),
       problems: this.problems.length,
       drained: this.drained,
       drainAction: this.config?.drain.action === "deprefer" ? "de-preferred" : "withdrawn",
@@ -341,6 +385,31 @@ export class K8sSync {
         ? this.announced
         : this.announced.filter((d) => formatPrefix(d.route.prefix) === prefix);
     return { routes: routes.map(k8sRoute), problems: this.problems };
+  }
+
+  private peeringView(): PeeringView {
+    const p = this.peering;
+    return {
+      peers: this.peers.length,
+      asn: p?.asn ?? null,
+      routeReflector: p?.routeReflector ?? null,
+      listenAddresses: p?.listenAddresses ?? null,
+      importReject: p?.importReject.length ?? 0,
+    };
+  }
+
+  /** The peers the cluster asks for and kbgpd configured (with their session state, from `state`), and the
+   *  problems found in the cluster's objects. */
+  peersView(state: (address: string) => string | null): K8sPeers {
+    return {
+      peers: this.peers.map((p) => ({
+        ...p,
+        password: p.password !== null,
+        families: p.families.map(familyName),
+        state: state(p.address),
+      })),
+      problems: this.problems,
+    };
   }
 
   // --- monitor topic `k8s` ------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * `k8s`). The CLI and the shell import these types only.
  */
 import { formatRouteAttributes } from "../../core/k8s/describe.js";
-import type { DesiredRoute, ObjectProblem, RouteSource } from "../../core/k8s/types.js";
+import type { DesiredPeer, DesiredRoute, ObjectProblem, Peering, RouteSource } from "../../core/k8s/types.js";
 import { formatAsPath } from "../../core/wire/attributes/as-path.js";
 import { formatCommunity, formatLargeCommunity } from "../../core/wire/attributes/communities.js";
 import { formatPrefix } from "../../core/wire/index.js";
@@ -26,6 +26,7 @@ export interface K8sStatus {
   readonly objects: Readonly<Record<ResourceName, number>>;
   /** Routes the module announces now. */
   readonly routes: number;
+  readonly peering: PeeringView;
   /** Problems (bad annotation values) in the last derivation. */
   readonly problems: number;
   /** Why this node is drained ("node unschedulable"…), [] when it is not; and what that does. */
@@ -64,6 +65,31 @@ export function k8sRoute(d: DesiredRoute): K8sRoute {
     largeCommunities: r.largeCommunities.map(formatLargeCommunity),
     attributes: formatRouteAttributes(r),
   };
+}
+
+/** What the cluster says about this node's speaker (docs/kubernetes.md, "Peering"). */
+export interface PeeringView {
+  /** Peers from the cluster that are configured now. */
+  readonly peers: number;
+  /** Our AS from this Node's annotation, or null for `global.asn`. */
+  readonly asn: number | null;
+  readonly routeReflector: Peering["routeReflector"];
+  readonly listenAddresses: readonly string[] | null;
+  /** Prefixes this Node's annotation rejects on import. */
+  readonly importReject: number;
+}
+
+/** `k8s.peers`: a DesiredPeer as core/k8s derives it; `password` is never sent, only whether there is one. */
+export type K8sPeer = Omit<DesiredPeer, "password" | "families"> & {
+  readonly password: boolean;
+  readonly families: readonly string[];
+  /** The session's state (`neighbor.list`'s), or null when kbgpd has no such neighbor (yet). */
+  readonly state: string | null;
+};
+
+export interface K8sPeers {
+  readonly peers: readonly K8sPeer[];
+  readonly problems: readonly ObjectProblem[];
 }
 
 export interface K8sRoutes {

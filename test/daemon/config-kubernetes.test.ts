@@ -45,6 +45,7 @@ describe("the kubernetes section", () => {
       },
       communities: [],
       largeCommunities: [],
+      peering: { mesh: false, nodeSelector: {}, nodeAnnotations: true, template: expect.anything() },
     });
   });
 
@@ -78,7 +79,51 @@ describe("the kubernetes section", () => {
       },
       communities: [65001 * 65536 + 100, 0xffffff01],
       largeCommunities: [[65001, 1, 2]],
+      peering: { mesh: false, nodeSelector: {}, nodeAnnotations: true, template: expect.anything() },
     });
+  });
+
+  it("peering: the mesh, its node selector, and a group the cluster's peers take their settings from", () => {
+    const k = load(
+      [
+        "groups:",
+        "  nodes: { hold-time: 9, graceful-restart: { restart-time: 30 }, max-prefix: { limit: 100 } }",
+        "kubernetes:",
+        "  peering:",
+        "    mesh: true",
+        "    node-selector: { kbgp.io/speaker: 'true' }",
+        "    node-annotations: false",
+        "    group: nodes",
+        "",
+      ].join("\n"),
+    ).kubernetes!;
+    expect(k.peering).toMatchObject({
+      mesh: true,
+      nodeSelector: { "kbgp.io/speaker": "true" },
+      nodeAnnotations: false,
+    });
+    expect(k.peering.template).toMatchObject({
+      holdTime: 9,
+      keepalive: 3,
+      maxPrefix: { limit: 100 },
+      gracefulRestart: { restartTime: 30 },
+      group: "nodes",
+    });
+    // Without a group: the defaults every neighbor has.
+    expect(load("kubernetes: {}\n").kubernetes!.peering.template).toMatchObject({
+      holdTime: 90,
+      connectRetry: 120,
+    });
+  });
+
+  it("peering: refuses a group that is not there, and a bad value, with their position", () => {
+    expect(
+      issues(["groups: { nodes: {} }", "kubernetes:", "  peering: { group: node }", ""].join("\n")),
+    ).toEqual(["5:21: kubernetes.peering.group: no group named 'node' (did you mean 'nodes'?)"]);
+    expect(issues(["kubernetes:", "  peering: { mesh: yes, colour: red }", ""].join("\n"))).toEqual([
+      "4:20: kubernetes.peering.mesh: must be true or false, not 'yes'",
+      "4:25: kubernetes.peering.colour: unknown key 'colour'",
+    ]);
   });
 
   it("refuses mistakes with their position, and suggests the key meant", () => {

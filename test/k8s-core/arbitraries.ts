@@ -16,7 +16,7 @@ import type {
   Pod,
   Service,
 } from "../../core/k8s/types.js";
-import { NODE, OTHER } from "./fixtures.js";
+import { NODE, OTHER, PEERING } from "./fixtures.js";
 
 const V4 = ["192.0.2.1", "192.0.2.2", "192.0.2.3", "10.96.0.1", "10.96.0.2", "10.244.0.1", "10.244.0.2"];
 const V6 = ["2001:db8::1", "2001:db8::2", "fd00::1"];
@@ -254,6 +254,7 @@ export const configArb: fc.Arbitrary<KubernetesConfig> = fc
     },
     communities: c.communities,
     largeCommunities: [],
+    peering: PEERING,
   }));
 
 /** `c` with each list reordered by `seed` (a small deterministic shuffle). */

@@ -14,12 +14,21 @@ import type {
   Service,
 } from "../../core/k8s/types.js";
 import { formatPrefix } from "../../core/wire/index.js";
+import { neighbor } from "../helpers/speaker-config.js";
 
 export const NODE = "node-a";
 export const OTHER = "node-b";
 export const ASN = 65000;
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** Peering off, as a configuration without `kubernetes.peering` has it (the mesh) — annotations read. */
+export const PEERING: KubernetesConfig["peering"] = {
+  mesh: false,
+  nodeSelector: {},
+  nodeAnnotations: true,
+  template: neighbor("0.0.0.0", "internal"),
+};
 
 export function config(more: DeepPartial<KubernetesConfig> = {}): KubernetesConfig {
   const base: KubernetesConfig = {
@@ -31,6 +40,7 @@ export function config(more: DeepPartial<KubernetesConfig> = {}): KubernetesConf
     drain: { when: [], taints: [], action: "withdraw", prepend: 3, localPref: null },
     communities: [],
     largeCommunities: [],
+    peering: PEERING,
   };
   return {
     ...base,

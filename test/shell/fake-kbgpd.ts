@@ -66,6 +66,7 @@ export function k8sStatus(over: Partial<K8sStatus> = {}): K8sStatus {
     lastSync: Date.now() - 3_000,
     objects: { services: 12, endpointSlices: 14, nodes: 3, pods: 40, namespaces: 5 },
     routes: 2,
+    peering: { peers: 0, asn: null, routeReflector: null, listenAddresses: null, importReject: 0 },
     problems: 0,
     drained: [],
     drainAction: "withdrawn",

@@ -1,0 +1,84 @@
+/**
+ * The speaker's configuration with the cluster's peering applied: the configuration file's, plus the peers
+ * the cluster asks for, under this node's AS, route-reflector cluster ID and listen addresses when its
+ * annotations set them. The file's own neighbors always win over a peer from the cluster with the same
+ * address. The speaker's `reconfigure` then touches only the sessions whose settings changed.
+ */
+import type { NeighborConfig, SpeakerConfig } from "../config/types.js";
+import type { DesiredPeer, ObjectProblem, Peering } from "./types.js";
+
+export interface PeeringApplied {
+  readonly config: SpeakerConfig;
+  /** The peers from the cluster that are configured, in the order of `peering.peers`. */
+  readonly peers: readonly DesiredPeer[];
+  /** Peers left out, and why. */
+  readonly problems: readonly ObjectProblem[];
+}
+
+export interface ApplyOptions {
+  /** Whether kbgpd can set a TCP MD5 password on a session (RFC 2385); without it a peer that needs one is
+   *  left out, since its router would drop every segment we send. */
+  readonly md5: boolean;
+}
+
+export function applyPeering(
+  base: SpeakerConfig,
+  peering: Peering | null,
+  template: NeighborConfig,
+  opts: ApplyOptions,
+): PeeringApplied {
+  if (!peering) return { config: base, peers: [], problems: [] };
+  const problems: ObjectProblem[] = [];
+  const reject = peering.importReject;
+  const neighbors: NeighborConfig[] = base.neighbors.map((n) =>
+    reject.length ? { ...n, importReject: [...n.importReject, ...reject] } : n,
+  );
+  const fromFile = new Set(base.neighbors.map((n) => n.address));
+  const peers: DesiredPeer[] = [];
+  for (const p of peering.peers) {
+    if (fromFile.has(p.address)) {
+      problems.push({
+        source: p.source,
+        message: `peer ${p.address} (${p.reason}) is also in the configuration's neighbors; that one is used`,
+      });
+      continue;
+    }
+    if (p.password !== null && !opts.md5) {
+      problems.push({
+        source: p.source,
+        message: `peer ${p.address} needs a TCP MD5 password (RFC 2385), which this kbgpd cannot set; not peering`,
+      });
+      continue;
+    }
+    peers.push(p);
+    neighbors.push({
+      ...template,
+      address: p.address,
+      description:
+        p.kind === "mesh" ? `node ${p.source.name} (k8s mesh)` : `k8s peer of node ${p.source.name}`,
+      peerAs: p.asn,
+      port: p.port ?? base.global.port,
+      localAddress: p.localAddress,
+      families: p.families,
+      nextHopIpv4: p.nextHopIpv4 ?? template.nextHopIpv4,
+      nextHopIpv6: p.nextHopIpv6 ?? template.nextHopIpv6,
+      routeReflectorClient: p.routeReflectorClient,
+      importReject: [...template.importReject, ...reject],
+    });
+  }
+  const server = peering.routeReflector?.role === "server" ? peering.routeReflector.clusterId : null;
+  return {
+    config: {
+      ...base,
+      global: {
+        ...base.global,
+        asn: peering.asn ?? base.global.asn,
+        clusterId: server ?? base.global.clusterId,
+        listenAddresses: peering.listenAddresses ?? base.global.listenAddresses,
+      },
+      neighbors,
+    },
+    peers,
+    problems,
+  };
+}
