@@ -58,8 +58,8 @@ export function derivePeering(
 
   if (self && config.mesh) {
     if (!addrs.primary) problems.add(selfSource, "no InternalIP or ExternalIP address: not in the node mesh");
+    // By name, so that of two nodes claiming one address the same one wins whatever the listing order.
     else
-      // By name, so that of two nodes claiming one address the same one wins whatever the listing order.
       for (const n of [...all].sort(byName)) {
         const name = n.metadata?.name;
         if (!name || name === nodeName || !selected(n, config.nodeSelector)) continue;
