@@ -197,6 +197,7 @@ describe("the ConfigMap's configuration", () => {
       "load-balancer-class": "",
       drain: { when: ["unschedulable", "exclude-label"], taints: [], action: "withdraw", prepend: 3 },
       communities: [],
+      peering: { mesh: false, "node-annotations": true },
     });
   });
 

@@ -118,7 +118,7 @@ describe("completeWord", () => {
 
   it("monitor, mrt and k8s", async () => {
     expect(await complete("monitor ")).toEqual(["global", "k8s", "neighbor"]);
-    expect(await complete("k8s ")).toEqual(["disable", "enable", "routes", "status"]);
+    expect(await complete("k8s ")).toEqual(["disable", "enable", "peers", "routes", "status"]);
     expect(await complete("k8s routes 10.1")).toEqual(["10.1.0.0/16"]);
     expect(await complete("k8s status ")).toEqual([]);
     expect(await complete("monitor global ")).toEqual(["rib"]);
