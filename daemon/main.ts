@@ -29,6 +29,7 @@ import { Healthchecks } from "./health/healthchecks.js";
 import { Health } from "./http/health.js";
 import { formatListen, HttpEndpoints, parseHttpListen } from "./http/server.js";
 import { K8sSync } from "./k8s/sync.js";
+import { describeFailure } from "./listeners.js";
 import { createLogger } from "./log.js";
 import { DaemonMetrics } from "./metrics/index.js";
 import { ProcessSupervisor } from "./processes/supervisor.js";
@@ -157,7 +158,13 @@ if (opts.record) {
   );
   record = (at, input) => writeSync(fd, `${toJsonLine({ at, input })}\n`);
 }
-const runtime = new Runtime(speaker, logger, record);
+const runtime = new Runtime(speaker, logger, {
+  onInput: record,
+  // An address that does not listen holds readiness back (it is tried again meanwhile), never liveness: a
+  // restart would reset every session and bind no better.
+  onListenStatus: ({ failed }) =>
+    health.set("bgp-listener", failed.length === 0 ? null : failed.map(describeFailure).join("; ")),
+});
 // Metrics and health, served from the start so a probe sees a live kbgpd that is not ready yet.
 const metrics = new DaemonMetrics(speaker, VERSION);
 /** The speaker's timers are overdue by this much: nothing serves them (hold timers would expire unnoticed). */
@@ -218,6 +225,7 @@ const k8s = new K8sSync(config.kubernetes, {
 /** A configuration read again (SIGHUP, config.reload): the speaker's part, then the daemon's. */
 function apply(next: KbgpdConfig): void {
   runtime.dispatch({ kind: "reconfigure", config: speakerPart(next) });
+  void runtime.listen({ addresses: next.global.listenAddresses, port: next.global.port });
   processes.apply(next.processes);
   healthchecks.apply(next.healthchecks);
   void http.apply(httpOf(next));
@@ -255,7 +263,6 @@ try {
     await new Promise((r) => setTimeout(r, 500));
   }
   await runtime.start({ addresses: config.global.listenAddresses, port: config.global.port });
-  health.set("bgp-listener", null);
   if (socketPath) {
     mkdirSync(dirname(socketPath), { recursive: true });
     const reload = opts.config ? () => reloadFile(opts.config!) : null;
