@@ -32,6 +32,7 @@ import { Healthchecks } from "./health/healthchecks.js";
 import { Health } from "./http/health.js";
 import { formatListen, HttpEndpoints, parseHttpListen } from "./http/server.js";
 import { K8sSync } from "./k8s/sync.js";
+import { describeFailure } from "./listeners.js";
 import { createLogger } from "./log.js";
 import { DaemonMetrics } from "./metrics/index.js";
 import { ProcessSupervisor } from "./processes/supervisor.js";
@@ -161,7 +162,13 @@ if (opts.record) {
   );
   record = (at, input) => writeSync(fd, `${toJsonLine({ at, input })}\n`);
 }
-const runtime = new Runtime(speaker, logger, record);
+const runtime = new Runtime(speaker, logger, {
+  onInput: record,
+  // An address that does not listen holds readiness back (it is tried again meanwhile), never liveness: a
+  // restart would reset every session and bind no better.
+  onListenStatus: ({ failed }) =>
+    health.set("bgp-listener", failed.length === 0 ? null : failed.map(describeFailure).join("; ")),
+});
 // Metrics and health, served from the start so a probe sees a live kbgpd that is not ready yet.
 const metrics = new DaemonMetrics(speaker, VERSION);
 /** The speaker's timers are overdue by this much: nothing serves them (hold timers would expire unnoticed). */
@@ -226,8 +233,14 @@ function reconfigure(): PeeringApplied {
   if (!sameConfig(applied.config, running)) {
     running = applied.config;
     runtime.dispatch({ kind: "reconfigure", config: running });
+    listen();
   }
   return applied;
+}
+/** The BGP listeners as the running configuration has them (a Node's annotation may replace the file's
+ *  addresses); the runtime changes only what differs. */
+function listen(): void {
+  void runtime.listen({ addresses: running.global.listenAddresses, port: running.global.port });
 }
 // The Kubernetes sync: its routes go to the speaker under the source "k8s" (docs/kubernetes.md).
 const k8s = new K8sSync(config.kubernetes, {
@@ -250,6 +263,7 @@ function apply(next: KbgpdConfig): void {
   // Always: a reload is also how an operator asks for the configuration's routes to be applied again.
   running = effective().config;
   runtime.dispatch({ kind: "reconfigure", config: running });
+  listen();
   processes.apply(next.processes);
   healthchecks.apply(next.healthchecks);
   void http.apply(httpOf(next));
@@ -287,7 +301,6 @@ try {
     await new Promise((r) => setTimeout(r, 500));
   }
   await runtime.start({ addresses: config.global.listenAddresses, port: config.global.port });
-  health.set("bgp-listener", null);
   if (socketPath) {
     mkdirSync(dirname(socketPath), { recursive: true });
     const reload = opts.config ? () => reloadFile(opts.config!) : null;

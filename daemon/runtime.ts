@@ -7,14 +7,19 @@ import net from "node:net";
 import { performance } from "node:perf_hooks";
 import type { Input, Output } from "../core/speaker/io.js";
 import type { Speaker } from "../core/speaker/speaker.js";
+import { describeFailure, Listeners, type ListenOptions, type ListenStatus } from "./listeners.js";
 import type { Logger } from "./log.js";
+
+export type { ListenOptions, ListenStatus } from "./listeners.js";
 
 /** After asking a socket to close, give it this long to flush (a NOTIFICATION) before destroying it. */
 const CLOSE_GRACE_MS = 2000;
 
-export interface ListenOptions {
-  readonly addresses: readonly string[];
-  readonly port: number;
+export interface RuntimeOptions {
+  /** Sees every input with its time, for recordings (core/speaker/recording.ts). */
+  readonly onInput?: ((at: number, input: Input) => void) | null;
+  /** After every change of the listeners (start, reload, a retry): readiness reports what does not listen. */
+  readonly onListenStatus?: (status: ListenStatus) => void;
 }
 
 /** "::ffff:192.0.2.1" from a dual-stack socket is the IPv4 peer 192.0.2.1. */
@@ -27,16 +32,23 @@ export class Runtime {
   private readonly sockets = new Map<number, net.Socket>();
   /** Outgoing connections not yet up, so a `close` can abandon them. */
   private readonly pending = new Map<number, net.Socket>();
-  private readonly servers: net.Server[] = [];
+  private readonly listeners: Listeners;
+  private readonly onInput: ((at: number, input: Input) => void) | null;
   private nextIn = 2;
   private wake: NodeJS.Timeout | null = null;
   private wakeAt: number | null = null;
   constructor(
     private readonly speaker: Speaker,
     private readonly logger: Logger,
-    /** Sees every input with its time, for recordings (core/speaker/recording.ts). */
-    private readonly onInput: ((at: number, input: Input) => void) | null = null,
-  ) {}
+    options: RuntimeOptions = {},
+  ) {
+    this.onInput = options.onInput ?? null;
+    this.listeners = new Listeners({
+      accept: (s) => this.accept(s),
+      logger,
+      ...(options.onListenStatus ? { onStatus: options.onListenStatus } : {}),
+    });
+  }
 
   now(): number {
     return performance.timeOrigin + performance.now();
@@ -52,21 +64,28 @@ export class Runtime {
     return () => clearInterval(t);
   }
 
-  /** Listen on every address (an error names the address and port), then start the speaker. */
+  /**
+   * Listen on every address, then start the speaker. At start-up nothing runs yet that a failure could
+   * hurt, so an address that cannot be bound is an error naming it and its port, and nothing starts.
+   */
   async start(listen: ListenOptions): Promise<void> {
-    for (const address of listen.addresses) {
-      const server = net.createServer({ noDelay: true }, (s) => this.accept(s));
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", (e) =>
-          reject(new Error(`cannot listen on [${address}]:${listen.port}: ${(e as Error).message}`)),
-        );
-        // "::" would also take IPv4 and clash with a "0.0.0.0" listener.
-        server.listen({ host: address, port: listen.port, ipv6Only: address.includes(":") }, () => resolve());
-      });
-      this.servers.push(server);
-      this.logger.log("info", `listening on [${address}]:${listen.port}`);
-    }
+    const { failed } = await this.listeners.listen(listen, { retry: false });
+    if (failed.length > 0) throw new Error(failed.map(describeFailure).join("; "));
     this.dispatch({ kind: "start" });
+  }
+
+  /**
+   * Listen on exactly these addresses and port from now on (a reload; callable at any time, any number of
+   * times): listeners no longer wanted close, sessions they accepted stay; an address that cannot be bound is
+   * logged and tried again, the others keep listening (daemon/listeners.ts). Never rejects.
+   */
+  listen(listen: ListenOptions): Promise<ListenStatus> {
+    return this.listeners.listen(listen);
+  }
+
+  /** The addresses and port asked for last, and those of them that do not listen. */
+  listenStatus(): ListenStatus {
+    return this.listeners.status();
   }
 
   /** Feed an input to the speaker and carry out its outputs. */
@@ -172,7 +191,7 @@ export class Runtime {
 
   /** Stop listening and wait (bounded) for sockets to finish closing. */
   async close(timeoutMs = 3000): Promise<void> {
-    for (const server of this.servers) server.close();
+    const listening = this.listeners.close();
     if (this.wake) clearTimeout(this.wake);
     const open = [...this.sockets.values()];
     await Promise.race([
@@ -180,5 +199,6 @@ export class Runtime {
       new Promise((r) => setTimeout(r, timeoutMs).unref()),
     ]);
     for (const s of open) s.destroy();
+    await listening;
   }
 }

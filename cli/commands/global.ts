@@ -8,7 +8,7 @@ import { listRib } from "./rib-listing.js";
 interface GlobalView {
   asn: number;
   routerId: string;
-  listen: { addresses: string[]; port: number };
+  listen: { addresses: string[]; port: number; failed?: { address: string; port: number; error: string }[] };
   gracefulRestart: { restarting: boolean; waitingFor: string[] };
 }
 
@@ -33,6 +33,8 @@ export function globalCommand(words: readonly string[], opts: Options): Promise<
       if (opts.json) return print(JSON.stringify({ kbgpJson: 1, ...g }));
       print(`AS:        ${g.asn}\nRouter-ID: ${g.routerId}`);
       print(`Listening Port: ${g.listen.port}, Addresses: ${g.listen.addresses.join(", ")}`);
+      for (const f of g.listen.failed ?? [])
+        print(`Not listening on ${f.address} port ${f.port} (trying again): ${f.error}`);
       if (g.gracefulRestart.restarting)
         print(
           `Graceful restart: restarting, waiting for End-of-RIB from ${g.gracefulRestart.waitingFor.join(", ") || "nobody"}`,

@@ -109,7 +109,8 @@ export function controlMethods(
       return {
         asn: g.asn,
         routerId: formatIpv4Number(g.routerId),
-        listen: { addresses: g.listenAddresses, port: g.port },
+        // From the listeners themselves: they also know which addresses failed to bind.
+        listen: runtime.listenStatus(),
         ribSize: Object.fromEntries(Object.entries(FAMILIES).map(([n, f]) => [n, speaker.locRib.count(f)])),
         gracefulRestart: speaker.restartStatus(),
       };

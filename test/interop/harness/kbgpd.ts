@@ -59,8 +59,14 @@ function toRoute(p: RibPath): Route {
 
 export class KbgpdPeer extends BasePeer {
   /** Extra YAML for the global section, per neighbor (by address), and top-level sections after `routes`
-   *  (`processes:`, `healthchecks:`), for features the shared spec lacks. */
-  readonly extra: { global?: string; neighbor?: Record<string, string>; sections?: string } = {};
+   *  (`processes:`, `healthchecks:`), for features the shared spec lacks; `listen` replaces the spec's
+   *  address and port as `global.listen` (the neighbors' local address stays the spec's). */
+  readonly extra: {
+    global?: string;
+    neighbor?: Record<string, string>;
+    sections?: string;
+    listen?: { addresses: string[]; port: number };
+  } = {};
 
   constructor(lab: Lab, spec: PeerSpec) {
     super("kbgpd", lab, spec);
@@ -92,7 +98,7 @@ export class KbgpdPeer extends BasePeer {
       "global:",
       `  asn: ${s.asn}`,
       `  router-id: ${s.routerId}`,
-      `  listen: { addresses: ["${s.address}"], port: ${s.port} }`,
+      `  listen: { addresses: [${(this.extra.listen?.addresses ?? [s.address]).map((x) => `"${x}"`).join(", ")}], port: ${this.extra.listen?.port ?? s.port} }`,
       ...(this.extra.global ? [this.extra.global] : []),
       "neighbors:",
     ];
