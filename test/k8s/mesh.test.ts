@@ -14,6 +14,7 @@
  *
  * One cluster and one lab for the whole file: the tests run in order, each from where the last one left it.
  */
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kbgp } from "../helpers/cli.js";
 import {
@@ -151,6 +152,16 @@ async function learned(
   }>("rib.list", { table: "in", neighbor: from, family: "ipv4-unicast" });
   return rows.filter((r) => r.accepted !== false);
 }
+
+/** Whether a TCP connection to `host`:`port` is accepted (then closed at once). */
+const canConnect = (host: string, port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const s = net.connect({ host, port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
 
 /** One session's identity: the time it came up and how many times it has. */
 const session = (v: Record<NodeName, NeighborRow[]>, node: NodeName, peer: NodeName) => {
@@ -310,6 +321,47 @@ describe("peering from Kubernetes", () => {
     const row = (await neighbors("node-a")).find((r) => r.address === bird.spec.address)!;
     expect(row.description).toBe("k8s peer of node node-a");
   }, 40_000);
+
+  it("a Node's import reject list and listen addresses apply live, without resetting a session", async () => {
+    const before = await meshView();
+    annotate("node-b", { "kube-router.io/node.bgp.customimportreject": POD_CIDR["node-c"] });
+    await waitUntil(
+      "node-b rejects node-c's pod CIDR",
+      async () => {
+        const rows = await speakers["node-b"].call<{ rows?: { prefix: string; accepted?: boolean }[] }>(
+          "rib.list",
+          {
+            table: "in",
+            neighbor: address["node-c"],
+            family: "ipv4-unicast",
+          },
+        );
+        return rows.rows?.find((r) => r.prefix === POD_CIDR["node-c"])?.accepted === false;
+      },
+      { timeoutMs: 5000, intervalMs: 50 },
+    );
+    // Another loopback address of the same lab: kbgpd listens there once the annotation says so.
+    const extra = (await lab.endpoint()).address;
+    annotate("node-b", { "kbgp.io/listen-addresses": `${address["node-b"]}, ${extra}` });
+    const port = speakers["node-b"].spec.port;
+    await waitUntil("node-b listening on the extra address", () => canConnect(extra, port), {
+      timeoutMs: 5000,
+      intervalMs: 50,
+    });
+    const g = await speakers["node-b"].call<{ listen: { addresses: string[] } }>("global.get");
+    expect(g.listen.addresses).toEqual([address["node-b"], extra]);
+    annotate("node-b", {
+      "kube-router.io/node.bgp.customimportreject": null,
+      "kbgp.io/listen-addresses": null,
+    });
+    await waitUntil("node-b back to its configured listener", async () => !(await canConnect(extra, port)), {
+      timeoutMs: 5000,
+      intervalMs: 50,
+    });
+    const after = await meshView();
+    for (const peer of ["node-a", "node-c"] as const)
+      expect(session(after, "node-b", peer)).toBe(session(before, "node-b", peer));
+  }, 30_000);
 
   it("kbgp k8s disable takes the module's peers away with its routes; enable brings them back", async () => {
     const socket = speakers["node-b"].socket;
