@@ -118,6 +118,9 @@ export interface KubernetesConfig {
     /** Pod IPs of annotated Pods and Namespaces. */
     readonly pods: boolean;
   };
+  /** With `announce.pods`: watch every Pod (`cluster`), or only this node's (`node`: lighter on a large
+   *  cluster, but then Pods with the `cluster` policy are announced only by the node they run on). */
+  readonly podWatch: "cluster" | "node";
   /** The loadBalancerClass that is ours: LoadBalancer Services with another class are left alone; null means
    *  only Services without a class. */
   readonly loadBalancerClass: string | null;

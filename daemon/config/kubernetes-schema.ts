@@ -27,6 +27,7 @@ export const kubernetesSchema = z.strictObject({
     })
     .partial()
     .optional(),
+  "pod-watch": z.enum(["cluster", "node"]).optional(),
   "load-balancer-class": optionalText,
   drain: z
     .strictObject({

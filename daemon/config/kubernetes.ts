@@ -47,6 +47,7 @@ export function resolveKubernetes(
       podCidrs: a["pod-cidrs"] ?? true,
       pods: a.pods ?? false,
     },
+    podWatch: k["pod-watch"] ?? "cluster",
     loadBalancerClass: k["load-balancer-class"] ?? null,
     drain: {
       when: d.when ?? DEFAULT_DRAIN.when,

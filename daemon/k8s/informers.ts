@@ -7,7 +7,7 @@
 import { type KubeConfig, type KubernetesObject, ListWatch, Watch } from "@kubernetes/client-node";
 import type { ClusterState, RouteSource } from "../../core/k8s/types.js";
 import { errorText } from "./error-text.js";
-import { type Resource, type ResourceName, resources } from "./resources.js";
+import { type PodWatch, type Resource, type ResourceName, resources } from "./resources.js";
 
 const FIRST_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
@@ -35,11 +35,11 @@ export class Informers {
 
   constructor(
     kc: KubeConfig,
-    withPods: boolean,
+    pods: PodWatch,
     private readonly events: InformerEvents,
   ) {
     const watch = new Watch(kc);
-    this.running = resources(kc, withPods).map((resource) => {
+    this.running = resources(kc, pods).map((resource) => {
       const list = async () => {
         const result = await resource.list();
         // The caches take the items right after this returns; a change is reported on a later tick.

@@ -19,12 +19,19 @@ export interface Resource {
   readonly list: () => Promise<KubernetesListObject<never>>;
 }
 
+/** Which Pods to watch: none, every one, or only those of one node. */
+export type PodWatch =
+  | { readonly scope: "none" }
+  | { readonly scope: "cluster" }
+  | { readonly scope: "node"; readonly node: string };
+
 /**
- * What to watch. Pods (and Namespaces, whose annotations they inherit) only when pod IPs are announced, and
- * then cluster-wide: a Pod with policy `cluster` is announced by every speaker wherever it runs, so no field
- * selector can narrow them to this node.
+ * What to watch. Pods (and Namespaces, whose annotations they inherit) only when pod IPs are announced:
+ * cluster-wide by default, since a Pod with policy `cluster` is announced by every speaker wherever it runs;
+ * with `pod-watch: node`, only this node's (field selector `spec.nodeName`), which a large cluster wants and
+ * which gives up announcing other nodes' `cluster` Pods.
  */
-export function resources(kc: KubeConfig, withPods: boolean): Resource[] {
+export function resources(kc: KubeConfig, pods: PodWatch): Resource[] {
   const core = kc.makeApiClient(CoreV1Api);
   const discovery = kc.makeApiClient(DiscoveryV1Api);
   const list = (f: () => Promise<unknown>) => f as () => Promise<KubernetesListObject<never>>;
@@ -37,10 +44,16 @@ export function resources(kc: KubeConfig, withPods: boolean): Resource[] {
     },
     { name: "nodes", path: "/api/v1/nodes", list: list(() => core.listNode()) },
   ];
-  if (withPods)
-    all.push(
-      { name: "pods", path: "/api/v1/pods", list: list(() => core.listPodForAllNamespaces()) },
-      { name: "namespaces", path: "/api/v1/namespaces", list: list(() => core.listNamespace()) },
-    );
+  if (pods.scope === "none") return all;
+  const fieldSelector = pods.scope === "node" ? `spec.nodeName=${pods.node}` : undefined;
+  all.push(
+    {
+      name: "pods",
+      path: "/api/v1/pods",
+      ...(fieldSelector ? { fieldSelector } : {}),
+      list: list(() => core.listPodForAllNamespaces(fieldSelector ? { fieldSelector } : {})),
+    },
+    { name: "namespaces", path: "/api/v1/namespaces", list: list(() => core.listNamespace()) },
+  );
   return all;
 }

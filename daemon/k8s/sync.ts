@@ -77,7 +77,8 @@ export class NotConfigured extends Error {
 }
 
 /** Settings that need new informers when they change; the rest apply with a new derivation. */
-const connectionOf = (c: KubernetesConfig) => JSON.stringify([c.kubeconfig, c.announce.pods]);
+const connectionOf = (c: KubernetesConfig) =>
+  JSON.stringify([c.kubeconfig, c.announce.pods, c.podWatch, c.podWatch === "node" ? c.nodeName : null]);
 
 export class K8sSync {
   private enabled: boolean;
@@ -144,7 +145,12 @@ export class K8sSync {
       const kc = loadKubeConfig(c.kubeconfig);
       this.server = kc.getCurrentCluster()?.server ?? null;
       this.recorder = new EventRecorder(kc, c.nodeName, this.deps.logger, this.deps.now);
-      this.informers = new Informers(kc, c.announce.pods, {
+      const pods = !c.announce.pods
+        ? ({ scope: "none" } as const)
+        : c.podWatch === "node"
+          ? ({ scope: "node", node: c.nodeName } as const)
+          : ({ scope: "cluster" } as const);
+      this.informers = new Informers(kc, pods, {
         changed: () => this.changed(),
         error: (kind, message) => this.failed(`${kind}: ${message}`),
       });

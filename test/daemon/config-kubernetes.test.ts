@@ -35,6 +35,7 @@ describe("the kubernetes section", () => {
       nodeName: "host-node",
       kubeconfig: null,
       announce: { loadBalancerIps: true, externalIps: true, clusterIps: false, podCidrs: true, pods: false },
+      podWatch: "cluster",
       loadBalancerClass: null,
       drain: {
         when: ["unschedulable", "exclude-label"],
@@ -57,6 +58,7 @@ describe("the kubernetes section", () => {
         '  node-name: ""',
         "  kubeconfig: /etc/kbgp/kubeconfig",
         "  announce: { load-balancer-ips: false, external-ips: false, cluster-ips: true, pod-cidrs: false, pods: true }",
+        "  pod-watch: node",
         "  load-balancer-class: kbgp.io/bgp",
         "  drain: { when: [taint, network-unavailable], taints: [maintenance], action: deprefer, prepend: 5, local-pref: 50 }",
         '  communities: ["65001:100", no-export]',
@@ -69,6 +71,7 @@ describe("the kubernetes section", () => {
       nodeName: "host-node",
       kubeconfig: "/etc/kbgp/kubeconfig",
       announce: { loadBalancerIps: false, externalIps: false, clusterIps: true, podCidrs: false, pods: true },
+      podWatch: "node",
       loadBalancerClass: "kbgp.io/bgp",
       drain: {
         when: ["taint", "network-unavailable"],

@@ -244,6 +244,7 @@ export const configArb: fc.Arbitrary<KubernetesConfig> = fc
       podCidrs: c.podCidrs,
       pods: c.pods,
     },
+    podWatch: "cluster" as const,
     loadBalancerClass: c.loadBalancerClass,
     drain: {
       when: c.when,

@@ -36,6 +36,7 @@ export function config(more: DeepPartial<KubernetesConfig> = {}): KubernetesConf
     nodeName: NODE,
     kubeconfig: null,
     announce: { loadBalancerIps: true, externalIps: true, clusterIps: false, podCidrs: true, pods: true },
+    podWatch: "cluster",
     loadBalancerClass: null,
     drain: { when: [], taints: [], action: "withdraw", prepend: 3, localPref: null },
     communities: [],

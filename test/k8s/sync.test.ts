@@ -266,4 +266,34 @@ describe("the Kubernetes sync, kbgpd ⇄ BIRD", () => {
     const services = api.requests.filter((r) => r.path === "/api/v1/services");
     expect(services.some((r) => r.query.watch === undefined)).toBe(true);
   });
+
+  it("pod-watch: node watches only this node's Pods: a cluster-policy Pod elsewhere is no longer announced", async () => {
+    const pod = (name: string, node: string, ip: string) => {
+      api.create({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name, namespace: "default", annotations: { "kbgp.io/announce": "cluster" } },
+        spec: { nodeName: node, containers: [{ name: "c", image: "c" }] },
+        status: { phase: "Running", podIP: ip, podIPs: [{ ip }] },
+      });
+    };
+    pod("here-0", NODE, "10.244.1.44");
+    pod("there-0", "node-b", "10.244.2.44");
+    await within("both cluster-policy Pods at BIRD", 3000, (p) =>
+      ["10.244.1.44/32", "10.244.2.44/32"].every((x) => p.includes(x)),
+    );
+    api.clearRequests();
+    k.extra.sections = `${k.extra.sections}\n  pod-watch: node`;
+    k.sighup();
+    await within(
+      "only this node's Pod at BIRD",
+      5000,
+      (p) => p.includes("10.244.1.44/32") && !p.includes("10.244.2.44/32"),
+    );
+    // New informers, the Pods' with a field selector on both the list and the watch.
+    const pods = api.requests.filter((r) => r.path === "/api/v1/pods");
+    expect(pods.length).toBeGreaterThanOrEqual(2);
+    expect(pods.every((r) => r.query.fieldSelector === `spec.nodeName=${NODE}`)).toBe(true);
+    expect(pods.some((r) => r.query.watch === "true")).toBe(true);
+  });
 });
