@@ -101,6 +101,9 @@ export interface NeighborConfig {
   readonly addPath: AddPathConfig;
   /** RFC 8950: advertise and accept IPv4 routes with an IPv6 next hop. */
   readonly extendedNextHop: boolean;
+  /** Routes learned from this neighbor may go to eBGP peers. Off for the Kubernetes node mesh: a node passing
+   *  the other nodes' routes to its routers with itself as next hop would draw their traffic. */
+  readonly learnedToEbgp: boolean;
   /** Group the neighbor was configured from, for display. */
   readonly group: string | null;
 }

@@ -63,6 +63,8 @@ export function applyPeering(
       nextHopIpv4: p.nextHopIpv4 ?? template.nextHopIpv4,
       nextHopIpv6: p.nextHopIpv6 ?? template.nextHopIpv6,
       routeReflectorClient: p.routeReflectorClient,
+      // Each node announces its own routes to its routers; the others' would draw their traffic through it.
+      learnedToEbgp: p.kind !== "mesh",
       importReject: [...template.importReject, ...reject],
     });
   }

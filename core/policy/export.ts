@@ -61,6 +61,8 @@ export function exportBlocked(t: ExportTarget, path: Path): string | null {
       return comms.includes(COMMUNITY_NO_EXPORT) ? "NO_EXPORT" : "NO_EXPORT_SUBCONFED";
     }
   }
+  if (t.ebgp && path.source.learnedToEbgp === false)
+    return "learned from a neighbor whose routes stay off eBGP";
   const ibgpLearned = !path.source.local && !path.source.ebgp;
   if (ibgpLearned && !t.ebgp) {
     // RFC 4456 §6: a reflector passes client routes to everyone and non-client routes to clients only;

@@ -19,6 +19,8 @@ export interface PathSource {
   readonly addressBytes: Uint8Array;
   /** Route-reflector client (RFC 4456 §8). */
   readonly rrClient: boolean;
+  /** false: routes from this source never go to eBGP peers (NeighborConfig.learnedToEbgp). */
+  readonly learnedToEbgp?: boolean;
   /** Originated routes for some neighbors only: their addresses. Absent: every neighbor. */
   readonly onlyTo?: ReadonlySet<string>;
 }

@@ -86,4 +86,8 @@ export class Peer implements PathSource {
   get rrClient(): boolean {
     return this.config.routeReflectorClient;
   }
+
+  get learnedToEbgp(): boolean {
+    return this.config.learnedToEbgp;
+  }
 }

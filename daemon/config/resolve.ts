@@ -411,6 +411,7 @@ function resolveNeighbors(
         send: f.sub("add-path", "send")?.value ?? 0,
       },
       extendedNextHop: f.get("extended-next-hop")?.value ?? false,
+      learnedToEbgp: true,
       group: n.group ?? null,
     });
   }

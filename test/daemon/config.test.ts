@@ -164,6 +164,7 @@ const neighborDefaults = {
   gracefulRestart: GR_DEFAULT,
   addPath: { receive: false, send: 0 },
   extendedNextHop: false,
+  learnedToEbgp: true,
   group: null,
 } satisfies Omit<NeighborConfig, "address" | "peerAs">;
 
@@ -209,6 +210,7 @@ describe("a full configuration", () => {
           gracefulRestart: { enabled: true, restartTime: 50, helperOnly: false, staleTime: 200 },
           addPath: { receive: true, send: Infinity },
           extendedNextHop: true,
+          learnedToEbgp: true,
           group: "clients",
         },
         {

@@ -33,6 +33,7 @@ export function neighbor(
     gracefulRestart: GR,
     addPath: { receive: false, send: 0 },
     extendedNextHop: false,
+    learnedToEbgp: true,
     group: null,
     ...more,
   };

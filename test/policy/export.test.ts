@@ -187,6 +187,17 @@ describe("to an internal peer", () => {
       attrs: { originatorId: "10.0.0.2", clusterList: ["10.0.0.1"], localPref: 300 },
     });
   });
+  it("keeps routes from a neighbor marked learnedToEbgp: false off eBGP peers, not off iBGP clients", () => {
+    const fromMesh = path(src("10.0.0.2", { ebgp: false, peerAs: LOCAL_AS, learnedToEbgp: false }), learned);
+    expect(exported(target(), IPV4_UNICAST, fromMesh)).toBe(
+      "learned from a neighbor whose routes stay off eBGP",
+    );
+    expect(exported(ibgp({ rrClient: true }), IPV4_UNICAST, fromMesh)).toMatchObject({
+      attrs: { originatorId: "10.0.0.2" },
+    });
+    const fromEbgp = path(src("192.0.2.9", { learnedToEbgp: true }), learned);
+    expect(exported(target(), IPV4_UNICAST, fromEbgp)).toMatchObject({ attrs: { nextHop: "10.0.0.1" } });
+  });
 });
 
 describe("next hops by family", () => {
