@@ -112,3 +112,37 @@ export const service = (name: string, namespace = "default", extra: JsonObject =
   spec: { ports: [{ name: "http", port: 80 }] },
   ...extra,
 });
+
+/** A write being made, and when the API server stored it. */
+export interface TimedWrite {
+  /** Settles once `act` has (rejects as it did). */
+  readonly done: Promise<unknown>;
+  /** performance.now() when `written` first held, or undefined. */
+  readonly at: () => number | undefined;
+  /** What `act` failed with, for a wait to give up on. */
+  readonly failed: () => string | undefined;
+}
+
+/**
+ * Runs `act` (an API write or a kubectl run) while polling `written` every 2 ms, so a latency can be measured
+ * from the moment the API server stored the change rather than from kubectl's start-up.
+ */
+export function timedWrite(act: () => Promise<unknown> | undefined, written: () => boolean): TimedWrite {
+  let t0: number | undefined;
+  let failed: string | undefined;
+  const mark = () => {
+    if (t0 === undefined && written()) t0 = performance.now();
+  };
+  const marker = setInterval(mark, 2);
+  const done = Promise.resolve()
+    .then(act)
+    .catch((e: unknown) => {
+      failed = e instanceof Error ? e.message : String(e);
+      throw e;
+    })
+    .finally(() => {
+      mark();
+      clearInterval(marker);
+    });
+  return { done, at: () => t0, failed: () => failed };
+}

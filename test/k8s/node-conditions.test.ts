@@ -29,6 +29,7 @@ import {
   waitUntil,
 } from "../interop/harness/index.js";
 import { type ApiServer, type JsonObject, startApiServer } from "./api-server/index.js";
+import { timedWrite } from "./helpers.js";
 import { kubectlOk } from "./kubectl.js";
 
 const NODE = "node-x";
@@ -160,22 +161,7 @@ async function change(
   want: readonly string[],
   limitMs = SECOND,
 ): Promise<number> {
-  let t0: number | undefined;
-  const mark = () => {
-    if (t0 === undefined && written()) t0 = performance.now();
-  };
-  const marker = setInterval(mark, 2);
-  let failed: string | undefined;
-  const acting = Promise.resolve()
-    .then(act)
-    .catch((e: unknown) => {
-      failed = e instanceof Error ? e.message : String(e);
-      throw e;
-    })
-    .finally(() => {
-      mark();
-      clearInterval(marker);
-    });
+  const write = timedWrite(act, written);
   let last: string[] = [];
   let ms = Number.NaN;
   try {
@@ -184,6 +170,7 @@ async function change(
       async () => {
         const began = performance.now();
         last = await held();
+        const t0 = write.at();
         if (t0 === undefined || began < t0) return false;
         if (last.join() !== want.join()) return false;
         ms = performance.now() - t0;
@@ -192,12 +179,12 @@ async function change(
       {
         timeoutMs: limitMs + 4000,
         intervalMs: 25,
-        abort: () => failed,
+        abort: write.failed,
         detail: () => `BIRD holds:\n${last.join("\n")}\nwanted:\n${want.join("\n")}\n${lab.report(12)}`,
       },
     );
   } finally {
-    await acting;
+    await write.done;
   }
   timings.push(`${what}: ${Math.round(ms)} ms`);
   expect(Math.round(ms), `${what}: later than ${limitMs} ms after the write`).toBeLessThanOrEqual(limitMs);

@@ -27,6 +27,7 @@ import {
   waitUntil,
 } from "../interop/harness/index.js";
 import { type ApiServer, type JsonObject, startApiServer } from "./api-server/index.js";
+import { timedWrite } from "./helpers.js";
 import { kubectlOk } from "./kubectl.js";
 
 const NODES = ["node-a", "node-b", "node-c"] as const;
@@ -164,22 +165,7 @@ async function change(
   checks: Checks,
   limitMs = SECOND,
 ): Promise<Record<string, number>> {
-  let t0: number | undefined;
-  const mark = () => {
-    if (t0 === undefined && written()) t0 = performance.now();
-  };
-  const marker = setInterval(mark, 2);
-  let failed: string | undefined;
-  const acting = Promise.resolve()
-    .then(act)
-    .catch((e: unknown) => {
-      failed = e instanceof Error ? e.message : String(e);
-      throw e;
-    })
-    .finally(() => {
-      mark();
-      clearInterval(marker);
-    });
+  const write = timedWrite(act, written);
   const first: Record<string, number> = {};
   let last: View | undefined;
   try {
@@ -190,6 +176,7 @@ async function change(
         const began = performance.now();
         last = await view();
         const at = performance.now();
+        const t0 = write.at();
         if (t0 === undefined || began < t0) return false;
         let all = true;
         for (const [name, check] of Object.entries(checks))
@@ -202,12 +189,12 @@ async function change(
       {
         timeoutMs: limitMs + 4000,
         intervalMs: 25,
-        abort: () => failed,
+        abort: write.failed,
         detail: () => `BIRD holds:\n${show(last)}\n${lab.report(12)}`,
       },
     );
   } finally {
-    await acting;
+    await write.done;
   }
   const ms = Object.fromEntries(Object.entries(first).map(([k, v]) => [k, Math.round(v)]));
   timings.push(`${what}: ${JSON.stringify(ms)}`);
