@@ -1222,6 +1222,7 @@ describe("docs/config.md", () => {
       "stale-time",
       "selection-deferral",
       "local-address",
+      "password",
       "connect-retry",
       "next-hop-self",
       "route-reflector-client",
