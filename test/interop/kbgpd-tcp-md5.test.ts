@@ -1,9 +1,11 @@
 /**
- * TCP MD5 signatures (RFC 2385) between kbgpd and BIRD on loopback, real sockets and the real kernel:
+ * TCP MD5 signatures (RFC 2385) between kbgpd and BIRD (and gobgpd) on loopback, real sockets and the real kernel:
  * - matching passwords: Established with kbgpd connecting (BIRD passive), and with kbgpd accepting (kbgpd
  *   passive), a route crossing each way;
  * - a wrong password on one side: never Established, both sides keep trying, within a bounded wait;
- * - a password on one side only: the same.
+ * - a password on one side only: the same;
+ * - a password added by a reload: the listeners get the key at once and the waiting peer gets in;
+ * - with gobgpd (`auth-password`): Established with kbgpd connecting and accepting.
  * Needs kbgpd's native addon (npm run build:native) and a kernel with CONFIG_TCP_MD5SIG; either missing
  * fails the tests (never skips), as does a missing BIRD.
  */
@@ -15,6 +17,7 @@ import {
   BirdPeer,
   closeAllLabs,
   createPeer,
+  GobgpPeer,
   type KbgpdPeer,
   Lab,
   waitForRoute,
@@ -120,8 +123,54 @@ describe("TCP MD5 (RFC 2385) with BIRD", () => {
     await neverEstablished(k, b, kSeesB, bSeesK, 8000);
   });
 
+  test.concurrent("a password added by a reload: the listener gets the key, the session comes up", async (ctx) => {
+    // BIRD connects signed; kbgpd (passive) has no key for it, so its kernel drops every SYN.
+    const { k, b, kSeesB, bSeesK } = await pair(ctx, { passive: true }, { password: "added-later" });
+    await neverEstablished(k, b, kSeesB, bSeesK, 3000);
+    k.extra.neighbor = { [kSeesB]: '    password: "added-later"' };
+    await k.announce({ prefix: "203.0.113.64/26" }); // rewrites the configuration and reloads it
+    await Promise.all([k.waitEstablished(kSeesB, 20_000), b.waitEstablished(bSeesK, 20_000)]);
+    await waitForRoute(b, bSeesK, "203.0.113.64/26");
+  });
+
   test.concurrent("a password on kbgpd's side only: never Established", async (ctx) => {
     const { k, b, kSeesB, bSeesK } = await pair(ctx, { password: "only-kbgpd" }, {});
     await neverEstablished(k, b, kSeesB, bSeesK, 8000);
+  });
+});
+
+describe("TCP MD5 (RFC 2385) with gobgpd", () => {
+  test.concurrent("matching passwords: Established with kbgpd connecting and accepting", async (ctx) => {
+    const lab = Lab.forTest(ctx);
+    const [ek, eg1, eg2] = [await lab.endpoint(), await lab.endpoint(), await lab.endpoint()];
+    // Two gobgpd, one passive (kbgpd connects to it), one active (kbgpd accepts it).
+    const k = createPeer("kbgpd", lab, {
+      routerId: "10.255.4.1",
+      asn: KBGP_AS,
+      ...ek,
+      neighbors: [
+        { ...eg1, asn: BIRD_AS, password: "gobgp-one" },
+        { ...eg2, asn: BIRD_AS + 1, password: "gobgp-two", passive: true },
+      ],
+    }) as KbgpdPeer;
+    const g1 = new GobgpPeer(lab, {
+      routerId: "10.255.4.3",
+      asn: BIRD_AS,
+      ...eg1,
+      neighbors: [{ ...ek, asn: KBGP_AS, password: "gobgp-one", passive: true }],
+    });
+    const g2 = new GobgpPeer(lab, {
+      routerId: "10.255.4.4",
+      asn: BIRD_AS + 1,
+      ...eg2,
+      neighbors: [{ ...ek, asn: KBGP_AS, password: "gobgp-two" }],
+    });
+    await Promise.all([k.start(), g1.start(), g2.start()]);
+    await Promise.all([
+      k.waitEstablished(eg1.address, 30_000),
+      k.waitEstablished(eg2.address, 30_000),
+      g1.waitEstablished(ek.address, 30_000),
+      g2.waitEstablished(ek.address, 30_000),
+    ]);
   });
 });
