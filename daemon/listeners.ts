@@ -36,6 +36,8 @@ export interface ListenStatus extends ListenOptions {
 export interface ListenersDeps {
   accept(socket: net.Socket): void;
   logger: Logger;
+  /** A new listening socket, as soon as it listens (TCP MD5 keys go on it: daemon/runtime.ts). */
+  onListening?(server: net.Server, address: string): void;
   /** After every reconciliation, retries included. */
   onStatus?(status: ListenStatus): void;
   /** Tests shorten LISTEN_RETRY_MS. */
@@ -50,7 +52,7 @@ export const describeFailure = (f: ListenFailure): string =>
   `cannot listen on ${formatListenAddress(f.address, f.port)}: ${f.error}`;
 
 export class Listeners {
-  private readonly servers = new Map<string, { readonly server: net.Server; readonly port: number }>();
+  private readonly listening = new Map<string, { readonly server: net.Server; readonly port: number }>();
   private wanted: ListenOptions = { addresses: [], port: 0 };
   private retrying = true;
   /** close() was called: kbgpd is stopping, sessions with it. */
@@ -83,6 +85,11 @@ export class Listeners {
     return { ...this.wanted, failed: [...this.failed.values()] };
   }
 
+  /** The listening sockets and the address each is bound to. */
+  *servers(): Iterable<{ readonly server: net.Server; readonly address: string }> {
+    for (const [address, l] of this.listening) yield { server: l.server, address };
+  }
+
   /** Stop listening (accepted sockets stay open). */
   async close(): Promise<void> {
     this.closing = true;
@@ -103,9 +110,9 @@ export class Listeners {
     const want = new Set(addresses);
     // Close before binding: a listener on 0.0.0.0 holds the port for every IPv4 address, so 192.0.2.1 on the
     // same port can be bound only once it is gone.
-    for (const [address, l] of this.servers) {
+    for (const [address, l] of this.listening) {
       if (want.has(address) && l.port === port) continue;
-      this.servers.delete(address);
+      this.listening.delete(address);
       l.server.close();
       const where = formatListenAddress(address, l.port);
       this.deps.logger.log(
@@ -116,7 +123,7 @@ export class Listeners {
     for (const [address, f] of this.failed)
       if (!want.has(address) || f.port !== port) this.failed.delete(address);
     for (const address of addresses) {
-      if (this.servers.has(address)) continue;
+      if (this.listening.has(address)) continue;
       const error = await this.bind(address, port);
       if (error === null) {
         this.failed.delete(address);
@@ -158,7 +165,8 @@ export class Listeners {
         server.on("error", (e) =>
           this.deps.logger.log("warn", `listener ${formatListenAddress(address, port)}: ${e.message}`),
         );
-        this.servers.set(address, { server, port });
+        this.listening.set(address, { server, port });
+        this.deps.onListening?.(server, address);
         resolve(null);
       });
     });

@@ -35,6 +35,7 @@ import { K8sSync } from "./k8s/sync.js";
 import { describeFailure } from "./listeners.js";
 import { createLogger } from "./log.js";
 import { DaemonMetrics } from "./metrics/index.js";
+import { describeTcpMd5, loadTcpMd5, refusedPasswords } from "./native/tcp-md5.js";
 import { ProcessSupervisor } from "./processes/supervisor.js";
 import { sameConfig } from "./reconcile.js";
 import { clearRestartMarker, takeRestartMarker, writeRestartMarker } from "./restart-marker.js";
@@ -111,23 +112,35 @@ function load(): KbgpdConfig {
   );
 }
 
+// The TCP MD5 addon (RFC 2385), optional: without it kbgpd runs, and refuses any configured password.
+const tcpMd5 = loadTcpMd5();
+/** A configuration with passwords this kbgpd cannot set: the error naming them, else null. */
+const md5Refusal = (c: KbgpdConfig): string | null =>
+  refusedPasswords(c.neighbors, tcpMd5, c.kubernetes?.peering.template ?? null);
+
 let config: KbgpdConfig;
 try {
   config = load();
 } catch (e) {
   fail(e instanceof ConfigError ? `invalid configuration:\n${e.message}` : (e as Error).message, 2);
 }
+{
+  const refusal = md5Refusal(config);
+  if (refusal) fail(`invalid configuration: ${refusal}`, 2);
+}
 if (opts.check) {
   process.stdout.write(
     `configuration OK: AS ${config.global.asn}, ${config.neighbors.length} neighbors, ${config.routes.length} routes, ` +
       `${config.processes.length} processes, ${config.healthchecks.length} health checks, ` +
       `http ${httpOf(config) ? formatListen(httpOf(config)!) : "off"}` +
-      `${config.kubernetes ? `, Kubernetes sync as node ${config.kubernetes.nodeName}` : ""}\n`,
+      `${config.kubernetes ? `, Kubernetes sync as node ${config.kubernetes.nodeName}` : ""}` +
+      `; ${describeTcpMd5(tcpMd5)}\n`,
   );
   process.exit(0);
 }
 
 const logger = createLogger(level);
+logger.log(tcpMd5.ok ? "info" : "warn", describeTcpMd5(tcpMd5));
 const seed = randomInt(2 ** 31);
 const hostname = os.hostname();
 // State that outlives the process: --state-dir, KBGP_STATE_DIR, or the default (the demo's in /tmp).
@@ -164,6 +177,7 @@ if (opts.record) {
 }
 const runtime = new Runtime(speaker, logger, {
   onInput: record,
+  tcpMd5: tcpMd5.ok ? tcpMd5.addon : null,
   // An address that does not listen holds readiness back (it is tried again meanwhile), never liveness: a
   // restart would reset every session and bind no better.
   onListenStatus: ({ failed }) =>
@@ -226,7 +240,7 @@ function effective(): PeeringApplied {
   const template = fileConfig.kubernetes?.peering.template;
   // A peering without a `kubernetes` section cannot happen: the module is off then.
   if (!template) return { config: speakerPart(fileConfig), peers: [], problems: [] };
-  return applyPeering(speakerPart(fileConfig), peering, template, { md5: false });
+  return applyPeering(speakerPart(fileConfig), peering, template, { md5: tcpMd5.ok });
 }
 function reconfigure(): PeeringApplied {
   const applied = effective();
@@ -274,6 +288,8 @@ function reloadFile(file: string): KbgpdConfig {
   let next: KbgpdConfig;
   try {
     next = loadConfigFile(file);
+    const refusal = md5Refusal(next);
+    if (refusal) throw new Error(refusal);
   } catch (e) {
     metrics.configLoaded(false);
     throw e;

@@ -7,8 +7,15 @@ import net from "node:net";
 import { performance } from "node:perf_hooks";
 import type { Input, Output } from "../core/speaker/io.js";
 import type { Speaker } from "../core/speaker/speaker.js";
-import { describeFailure, Listeners, type ListenOptions, type ListenStatus } from "./listeners.js";
+import {
+  describeFailure,
+  formatListenAddress,
+  Listeners,
+  type ListenOptions,
+  type ListenStatus,
+} from "./listeners.js";
 import type { Logger } from "./log.js";
+import type { TcpMd5Addon } from "./native/tcp-md5.js";
 
 export type { ListenOptions, ListenStatus } from "./listeners.js";
 
@@ -20,7 +27,13 @@ export interface RuntimeOptions {
   readonly onInput?: ((at: number, input: Input) => void) | null;
   /** After every change of the listeners (start, reload, a retry): readiness reports what does not listen. */
   readonly onListenStatus?: (status: ListenStatus) => void;
+  /** The TCP MD5 addon (daemon/native/tcp-md5.ts), or null where it is not built: neighbors with a password
+   *  are refused before they reach the speaker then (daemon/main.ts), and connecting to one fails. */
+  readonly tcpMd5?: TcpMd5Addon | null;
 }
+
+/** The family of a text address, to pair keys with listeners: a socket takes keys of its own family only. */
+const familyOf = (address: string): 4 | 6 => (address.includes(":") ? 6 : 4);
 
 /** "::ffff:192.0.2.1" from a dual-stack socket is the IPv4 peer 192.0.2.1. */
 export function plainAddress(a: string | undefined): string {
@@ -34,6 +47,9 @@ export class Runtime {
   private readonly pending = new Map<number, net.Socket>();
   private readonly listeners: Listeners;
   private readonly onInput: ((at: number, input: Input) => void) | null;
+  private readonly tcpMd5: TcpMd5Addon | null;
+  /** TCP MD5 passwords (RFC 2385) by neighbor address, as on every listener: the speaker's configuration's. */
+  private keys = new Map<string, string>();
   private nextIn = 2;
   private wake: NodeJS.Timeout | null = null;
   private wakeAt: number | null = null;
@@ -43,8 +59,12 @@ export class Runtime {
     options: RuntimeOptions = {},
   ) {
     this.onInput = options.onInput ?? null;
+    this.tcpMd5 = options.tcpMd5 ?? null;
     this.listeners = new Listeners({
       accept: (s) => this.accept(s),
+      onListening: (server, address) => {
+        for (const [peer, password] of this.keys) this.setKey(server, address, peer, password);
+      },
       logger,
       ...(options.onListenStatus ? { onStatus: options.onListenStatus } : {}),
     });
@@ -93,6 +113,8 @@ export class Runtime {
     const at = this.now();
     this.onInput?.(at, input);
     const outputs = this.speaker.handle(input, at);
+    // Keys first: a reconfigure's outputs may connect to a neighbor whose password just changed.
+    if (input.kind === "start" || input.kind === "reconfigure") this.syncKeys();
     for (const o of outputs) this.execute(o);
     this.schedule();
   }
@@ -112,6 +134,76 @@ export class Runtime {
       },
       Math.max(0, next - this.now()),
     );
+  }
+
+  /**
+   * RFC 2385 on the accepting side: a listening socket holds a key per peer address and hands it to the
+   * connections it accepts, so a signed SYN from that peer is accepted and an unsigned or wrongly signed one
+   * is dropped by the kernel. Every listener gets the keys of the neighbors of its family; keys of neighbors
+   * gone or changed are replaced or removed.
+   */
+  private syncKeys(): void {
+    const want = new Map<string, string>();
+    for (const p of this.speaker.peers.values())
+      if (p.config.password !== null) want.set(p.config.address, p.config.password);
+    const servers = [...this.listeners.servers()];
+    for (const [peer, password] of want)
+      if (this.keys.get(peer) !== password)
+        for (const l of servers) this.setKey(l.server, l.address, peer, password);
+    for (const peer of this.keys.keys())
+      if (!want.has(peer)) for (const l of servers) this.setKey(l.server, l.address, peer, null);
+    this.keys = want;
+  }
+
+  /** Set (or, with null, remove) `peer`'s key on one listener of the same family; failures are logged. */
+  private setKey(server: net.Server, address: string, peer: string, password: string | null): void {
+    if (familyOf(address) !== familyOf(peer)) return;
+    const where = `listener ${formatListenAddress(address, (server.address() as net.AddressInfo | null)?.port ?? 0)}`;
+    if (!this.tcpMd5) {
+      if (password !== null)
+        this.logger.log("error", `cannot set the TCP MD5 key on ${where}: TCP MD5 unavailable`, {
+          neighbor: peer,
+        });
+      return;
+    }
+    const fd = (server as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+    if (fd < 0) return; // closed meanwhile
+    try {
+      this.tcpMd5.setKey(fd, peer, password === null ? null : Buffer.from(password));
+    } catch (e) {
+      // Removing a key the socket never had is no problem.
+      if (password === null && (e as NodeJS.ErrnoException).code === "ENOENT") return;
+      this.logger.log(
+        "error",
+        `cannot ${password === null ? "remove" : "set"} the TCP MD5 key on ${where}: ${(e as Error).message}`,
+        { neighbor: peer },
+      );
+    }
+  }
+
+  /**
+   * An outgoing connection. With a TCP MD5 password the key must be on the socket before connect(), since the
+   * SYN is signed too (RFC 2385 §2.0): the addon creates the socket, keyed and bound to the local address,
+   * and Node connects it (net.Socket reuses a handle it was given; `manualStart` keeps it from reading before
+   * it is connected).
+   */
+  private open(o: Extract<Output, { kind: "connect" }>): net.Socket | string {
+    const password = this.keys.get(o.remote.address) ?? null;
+    if (password === null)
+      return net.connect({
+        host: o.remote.address,
+        port: o.remote.port,
+        ...(o.localAddress ? { localAddress: o.localAddress } : {}),
+      });
+    if (!this.tcpMd5) return "TCP MD5 unavailable: cannot connect with a password";
+    let fd: number;
+    try {
+      fd = this.tcpMd5.socket(o.remote.address, Buffer.from(password), o.localAddress);
+    } catch (e) {
+      return `cannot create a TCP MD5 socket: ${(e as Error).message}`;
+    }
+    const s = new net.Socket({ fd, manualStart: true } as net.SocketConstructorOpts);
+    return s.connect({ host: o.remote.address, port: o.remote.port });
   }
 
   private accept(s: net.Socket): void {
@@ -142,11 +234,19 @@ export class Runtime {
   private execute(o: Output): void {
     switch (o.kind) {
       case "connect": {
-        const s = net.connect({
-          host: o.remote.address,
-          port: o.remote.port,
-          ...(o.localAddress ? { localAddress: o.localAddress } : {}),
-        });
+        const opened = this.open(o);
+        if (typeof opened === "string") {
+          // Reported as a failed attempt, after this dispatch: the speaker retries as for any other.
+          const placeholder = new net.Socket();
+          this.pending.set(o.conn, placeholder);
+          setImmediate(() => {
+            if (this.pending.get(o.conn) !== placeholder) return;
+            this.pending.delete(o.conn);
+            this.dispatch({ kind: "connect-failed", conn: o.conn, reason: opened });
+          });
+          return;
+        }
+        const s = opened;
         let up = false;
         s.once("connect", () => {
           up = true;

@@ -1,7 +1,7 @@
 // Bundles the two programs into dist/ so a one-shot `kbgp` command loads one file, not hundreds.
 // The CLI is CommonJS: Node starts a CommonJS file ~15 ms sooner than an ES module, and that is a fifth of
 // a one-shot command's budget. Commands are imported lazily inside it, so only the one asked for runs.
-import { readFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { build } from "esbuild";
 
@@ -157,3 +157,8 @@ await Promise.all([
     }),
   ),
 ]);
+
+// kbgpd's native addon (TCP MD5), built by scripts/build-native.mjs, is loaded at run time from beside the
+// bundle (daemon/native/tcp-md5.ts), never bundled: copied here so a dist/ rebuilt from scratch keeps it.
+const ADDON = "daemon/native/build/Release/kbgp_tcp_md5.node";
+if (existsSync(ADDON)) copyFileSync(ADDON, "dist/kbgp_tcp_md5.node");

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # bzip2: tests read bzip2-compressed MRT; bgpdump: npm run bench compares kbgp mrt dump with it;
 # time: /usr/bin/time, which npm run bench uses for the CLI's peak RSS.
-PACKAGES="bzip2 bgpdump time tmux gobgpd bird2 frr exabgp" # gobgpd bird2 frr exabgp: the peers of test/interop (and bench); tmux: the shell's terminal tests
+PACKAGES="bzip2 bgpdump time tmux gobgpd bird2 frr exabgp python3 make g++" # python3 make g++: the native addon; gobgpd bird2 frr exabgp: the peers of test/interop (and bench); tmux: the shell's terminal tests
 
 missing=""
 for p in $PACKAGES; do
@@ -21,4 +21,6 @@ if [ -n "$missing" ]; then
   $sudo apt-get install -y --no-install-recommends $missing
 fi
 
-npm ci --no-audit --no-fund
+# The install script builds kbgpd's native addon (TCP MD5; node-gyp needs python3, make, g++ and Node's
+# headers: npm's `nodedir`, else the running Node's include/node). Here it must build: the tests need it.
+KBGP_NATIVE=required npm ci --no-audit --no-fund

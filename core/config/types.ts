@@ -79,6 +79,8 @@ export interface NeighborConfig {
   readonly localAddress: string | null;
   /** Never connect, only accept. */
   readonly passive: boolean;
+  /** RFC 2385 TCP MD5 signature key, or null. A secret: never logged, never returned by the control API. */
+  readonly password: string | null;
   /** Administratively down (not started). */
   readonly shutdown: boolean;
   readonly holdTime: number;

@@ -15,6 +15,9 @@ export interface PeeringApplied {
   readonly problems: readonly ObjectProblem[];
 }
 
+/** Linux's TCP_MD5SIG_MAXKEYLEN: the longest key a socket takes. */
+export const MAX_PASSWORD_BYTES = 80;
+
 export interface ApplyOptions {
   /** Whether kbgpd can set a TCP MD5 password on a session (RFC 2385); without it a peer that needs one is
    *  left out, since its router would drop every segment we send. */
@@ -43,10 +46,19 @@ export function applyPeering(
       });
       continue;
     }
-    if (p.password !== null && !opts.md5) {
+    // The peer's own password, else the template's (the configuration's kubernetes.peering).
+    const password = p.password ?? template.password;
+    if (password !== null && !opts.md5) {
       problems.push({
         source: p.source,
         message: `peer ${p.address} needs a TCP MD5 password (RFC 2385), which this kbgpd cannot set; not peering`,
+      });
+      continue;
+    }
+    if (password !== null && new TextEncoder().encode(password).length > MAX_PASSWORD_BYTES) {
+      problems.push({
+        source: p.source,
+        message: `peer ${p.address}: its TCP MD5 password is longer than ${MAX_PASSWORD_BYTES} bytes; not peering`,
       });
       continue;
     }
@@ -59,6 +71,7 @@ export function applyPeering(
       peerAs: p.asn,
       port: p.port ?? base.global.port,
       localAddress: p.localAddress,
+      password,
       families: p.families,
       nextHopIpv4: p.nextHopIpv4 ?? template.nextHopIpv4,
       nextHopIpv6: p.nextHopIpv6 ?? template.nextHopIpv6,

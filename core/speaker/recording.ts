@@ -33,11 +33,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** What a recording holds instead of a password. */
+export const REDACTED = "<redacted>";
+
 export function toJsonLine(value: unknown): string {
   return JSON.stringify(value, function (this: Record<string, unknown>, k, v) {
     // The holder's own value: a Node Buffer (what sockets deliver) has already become {type, data} via
     // its toJSON by the time `v` arrives.
     const raw = this[k];
+    // A neighbor's TCP MD5 password stays out of recordings; the speaker never uses it, so replays match.
+    if (k === "password" && typeof v === "string") return REDACTED;
     if (raw instanceof Uint8Array) return { $bytes: Buffer.from(raw).toString("base64") };
     return v === Infinity ? { $infinity: true } : v;
   });

@@ -936,6 +936,9 @@ const SESSION_KEYS = [
   "port",
   "localAddress",
   "passive",
+  // A new key only applies to new connections (RFC 2385 §4.2: a key changed on a live connection makes it
+  // fail); resetting says so at once.
+  "password",
   "holdTime",
   "keepalive",
   "families",

@@ -388,6 +388,7 @@ function resolveNeighbors(
       port: f.get("port")?.value ?? g.port,
       localAddress: local?.value.text ?? null,
       passive: f.get("passive")?.value ?? false,
+      password: f.get("password")?.value ?? null,
       shutdown: f.get("shutdown")?.value ?? false,
       holdTime,
       keepalive,

@@ -169,6 +169,23 @@ export const gracefulRestartSchema = z
   })
   .partial();
 
+/** Linux's TCP_MD5SIG_MAXKEYLEN (RFC 2385 sets no limit; the kernel does). */
+export const MAX_PASSWORD_BYTES = 80;
+
+/** A TCP MD5 password. Messages never show the value: a password written as a YAML number would appear. */
+const password = z.unknown().transform((v, ctx): string => {
+  let message = "must be a string (quote a password that YAML reads as a number)";
+  if (typeof v === "string") {
+    const bytes = Buffer.byteLength(v);
+    if (bytes >= 1 && bytes <= MAX_PASSWORD_BYTES) return v;
+    message = bytes === 0 ? "must not be empty" : `must be at most ${MAX_PASSWORD_BYTES} bytes, not ${bytes}`;
+  } else if (v === undefined) {
+    message = "is required";
+  }
+  ctx.addIssue({ code: "custom", message });
+  return z.NEVER;
+});
+
 /** Every neighbor key except `address` and `group`: what a group may set. */
 const neighborFields = {
   asn: z.unknown().transform((v, ctx) => {
@@ -181,6 +198,7 @@ const neighborFields = {
   port,
   "local-address": address(),
   passive: bool,
+  password,
   shutdown: bool,
   "hold-time": z
     .int()

@@ -113,6 +113,8 @@ export function neighborDetail(p: Peer, now: number) {
     localPort: s?.local?.port ?? null,
     remotePort: s?.remote.port ?? n.port,
     passive: n.passive,
+    /** Whether a TCP MD5 password is configured; the password itself never leaves kbgpd. */
+    password: n.password !== null,
     timers: {
       configured: { holdTime: n.holdTime, keepalive: n.keepalive, connectRetry: n.connectRetry },
       negotiated: s ? { holdTime: s.negotiated!.holdTime, keepalive: s.keepaliveSeconds } : null,

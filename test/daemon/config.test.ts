@@ -147,6 +147,7 @@ const neighborDefaults = {
   port: 179,
   localAddress: null,
   passive: false,
+  password: null,
   shutdown: false,
   holdTime: 90,
   keepalive: 30,
@@ -188,6 +189,7 @@ describe("a full configuration", () => {
           port: 179,
           localAddress: "192.0.2.1",
           passive: true,
+          password: null,
           shutdown: false,
           holdTime: 30,
           keepalive: 5,
@@ -936,10 +938,10 @@ const cases: Case[] = [
   },
   {
     name: "unknown key without a suggestion",
-    yaml: neighbor("password: secret"),
-    path: "neighbors[0].password",
-    message: "unknown key 'password'",
-    mark: "password",
+    yaml: neighbor("zebra: 1"),
+    path: "neighbors[0].zebra",
+    message: "unknown key 'zebra'",
+    mark: "zebra",
   },
   // routes
   {
@@ -1222,6 +1224,7 @@ describe("docs/config.md", () => {
       "stale-time",
       "selection-deferral",
       "local-address",
+      "password",
       "connect-retry",
       "next-hop-self",
       "route-reflector-client",

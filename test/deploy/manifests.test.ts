@@ -283,7 +283,10 @@ describe("the image", () => {
     expect(n.stderr).not.toMatch(/Cannot find (module|package)/);
     const file = join(tmp, "image-check.yaml");
     writeFileSync(file, text());
-    expect(run("kbgpd", "--config", file, "--check")).toMatchObject({ status: 0, stderr: "" });
+    const check = run("kbgpd", "--config", file, "--check");
+    expect(check).toMatchObject({ status: 0, stderr: "" });
+    // The native addon (TCP MD5) is found beside the bundle, without the checkout around it.
+    expect(check.stdout).toContain(`TCP MD5 available (${join(opt, "dist/kbgp_tcp_md5.node")})`);
   });
 });
 

@@ -16,6 +16,7 @@ export function neighbor(
     port: 179,
     localAddress: null,
     passive: false,
+    password: null,
     shutdown: false,
     holdTime: 90,
     keepalive: 30,

@@ -292,6 +292,25 @@ describe("applyPeering", () => {
     expect(applyPeering(base, p, template, { md5: true }).peers.map((x) => x.address)).toEqual(["192.0.2.2"]);
   });
 
+  it("gives a peer its password, else the template's, and leaves out one longer than 80 bytes", () => {
+    selfAnnotations = {
+      "kbgp.io/peers": `[{address: 192.0.2.2, asn: 65002, password: ${b64("x")}}, {address: 192.0.2.3, asn: 65003}, {address: 192.0.2.4, asn: 65004, password: ${b64("y".repeat(81))}}]`,
+    };
+    const p = derive(cluster(), PEERING);
+    const plain = applyPeering(base, p, template, { md5: true });
+    expect(plain.config.neighbors.slice(1).map((n) => [n.address, n.password])).toEqual([
+      ["192.0.2.2", "x"],
+      ["192.0.2.3", null],
+    ]);
+    expect(plain.problems.map((x) => x.message)).toEqual([
+      "peer 192.0.2.4: its TCP MD5 password is longer than 80 bytes; not peering",
+    ]);
+    const withTemplate = applyPeering(base, p, { ...template, password: "t" }, { md5: true });
+    expect(withTemplate.config.neighbors.slice(1).map((n) => n.password)).toEqual(["x", "t"]);
+    // Without TCP MD5, the template's password leaves out every peer.
+    expect(applyPeering(base, p, { ...template, password: "t" }, { md5: false }).peers).toEqual([]);
+  });
+
   it("is the file's configuration itself without peering", () => {
     expect(applyPeering(base, null, template, { md5: false }).config).toBe(base);
   });

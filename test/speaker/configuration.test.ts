@@ -74,6 +74,24 @@ describe("reconfiguration (SIGHUP, config.reload)", () => {
     expect(net.speaker(B).peers.get(A)!.lastNotification).toMatchObject({ code: 6, subcode: 6 });
     expect(a.peers.get(B)!.session!.negotiated!.holdTime).toBe(30);
   });
+
+  it("resets a session whose TCP MD5 password changed: the new key applies to new connections only", () => {
+    const net = star();
+    const a = net.speaker(A);
+    const before = net.speaker(B).peers.get(A)!.establishedCount;
+    net.input(A, {
+      kind: "reconfigure",
+      config: speakerConfig(
+        65001,
+        A,
+        [neighbor(B, 65002, { password: "new" }), neighbor(C, 65003)],
+        [route("192.0.2.0/24")],
+      ),
+    });
+    net.until(() => state(a, B) === "established" && net.speaker(B).peers.get(A)!.establishedCount > before);
+    expect(net.speaker(B).peers.get(A)!.lastNotification).toMatchObject({ code: 6, subcode: 6 });
+    expect(a.peers.get(B)!.config.password).toBe("new");
+  });
 });
 
 describe("routes originated by other sources", () => {

@@ -70,6 +70,7 @@ export class BirdPeer extends BasePeer {
         "  strict bind yes;",
       );
       if (n.passive) out.push("  passive on;");
+      if (n.password !== undefined) out.push(`  password ${JSON.stringify(n.password)};`);
       if (n.hold !== undefined)
         out.push(`  hold time ${n.hold};`, `  keepalive time ${Math.max(1, Math.floor(n.hold / 3))};`);
       if (n.routeReflectorClient) out.push("  rr client;", `  rr cluster id ${s.routerId};`);

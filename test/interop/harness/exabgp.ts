@@ -97,6 +97,8 @@ export class ExabgpPeer extends BasePeer {
       "}",
     ];
     for (const n of this.neighbors) {
+      // Not wired here yet (ExaBGP has `md5-password`): refuse rather than peer unsigned.
+      if (n.password !== undefined) throw unsupported("exabgp", "a TCP MD5 password");
       out.push(
         "",
         `neighbor ${n.address} {`,

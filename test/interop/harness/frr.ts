@@ -70,6 +70,8 @@ export class FrrPeer extends BasePeer {
     if (gr) out.push(` bgp graceful-restart restart-time ${gr.restartTime}`);
     if (this.neighbors.some((n) => n.routeReflectorClient)) out.push(` bgp cluster-id ${s.routerId}`);
     for (const n of this.neighbors) {
+      // Not wired here yet (FRR has `neighbor X password`): refuse rather than peer unsigned.
+      if (n.password !== undefined) throw unsupported("frr", "a TCP MD5 password");
       const a = n.address;
       out.push(
         ` neighbor ${a} remote-as ${n.asn}`,

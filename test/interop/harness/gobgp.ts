@@ -81,6 +81,7 @@ export class GobgpPeer extends BasePeer {
         "  [neighbors.config]",
         `    neighbor-address = ${q(n.address)}`,
         `    peer-as = ${n.asn}`,
+        ...(n.password !== undefined ? [`    auth-password = ${q(n.password)}`] : []),
         "  [neighbors.transport.config]",
         `    local-address = ${q(s.address)}`,
         `    remote-port = ${n.port}`,

@@ -110,6 +110,7 @@ export class KbgpdPeer extends BasePeer {
         // Every peer matches connections by source address: bind to ours.
         `    local-address: "${s.address}"`,
         `    passive: ${n.passive ?? false}`,
+        ...(n.password !== undefined ? [`    password: ${JSON.stringify(n.password)}`] : []),
         `    families: [${n.families.map((f) => FAMILY[f]).join(", ")}]`,
         `    hold-time: ${n.hold ?? 90}`,
         "    connect-retry: 2",

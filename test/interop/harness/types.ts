@@ -11,6 +11,8 @@ export interface NeighborSpec {
   asn: number;
   /** Never open the TCP connection to this neighbor; only accept it. */
   passive?: boolean;
+  /** TCP MD5 signature password (RFC 2385) for the session. */
+  password?: string;
   /** Address families negotiated with this neighbor; default: the family of `address`. */
   families?: Family[];
   routeReflectorClient?: boolean;

@@ -1,0 +1,89 @@
+/**
+ * TCP MD5 signatures (RFC 2385) through kbgpd's native addon (tcp_md5.c, built by scripts/build-native.mjs).
+ * The addon is optional: kbgpd runs without it, says so once, and refuses a neighbor with a `password`
+ * rather than peering without the signature its router expects (which would just fail, RFC 2385 §2.0).
+ *
+ * It is loaded at run time, never bundled: from beside the bundle (dist/, where the build copies it and the
+ * image ships it), or from node-gyp's build directory (running from source, or a dist/ built before it).
+ */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { NeighborConfig } from "../../core/config/types.js";
+
+/** What tcp_md5.c exports. Keys are the password's UTF-8 bytes; errors carry the errno name as `code`. */
+export interface TcpMd5Addon {
+  /** Set (key) or remove (null) the key for one peer on a socket: a listener's passes to what it accepts. */
+  setKey(fd: number, peer: string, key: Buffer | null): void;
+  /** A non-blocking TCP socket of the peer's family, keyed for it and bound to `local` (port 0) if given. */
+  socket(peer: string, key: Buffer | null, local: string | null): number;
+}
+
+export type TcpMd5 =
+  | { readonly ok: true; readonly addon: TcpMd5Addon; readonly path: string }
+  | { readonly ok: false; readonly reason: string };
+
+export const ADDON_FILE = "kbgp_tcp_md5.node";
+/** A path to the addon instead of the usual places, or `off` to run as if it were not built. */
+export const ADDON_ENV = "KBGP_TCP_MD5_ADDON";
+
+/** Where to look, first found wins: beside this module (the bundle in dist/), node-gyp's output. */
+function candidates(): string[] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return [
+    join(here, ADDON_FILE),
+    join(here, "build/Release", ADDON_FILE), // daemon/native/ when running from source
+    join(here, "../daemon/native/build/Release", ADDON_FILE), // dist/ in a checkout
+  ];
+}
+
+export type AddonLoader = (path: string) => unknown;
+const nodeRequire: AddonLoader = (path) => createRequire(import.meta.url)(path);
+
+/** Load the addon; never throws. `env` and `load` are for tests. */
+export function loadTcpMd5(
+  env: NodeJS.ProcessEnv = process.env,
+  load: AddonLoader = nodeRequire,
+  platform: string = process.platform,
+): TcpMd5 {
+  if (platform !== "linux")
+    return { ok: false, reason: `TCP MD5 is implemented for Linux only, not ${platform}` };
+  const forced = env[ADDON_ENV];
+  if (forced === "off") return { ok: false, reason: `${ADDON_ENV}=off` };
+  const paths = forced ? [forced] : candidates();
+  const path = paths.find((p) => existsSync(p));
+  if (!path) {
+    const where = paths.map((p) => relative(process.cwd(), p) || p).join(", ");
+    return { ok: false, reason: `the native addon is not built (looked for ${where}; npm run build:native)` };
+  }
+  try {
+    const addon = load(path) as Partial<TcpMd5Addon>;
+    if (typeof addon.setKey !== "function" || typeof addon.socket !== "function")
+      return { ok: false, reason: `${path} is not kbgp's TCP MD5 addon` };
+    return { ok: true, addon: addon as TcpMd5Addon, path };
+  } catch (e) {
+    return { ok: false, reason: `cannot load ${path}: ${(e as Error).message.split("\n")[0]}` };
+  }
+}
+
+/** The one line kbgpd logs about it at start. */
+export function describeTcpMd5(md5: TcpMd5): string {
+  return md5.ok ? `TCP MD5 available (${md5.path})` : `TCP MD5 unavailable: ${md5.reason}`;
+}
+
+/**
+ * Without the addon, a configured password is an error naming every neighbor (and group) that has one: the
+ * configuration is refused (at start and on reload) instead of peering unsigned. Null when all is well.
+ */
+export function refusedPasswords(
+  neighbors: readonly Pick<NeighborConfig, "address" | "password">[],
+  md5: TcpMd5,
+  template: Pick<NeighborConfig, "password"> | null = null,
+): string | null {
+  if (md5.ok) return null;
+  const names = neighbors.filter((n) => n.password !== null).map((n) => `neighbor ${n.address}`);
+  if (template?.password != null) names.push("kubernetes.peering (its group's password)");
+  if (names.length === 0) return null;
+  return `${names.join(", ")}: password set (TCP MD5, RFC 2385), but TCP MD5 unavailable: ${md5.reason}`;
+}
