@@ -1,6 +1,7 @@
 /**
  * The listening sockets: one TCP server per address, all on one port, reconciled at any time with the list
- * asked for (the configuration at start-up and on every reload; later a Node annotation). Accepted sockets go
+ * asked for (the running configuration at start-up, on every reload, and when a Node's annotation changes
+ * the listen addresses: daemon/main.ts). Accepted sockets go
  * to `accept`; nothing here knows BGP.
  *
  * - Sessions are never touched: closing a net.Server stops it accepting but leaves the sockets it accepted
@@ -42,6 +43,25 @@ export interface ListenersDeps {
   onStatus?(status: ListenStatus): void;
   /** Tests shorten LISTEN_RETRY_MS. */
   retryMs?: number;
+}
+
+/**
+ * Listen with `server` on `address`:`port`: null once it listens, else the error (the server is closed then).
+ * An IPv6 address listens on IPv6 only: "::" would also take IPv4 and clash with a "0.0.0.0" listener.
+ * Shared with the HTTP endpoints (daemon/http/server.ts).
+ */
+export function listenOn(server: net.Server, address: string, port: number): Promise<Error | null> {
+  return new Promise((resolve) => {
+    const fail = (e: Error) => {
+      server.close();
+      resolve(e);
+    };
+    server.once("error", fail);
+    server.listen({ host: address, port, ipv6Only: address.includes(":") }, () => {
+      server.off("error", fail);
+      resolve(null);
+    });
+  });
 }
 
 /** `[192.0.2.1]:179`, `[::]:179`: one form for both families. */
@@ -150,25 +170,16 @@ export class Listeners {
   }
 
   /** Listen on `address`; null once it does, else the reason it cannot. */
-  private bind(address: string, port: number): Promise<string | null> {
+  private async bind(address: string, port: number): Promise<string | null> {
     const server = net.createServer({ noDelay: true }, (s) => this.deps.accept(s));
-    return new Promise((resolve) => {
-      const fail = (e: Error) => {
-        server.close();
-        resolve(e.message);
-      };
-      server.once("error", fail);
-      // "::" would also take IPv4 and clash with a "0.0.0.0" listener.
-      server.listen({ host: address, port, ipv6Only: address.includes(":") }, () => {
-        server.off("error", fail);
-        // A listening server's own errors (accept failing with EMFILE) must not throw from the emitter.
-        server.on("error", (e) =>
-          this.deps.logger.log("warn", `listener ${formatListenAddress(address, port)}: ${e.message}`),
-        );
-        this.listening.set(address, { server, port });
-        this.deps.onListening?.(server, address);
-        resolve(null);
-      });
-    });
+    const error = await listenOn(server, address, port);
+    if (error) return error.message;
+    // A listening server's own errors (accept failing with EMFILE) must not throw from the emitter.
+    server.on("error", (e) =>
+      this.deps.logger.log("warn", `listener ${formatListenAddress(address, port)}: ${e.message}`),
+    );
+    this.listening.set(address, { server, port });
+    this.deps.onListening?.(server, address);
+    return null;
   }
 }

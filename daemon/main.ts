@@ -263,7 +263,6 @@ const k8s = new K8sSync(config.kubernetes, {
   ready: (problem) => health.set("k8s", problem),
   logger,
   stateDir,
-  speaker: () => ({ asn: speaker.global.asn }),
   clusterAsn: () => fileConfig.global.asn,
   peering: (p) => {
     peering = p;

@@ -68,6 +68,9 @@ export interface AddPathConfig {
   readonly send: number;
 }
 
+/** Linux's TCP_MD5SIG_MAXKEYLEN: the longest TCP MD5 password a socket takes (RFC 2385 sets no limit). */
+export const MAX_PASSWORD_BYTES = 80;
+
 export interface NeighborConfig {
   /** The peer's address (text, as configured); identifies the neighbor. */
   readonly address: string;

@@ -273,8 +273,8 @@ export interface Parsed<T> {
   readonly error?: string;
 }
 
-const ok = <T>(value: T): Parsed<T> => ({ value });
-const bad = <T>(error: string): Parsed<T> => ({ error });
+export const ok = <T>(value: T): Parsed<T> => ({ value });
+export const bad = <T>(error: string): Parsed<T> => ({ error });
 
 /** Ours: "true" or "false", in any case. */
 export function parseBool(text: string): Parsed<boolean> {

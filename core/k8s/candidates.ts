@@ -5,7 +5,7 @@
  */
 
 import { Afi } from "../wire/constants.js";
-import { formatIp, parseIp } from "../wire/ip.js";
+import { parseIp } from "../wire/ip.js";
 import { maxLength, type Prefix } from "../wire/prefix.js";
 import type { RouteAttributes } from "./attributes.js";
 import type { ObjectProblem, RouteRule, RouteSource } from "./types.js";
@@ -61,9 +61,6 @@ export function hostPrefix(text: string): Prefix | null {
   const afi = addr.length === 4 ? Afi.IPV4 : Afi.IPV6;
   return { afi, length: maxLength(afi), addr };
 }
-
-/** A prefix's text key, for grouping. */
-export const prefixKey = (p: Prefix): string => `${formatIp(p.addr)}/${p.length}`;
 
 /** Problems found on the way, each (source, message) once. */
 export class Problems {

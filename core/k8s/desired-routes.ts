@@ -15,6 +15,7 @@
  * twice, the rule first in RULE_ORDER). Everything is sorted, so the result does not depend on the order
  * the informers list objects in.
  */
+import { formatPrefix } from "../wire/prefix.js";
 import { readNodeAttributes } from "./annotation-settings.js";
 import { baseAttributes, routeConfig } from "./attributes.js";
 import {
@@ -22,7 +23,6 @@ import {
   comparePrefixes,
   compareSources,
   Problems,
-  prefixKey,
   RULE_ORDER,
   sameSource,
 } from "./candidates.js";
@@ -88,7 +88,7 @@ const byWinner = (a: Candidate, b: Candidate): number =>
 function merge(candidates: readonly Candidate[], asn: number): DesiredRoute[] {
   const byPrefix = new Map<string, Candidate[]>();
   for (const c of candidates) {
-    const key = prefixKey(c.prefix);
+    const key = formatPrefix(c.prefix);
     const group = byPrefix.get(key);
     if (group) group.push(c);
     else byPrefix.set(key, [c]);

@@ -19,7 +19,7 @@
 import { parseGoBool } from "./annotations.js";
 import type { KubernetesConfig, Node } from "./types.js";
 
-export const EXCLUDE_FROM_LB_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers";
+const EXCLUDE_FROM_LB_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers";
 
 const excluded = (value: string | undefined): boolean =>
   value !== undefined && parseGoBool(value).value !== false;

@@ -16,7 +16,7 @@
 import type { EndpointSlice } from "./types.js";
 
 /** The label the EndpointSlice controller sets to the owning Service's name. */
-export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
 export interface FamilyEndpoints {
   /** An endpoint on this node is ready. */

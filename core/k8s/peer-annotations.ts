@@ -8,7 +8,7 @@ import { parse as parseYaml } from "yaml";
 import type { PrefixFilter } from "../config/types.js";
 import { formatIp, parseIp, parseIpv4Number } from "../wire/ip.js";
 import { maxLength, parsePrefix } from "../wire/prefix.js";
-import { KUBE_ROUTER, listItems, type Parsed, parseList } from "./annotations.js";
+import { bad, KUBE_ROUTER, listItems, ok, type Parsed, parseList } from "./annotations.js";
 
 /** An external peer as an annotation lists it. */
 export interface AnnotatedPeer {
@@ -21,12 +21,9 @@ export interface AnnotatedPeer {
   readonly password: string | null;
 }
 
-const ok = <T>(value: T): Parsed<T> => ({ value });
-const bad = <T>(error: string): Parsed<T> => ({ error });
-
 /** AS_TRANS (RFC 6793 §9) stands in for a 4-octet AS and is nobody's; 0 and 4294967295 are reserved
  *  (RFC 7607, RFC 7300). */
-export function asnOf(v: unknown): number | null {
+function asnOf(v: unknown): number | null {
   const n = typeof v === "number" ? v : typeof v === "string" && /^\s*\d{1,10}\s*$/.test(v) ? Number(v) : NaN;
   return Number.isInteger(n) && n >= 1 && n <= 0xfffffffe && n !== 23456 ? n : null;
 }

@@ -4,19 +4,17 @@
  * annotations set them. The file's own neighbors always win over a peer from the cluster with the same
  * address. The speaker's `reconfigure` then touches only the sessions whose settings changed.
  */
-import type { NeighborConfig, SpeakerConfig } from "../config/types.js";
+import { MAX_PASSWORD_BYTES, type NeighborConfig, type SpeakerConfig } from "../config/types.js";
 import type { DesiredPeer, ObjectProblem, Peering } from "./types.js";
 
 export interface PeeringApplied {
   readonly config: SpeakerConfig;
-  /** The peers from the cluster that are configured, in the order of `peering.peers`. */
+  /** The peers from the cluster that are configured, in the order of `peering.peers`, each with the
+   *  password its session uses (its own, else the template's). */
   readonly peers: readonly DesiredPeer[];
   /** Peers left out, and why. */
   readonly problems: readonly ObjectProblem[];
 }
-
-/** Linux's TCP_MD5SIG_MAXKEYLEN: the longest key a socket takes. */
-export const MAX_PASSWORD_BYTES = 80;
 
 export interface ApplyOptions {
   /** Whether kbgpd can set a TCP MD5 password on a session (RFC 2385); without it a peer that needs one is
@@ -62,7 +60,7 @@ export function applyPeering(
       });
       continue;
     }
-    peers.push(p);
+    peers.push({ ...p, password });
     neighbors.push({
       ...template,
       address: p.address,

@@ -15,7 +15,7 @@
  * it does not depend on the order the informers list Nodes in.
  */
 import { IPV4_UNICAST, IPV6_UNICAST } from "../wire/constants.js";
-import { parseIp } from "../wire/ip.js";
+import { addressOrder } from "../wire/ip.js";
 import { type MeshSettings, readMeshSettings, readNodePeering } from "./annotation-settings.js";
 import { Problems } from "./candidates.js";
 import { isIpv4Text, type NodeAddresses, nodeAddresses } from "./node-addresses.js";
@@ -157,14 +157,6 @@ function session(
   };
 }
 
-const addressOrder = (a: DesiredPeer, b: DesiredPeer): number => {
-  const x = parseIp(a.address)!;
-  const y = parseIp(b.address)!;
-  if (x.length !== y.length) return x.length - y.length;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] - y[i];
-  return 0;
-};
-
 /** One peer per address: an external peer from this node's annotation beats a node of the mesh (it is the
  *  more specific wish), and the clash is reported. */
 function unique(peers: DesiredPeer[], problems: Problems): DesiredPeer[] {
@@ -178,5 +170,5 @@ function unique(peers: DesiredPeer[], problems: Problems): DesiredPeer[] {
         `peer ${p.address} (${p.reason}) is also ${first.kind === "mesh" ? `node ${first.source.name}` : `listed by ${first.reason}`}; that one is used`,
       );
   }
-  return [...by.values()].sort(addressOrder);
+  return [...by.values()].sort((a, b) => addressOrder(a.address, b.address));
 }

@@ -9,6 +9,7 @@
  * IGP cost is not a step: kbgp has no IGP, every next hop counts as equally close. Paths still equal after
  * `external` form the multipath (ECMP) set.
  */
+import { compareAddressBytes } from "../wire/ip.js";
 import type { Path } from "./path.js";
 
 export const BestReason = {
@@ -45,12 +46,6 @@ const origin = (p: Path) => (p.attrs.origin >= 0 ? p.attrs.origin : 2);
 /** RFC 4456 §9: a reflected route is compared by ORIGINATOR_ID instead of the peer's router ID. */
 const routerId = (p: Path) => (p.attrs.originatorId >= 0 ? p.attrs.originatorId : p.source.routerId);
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length) return a.length - b.length; // IPv4 peers before IPv6
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return 0;
-}
-
 /** Keep the candidates with the lowest `key` (negate for "highest wins"). */
 function keepMin(cands: Path[], key: (p: Path) => number): Path[] {
   let min = Number.POSITIVE_INFINITY;
@@ -61,8 +56,8 @@ function keepMin(cands: Path[], key: (p: Path) => number): Path[] {
 /** RFC 4271 §9.1.2.2 (g): the lowest peer address; several ADD-PATH paths may share it. */
 function keepLowestAddress(cands: Path[]): Path[] {
   let low = cands[0].source.addressBytes;
-  for (const p of cands) if (compareBytes(p.source.addressBytes, low) < 0) low = p.source.addressBytes;
-  return cands.filter((p) => compareBytes(p.source.addressBytes, low) === 0);
+  for (const p of cands) if (compareAddressBytes(p.source.addressBytes, low) < 0) low = p.source.addressBytes;
+  return cands.filter((p) => compareAddressBytes(p.source.addressBytes, low) === 0);
 }
 
 /** RFC 4271 §9.1.2.2 (c): among routes from the same neighboring AS, drop those with a higher MED. */

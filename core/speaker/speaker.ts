@@ -945,6 +945,8 @@ const SESSION_KEYS = [
   "gracefulRestart",
   "addPath",
   "extendedNextHop",
+  // What this neighbor's routes may reach: a change re-learns them, so every peer's Adj-RIB-Out follows.
+  "learnedToEbgp",
 ] as const satisfies readonly (keyof NeighborConfig)[];
 
 /** Settings whose change needs the table re-sent. */

@@ -97,3 +97,20 @@ export function parseIpv4Number(text: string): number | null {
   if (b?.length !== 4) return null;
   return ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
 }
+
+/** Addresses as bytes: IPv4 (4 bytes) before IPv6, then byte by byte. */
+export function compareAddressBytes(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) return a.length - b.length;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+/** Address text by value (`10.0.0.9` before `10.0.0.10`), IPv4 first; text that is no address after every
+ *  address, by text. */
+export function addressOrder(a: string, b: string): number {
+  const x = parseIp(a);
+  const y = parseIp(b);
+  if (x && y) return compareAddressBytes(x, y);
+  if (x || y) return x ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -5,7 +5,7 @@
 import * as z from "zod";
 import { bool, community, intIn, largeCommunity } from "./schema.js";
 
-export const DRAIN_CONDITIONS = ["unschedulable", "taint", "exclude-label", "network-unavailable"] as const;
+const DRAIN_CONDITIONS = ["unschedulable", "taint", "exclude-label", "network-unavailable"] as const;
 
 /** "" is the same as leaving the key out: the ConfigMap in deploy/ lists every key with an empty default. */
 const optionalText = z

@@ -12,7 +12,7 @@ import { check, type RawIssue } from "./schema.js";
 export const hostNodeName = (): string => process.env.NODE_NAME || os.hostname();
 
 /** Conditions that drain a node by default: an operator's cordon, and the label Kubernetes defines for it. */
-export const DEFAULT_DRAIN: KubernetesConfig["drain"] = {
+const DEFAULT_DRAIN: KubernetesConfig["drain"] = {
   when: ["unschedulable", "exclude-label"],
   taints: [],
   action: "withdraw",

@@ -99,7 +99,7 @@ export function resolveConfig(data: unknown, opts: ResolveOptions, out: RawIssue
   if (!isMapping(data)) {
     out.push({
       path: [],
-      message: `must be a mapping with global, groups, neighbors, routes, processes, healthchecks and kubernetes, not ${describe(data)}`,
+      message: `must be a mapping with ${SECTIONS.slice(0, -1).join(", ")} and ${SECTIONS.at(-1)}, not ${describe(data)}`,
     });
     return undefined;
   }

@@ -5,6 +5,7 @@
  */
 import * as z from "zod";
 import { didYouMean } from "../../core/api/suggest.js";
+import { MAX_PASSWORD_BYTES } from "../../core/config/types.js";
 import {
   formatIp,
   type LargeCommunity,
@@ -168,9 +169,6 @@ export const gracefulRestartSchema = z
     "stale-time": intIn(0, 65535),
   })
   .partial();
-
-/** Linux's TCP_MD5SIG_MAXKEYLEN (RFC 2385 sets no limit; the kernel does). */
-export const MAX_PASSWORD_BYTES = 80;
 
 /** A TCP MD5 password. Messages never show the value: a password written as a YAML number would appear. */
 const password = z.unknown().transform((v, ctx): string => {

@@ -59,13 +59,10 @@ const UPDATE = MessageType.UPDATE;
  * events: O(families), read from counts the speaker keeps.
  */
 export function neighborCounters(p: Peer) {
-  const s = p.session;
-  let advertised = 0;
-  if (s?.ribOut) for (const f of s.negotiated!.families) advertised += s.ribOut.count(f);
   return {
     received: sum(p.ribIn.received),
     accepted: p.ribIn.acceptedCount(),
-    advertised,
+    advertised: p.session?.ribOut?.totalCount() ?? 0,
     updatesReceived: p.received[UPDATE],
     updatesSent: p.sent[UPDATE],
   };
@@ -289,6 +286,4 @@ export type NeighborDetailView = ReturnType<typeof neighborDetail>;
 export type AttributesView = ReturnType<typeof attributesView>;
 export type DestinationView = ReturnType<typeof destinationView>;
 export type PathView = DestinationView["paths"][number];
-export type PathFields = ReturnType<typeof pathFields>;
-export type InRow = ReturnType<typeof inRow>;
 export type OutRow = ReturnType<typeof outRow>;

@@ -11,10 +11,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Registry } from "prom-client";
 import type { HttpListen } from "../../core/config/helpers.js";
 import { formatIp, parseIp } from "../../core/wire/index.js";
+import { listenOn } from "../listeners.js";
 import type { Logger } from "../log.js";
 import type { Health } from "./health.js";
 
-/** Seconds between attempts to listen on an address that could not be bound. */
+/** Milliseconds between attempts to listen on an address that could not be bound. */
 export const HTTP_RETRY_MS = 5000;
 /** Scrapers, probes and a human or two: more connections than this at once are refused. */
 const MAX_CONNECTIONS = 64;
@@ -95,23 +96,12 @@ export class HttpEndpoints {
     server.headersTimeout = 10_000;
     server.requestTimeout = 30_000;
     const where = formatListen(listen);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(
-          { host: listen.address, port: listen.port, ipv6Only: listen.address.includes(":") },
-          () => {
-            server.off("error", reject);
-            resolve();
-          },
-        );
-      });
-    } catch (e) {
-      server.close();
+    const error = await listenOn(server, listen.address, listen.port);
+    if (error) {
       if (first)
         this.deps.logger.log(
           "error",
-          `http: cannot listen on ${where} (metrics and health endpoints): ${(e as Error).message}; retrying every ${HTTP_RETRY_MS / 1000}s`,
+          `http: cannot listen on ${where} (metrics and health endpoints): ${error.message}; retrying every ${HTTP_RETRY_MS / 1000}s`,
         );
       this.retry = setTimeout(() => {
         this.retry = null;

@@ -2,8 +2,8 @@
  * Kubernetes Events on the objects behind the routes: `kubectl describe service web` shows
  * "Announced 203.0.113.10/32 from node-a (loadbalancer-ip)" and later "Withdrawn …", as MetalLB's speaker
  * does. Events are a courtesy, never in the way: posted in the background, at most RATE a second (a pod
- * rollout may move hundreds of routes; the rest are counted, not queued), and a failure (no RBAC for events,
- * an API server away) is logged once and otherwise only counted.
+ * rollout may move hundreds of routes; the rest are dropped, not queued), and a failure (no RBAC for events,
+ * an API server away) is logged once and not again.
  */
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import type { RouteSource } from "../../core/k8s/types.js";
@@ -26,10 +26,6 @@ export class EventRecorder {
   private tokens = BURST;
   private refilledAt: number;
   private warned = false;
-  /** Events not posted: over the rate, or refused. */
-  dropped = 0;
-  failed = 0;
-  posted = 0;
 
   constructor(
     kc: KubeConfig,
@@ -45,10 +41,7 @@ export class EventRecorder {
     const t = this.now();
     this.tokens = Math.min(BURST, this.tokens + ((t - this.refilledAt) / 1000) * RATE);
     this.refilledAt = t;
-    if (this.tokens < 1) {
-      this.dropped++;
-      return;
-    }
+    if (this.tokens < 1) return;
     this.tokens--;
     void this.post(n, new Date(t));
   }
@@ -79,14 +72,12 @@ export class EventRecorder {
           count: 1,
         },
       });
-      this.posted++;
     } catch (e) {
-      this.failed++;
       if (!this.warned) {
         this.warned = true;
         this.logger.log(
           "warn",
-          `kubernetes: cannot post Events (further failures are only counted): ${errorText(e)}`,
+          `kubernetes: cannot post Events (further failures are not logged): ${errorText(e)}`,
         );
       }
     }

@@ -8,6 +8,7 @@ import { type KubeConfig, type KubernetesObject, ListWatch, Watch } from "@kuber
 import type { ClusterState, RouteSource } from "../../core/k8s/types.js";
 import { errorText } from "./error-text.js";
 import { type PodWatch, type Resource, type ResourceName, resources } from "./resources.js";
+import { NO_OBJECTS } from "./views.js";
 
 const FIRST_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
@@ -136,7 +137,7 @@ export class Informers {
   }
 
   counts(): Record<ResourceName, number> {
-    const c = { services: 0, endpointSlices: 0, nodes: 0, pods: 0, namespaces: 0 };
+    const c = { ...NO_OBJECTS };
     for (const r of this.running) c[r.resource.name] = r.watch.list().length;
     return c;
   }

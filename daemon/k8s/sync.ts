@@ -18,7 +18,6 @@ import type {
   DesiredPeer,
   DesiredRoute,
   KubernetesConfig,
-  LocalSpeaker,
   ObjectProblem,
   Peering,
 } from "../../core/k8s/types.js";
@@ -46,7 +45,7 @@ const SETTLE_MS = 30;
 const STATUS_EVERY_MS = 250;
 const KEPT_ERRORS = 10;
 /** The route source the module's routes go under (core/speaker/origination.ts). */
-export const K8S_SOURCE = "k8s";
+const K8S_SOURCE = "k8s";
 
 export type K8sEvent =
   | { readonly kind: "k8s-status"; readonly status: K8sStatus }
@@ -60,7 +59,6 @@ export interface K8sSyncDeps {
   readonly ready: (problem: string | null) => void;
   readonly logger: Logger;
   readonly stateDir: string;
-  readonly speaker: () => LocalSpeaker;
   /** `global.asn` of the configuration file: the AS of every node without an AS annotation. */
   readonly clusterAsn: () => number;
   /** Applies what the cluster says about peering (null: nothing, the module is off) to the speaker; returns
@@ -183,10 +181,10 @@ export class K8sSync {
     const timed = this.metrics().startSync();
     try {
       const cluster = inf.cluster();
-      // Peering first: the routes' AS-path prepends use the AS this node's annotation may have changed.
       const peering = derivePeering(cluster.nodes, c.nodeName, c.peering, this.deps.clusterAsn());
       const applied = this.applyPeering(peering);
-      const d = derive(cluster, c.nodeName, c, this.deps.speaker());
+      // The routes' AS-path prepends use the AS the speaker runs in: this node's annotation's, if it has one.
+      const d = derive(cluster, c.nodeName, c, { asn: peering.asn ?? this.deps.clusterAsn() });
       // Before apply: a withdrawal's Event says the node is drained when it is.
       this.drained = d.drained;
       this.apply(d.routes);

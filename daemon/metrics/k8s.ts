@@ -12,6 +12,7 @@
  */
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { RouteRule } from "../../core/k8s/types.js";
+import { snapshotGauge } from "./snapshot.js";
 
 /** Every rule, so each has a series (0 when it announces nothing) and a dashboard can stack them. */
 export const ROUTE_RULES = [
@@ -36,8 +37,6 @@ export interface K8sMetrics {
   setSource(source: K8sMetricsSource | null): void;
   /** Start timing one sync pass; the returned function ends it, records it and returns its seconds. */
   startSync(): () => number;
-  /** Record a sync pass that took `seconds` (for a caller that timed it itself). */
-  observeSync(seconds: number): void;
   /** Count a failed pass, or a failure applying its result. */
   reconcileError(): void;
 }
@@ -69,23 +68,20 @@ export function k8sMetrics(registry: Registry): K8sMetrics {
     help: "Sync passes that failed, or whose result could not be applied.",
     registers,
   });
-  new Gauge({
+  snapshotGauge(registry, {
     name: "kbgp_k8s_up",
     help: "Whether the Kubernetes sync is running, connected to the API server with its informers synced (1), or not (0).",
-    registers,
-    collect() {
-      this.set(source?.up() ? 1 : 0);
-    },
+    labelNames: [],
+    fill: (put) => put({}, source?.up() ? 1 : 0),
   });
-  new Gauge({
+  snapshotGauge(registry, {
     name: "kbgp_k8s_announced_routes",
     help: "Routes the Kubernetes sync announces, by the rule that produced them.",
     labelNames: ["rule"],
-    registers,
-    collect() {
-      this.reset();
-      for (const rule of ROUTE_RULES) this.set({ rule }, 0);
-      if (source) for (const [rule, n] of source.announcedRoutes()) this.set({ rule }, n);
+    fill: (put) => {
+      // Every rule has a series; a later put for the same rule replaces its 0.
+      for (const rule of ROUTE_RULES) put({ rule }, 0);
+      if (source) for (const [rule, n] of source.announcedRoutes()) put({ rule }, n);
     },
   });
   const observeSync = (seconds: number) => {
@@ -104,7 +100,6 @@ export function k8sMetrics(registry: Registry): K8sMetrics {
         return seconds;
       };
     },
-    observeSync,
     reconcileError: () => errors.inc(),
   };
   created.set(registry, m);

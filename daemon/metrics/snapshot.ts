@@ -19,36 +19,33 @@ interface Spec<L extends string> {
   readonly fill: Fill<L>;
 }
 
-/** A gauge whose series are exactly what `fill` puts at each scrape. */
-export function snapshotGauge<L extends string>(registry: Registry, spec: Spec<L>): Gauge<L> {
-  const { fill } = spec;
-  return new Gauge<L>({
+/** prom-client options for a metric that `collect`s by clearing itself and putting each series with `put`
+ *  (a gauge's `set`, a counter's `inc`). */
+function snapshotOptions<L extends string, M extends { reset(): void }>(
+  registry: Registry,
+  spec: Spec<L>,
+  put: (metric: M, labels: Record<L, string | number>, value: number) => void,
+) {
+  return {
     name: spec.name,
     help: spec.help,
     labelNames: spec.labelNames,
     registers: [registry],
-    collect() {
+    collect(this: M) {
       this.reset();
-      fill((labels, value) => this.set(labels as Record<L, string | number>, value));
+      spec.fill((labels, value) => put(this, labels as Record<L, string | number>, value));
     },
-  });
+  };
 }
+
+/** A gauge whose series are exactly what `fill` puts at each scrape. */
+export const snapshotGauge = <L extends string>(registry: Registry, spec: Spec<L>): Gauge<L> =>
+  new Gauge<L>(snapshotOptions<L, Gauge<L>>(registry, spec, (g, labels, v) => g.set(labels, v)));
 
 /**
  * A counter whose series are exactly what `fill` puts at each scrape: totals kept elsewhere (they only grow
  * while their subject lives; a neighbor re-created by a reload starts again from 0, which Prometheus'
  * `rate()` reads as a counter reset, as it is meant to).
  */
-export function snapshotCounter<L extends string>(registry: Registry, spec: Spec<L>): Counter<L> {
-  const { fill } = spec;
-  return new Counter<L>({
-    name: spec.name,
-    help: spec.help,
-    labelNames: spec.labelNames,
-    registers: [registry],
-    collect() {
-      this.reset();
-      fill((labels, value) => this.inc(labels as Record<L, string | number>, value));
-    },
-  });
-}
+export const snapshotCounter = <L extends string>(registry: Registry, spec: Spec<L>): Counter<L> =>
+  new Counter<L>(snapshotOptions<L, Counter<L>>(registry, spec, (c, labels, v) => c.inc(labels, v)));

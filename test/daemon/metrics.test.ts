@@ -202,7 +202,7 @@ describe("the Kubernetes sync's metrics", () => {
     });
     const done = m.startSync();
     expect(done()).toBeGreaterThanOrEqual(0);
-    m.observeSync(0.02);
+    m.startSync()();
     m.reconcileError();
     s = parseSamples(await registry.metrics());
     expect(sample(s, "kbgp_k8s_up")).toBe(1);

@@ -311,6 +311,14 @@ describe("applyPeering", () => {
     expect(applyPeering(base, p, { ...template, password: "t" }, { md5: false }).peers).toEqual([]);
   });
 
+  it("gives a mesh peer the template's password, and says so in the peers it returns", () => {
+    selfAnnotations = undefined;
+    const p = derive(cluster({ name: "node-b" }));
+    const a = applyPeering(base, p, { ...template, password: "mesh-secret" }, { md5: true });
+    expect(a.config.neighbors.find((n) => n.address === "10.0.0.2")?.password).toBe("mesh-secret");
+    expect(a.peers.map((x) => x.password)).toEqual(["mesh-secret"]);
+  });
+
   it("is the file's configuration itself without peering", () => {
     expect(applyPeering(base, null, template, { md5: false }).config).toBe(base);
   });

@@ -1,10 +1,11 @@
 /** Properties of the derivation and of the diff, over random clusters and configurations. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { comparePrefixes, prefixKey } from "../../core/k8s/candidates.js";
+import { comparePrefixes } from "../../core/k8s/candidates.js";
 import { derive } from "../../core/k8s/desired-routes.js";
 import { desiredRouteKey, diffRoutes } from "../../core/k8s/diff.js";
 import type { DesiredRoute, KubernetesConfig } from "../../core/k8s/types.js";
+import { formatPrefix } from "../../core/wire/prefix.js";
 import { clusterArb, configArb, shuffled } from "./arbitraries.js";
 import { ASN, NODE } from "./fixtures.js";
 
@@ -27,7 +28,7 @@ describe("derive", () => {
       fc.property(clusterArb, configArb, (c, cfg) => {
         const { routes } = derive(c, NODE, cfg, speaker);
         for (const r of routes) expect(r.sources.length).toBeGreaterThan(0);
-        expect(new Set(routes.map((r) => prefixKey(r.route.prefix))).size).toBe(routes.length);
+        expect(new Set(routes.map((r) => formatPrefix(r.route.prefix))).size).toBe(routes.length);
         for (let i = 1; i < routes.length; i++)
           expect(comparePrefixes(routes[i - 1].route.prefix, routes[i].route.prefix)).toBeLessThan(0);
       }),
@@ -41,9 +42,9 @@ describe("derive", () => {
       fc.property(clusterArb, configArb, fc.constantFrom(...switches), (c, cfg, name) => {
         const on: KubernetesConfig = { ...cfg, announce: { ...cfg.announce, [name]: true } };
         const off: KubernetesConfig = { ...cfg, announce: { ...cfg.announce, [name]: false } };
-        const before = new Set(derive(c, NODE, on, speaker).routes.map((r) => prefixKey(r.route.prefix)));
+        const before = new Set(derive(c, NODE, on, speaker).routes.map((r) => formatPrefix(r.route.prefix)));
         for (const r of derive(c, NODE, off, speaker).routes)
-          expect(before.has(prefixKey(r.route.prefix))).toBe(true);
+          expect(before.has(formatPrefix(r.route.prefix))).toBe(true);
       }),
       { numRuns: 300 },
     );

@@ -18,7 +18,7 @@ export interface MonitorClock {
 }
 
 /** How often counters are sampled: at most one event per neighbor per this long. */
-export const COUNTERS_INTERVAL_MS = 1000;
+const COUNTERS_INTERVAL_MS = 1000;
 
 const ZERO: NeighborCounters = {
   received: 0,
