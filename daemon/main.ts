@@ -244,17 +244,15 @@ function effective(): PeeringApplied {
 }
 function reconfigure(): PeeringApplied {
   const applied = effective();
-  if (!sameConfig(applied.config, running)) {
-    running = applied.config;
-    runtime.dispatch({ kind: "reconfigure", config: running });
-    listen();
-  }
+  if (!sameConfig(applied.config, running)) run(applied.config);
   return applied;
 }
-/** The BGP listeners as the running configuration has them (a Node's annotation may replace the file's
- *  addresses); the runtime changes only what differs. */
-function listen(): void {
-  void runtime.listen({ addresses: running.global.listenAddresses, port: running.global.port });
+/** Run the speaker on `c`, and the BGP listeners where it says (a Node's annotation may replace the file's
+ *  addresses; the runtime changes only what differs). */
+function run(c: SpeakerConfig): void {
+  running = c;
+  runtime.dispatch({ kind: "reconfigure", config: c });
+  void runtime.listen({ addresses: c.global.listenAddresses, port: c.global.port });
 }
 // The Kubernetes sync: its routes go to the speaker under the source "k8s" (docs/kubernetes.md).
 const k8s = new K8sSync(config.kubernetes, {
@@ -274,9 +272,7 @@ const k8s = new K8sSync(config.kubernetes, {
 function apply(next: KbgpdConfig): void {
   fileConfig = next;
   // Always: a reload is also how an operator asks for the configuration's routes to be applied again.
-  running = effective().config;
-  runtime.dispatch({ kind: "reconfigure", config: running });
-  listen();
+  run(effective().config);
   processes.apply(next.processes);
   healthchecks.apply(next.healthchecks);
   void http.apply(httpOf(next));

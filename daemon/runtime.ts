@@ -158,10 +158,12 @@ export class Runtime {
   /** Set (or, with null, remove) `peer`'s key on one listener of the same family; failures are logged. */
   private setKey(server: net.Server, address: string, peer: string, password: string | null): void {
     if (familyOf(address) !== familyOf(peer)) return;
-    const where = `listener ${formatListenAddress(address, (server.address() as net.AddressInfo | null)?.port ?? 0)}`;
+    // Only for the messages: most calls succeed.
+    const where = () =>
+      `listener ${formatListenAddress(address, (server.address() as net.AddressInfo | null)?.port ?? 0)}`;
     if (!this.tcpMd5) {
       if (password !== null)
-        this.logger.log("error", `cannot set the TCP MD5 key on ${where}: TCP MD5 unavailable`, {
+        this.logger.log("error", `cannot set the TCP MD5 key on ${where()}: TCP MD5 unavailable`, {
           neighbor: peer,
         });
       return;
@@ -175,7 +177,7 @@ export class Runtime {
       if (password === null && (e as NodeJS.ErrnoException).code === "ENOENT") return;
       this.logger.log(
         "error",
-        `cannot ${password === null ? "remove" : "set"} the TCP MD5 key on ${where}: ${(e as Error).message}`,
+        `cannot ${password === null ? "remove" : "set"} the TCP MD5 key on ${where()}: ${(e as Error).message}`,
         { neighbor: peer },
       );
     }

@@ -1,4 +1,6 @@
-// Bundles the two programs into dist/ so a one-shot `kbgp` command loads one file, not hundreds.
+// Bundles the programs into dist/ so a one-shot `kbgp` command loads one file, not hundreds: `kbgp` (with
+// its lazily loaded chunks), the shell, `kbgpd` and the Kubernetes sync's own bundle; and copies the TCP MD5
+// addon beside them.
 // The CLI is CommonJS: Node starts a CommonJS file ~15 ms sooner than an ES module, and that is a fifth of
 // a one-shot command's budget. Commands are imported lazily inside it, so only the one asked for runs.
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
@@ -6,6 +8,11 @@ import { relative, resolve } from "node:path";
 import { build } from "esbuild";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+
+/** CommonJS dependencies inside an ESM bundle need `require`. */
+const ESM_REQUIRE = {
+  js: "import { createRequire as __kbgpRequire } from 'node:module'; const require = __kbgpRequire(import.meta.url);",
+};
 
 const common = {
   bundle: true,
@@ -136,9 +143,7 @@ await Promise.all([
     jsx: "automatic",
     define: { ...common.define, "process.env.NODE_ENV": '"production"' },
     plugins: [separate(SHELL.name), inkStubs, boundedInkCaches],
-    banner: {
-      js: "import { createRequire as __kbgpRequire } from 'node:module'; const require = __kbgpRequire(import.meta.url);",
-    },
+    banner: ESM_REQUIRE,
   }),
   ...[
     ["daemon/main.ts", "dist/kbgpd.mjs"],
@@ -150,10 +155,7 @@ await Promise.all([
       outfile,
       format: "esm",
       plugins: [k8sApart],
-      // CommonJS dependencies inside an ESM bundle need `require`.
-      banner: {
-        js: "import { createRequire as __kbgpRequire } from 'node:module'; const require = __kbgpRequire(import.meta.url);",
-      },
+      banner: ESM_REQUIRE,
     }),
   ),
 ]);

@@ -56,11 +56,10 @@ static int get_int(napi_env env, napi_value v, int32_t *out) {
   return 1;
 }
 
-/* Text address -> sockaddr (port 0 unless given). Returns the family, or 0 after throwing. */
-static int parse_addr(napi_env env, napi_value v, int port, struct sockaddr_storage *ss, socklen_t *len) {
+/* Text address -> sockaddr, port 0. Returns the family, or 0 after throwing. */
+static int parse_addr(napi_env env, napi_value v, struct sockaddr_storage *ss, socklen_t *len) {
   char text[INET6_ADDRSTRLEN + 1];
-  size_t n = 0;
-  if (napi_get_value_string_utf8(env, v, text, sizeof text, &n) != napi_ok) {
+  if (napi_get_value_string_utf8(env, v, text, sizeof text, NULL) != napi_ok) {
     napi_throw_type_error(env, NULL, "expected an address as a string");
     return 0;
   }
@@ -69,13 +68,11 @@ static int parse_addr(napi_env env, napi_value v, int port, struct sockaddr_stor
   struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
   if (inet_pton(AF_INET, text, &a4->sin_addr) == 1) {
     a4->sin_family = AF_INET;
-    a4->sin_port = htons((uint16_t)port);
     *len = sizeof *a4;
     return AF_INET;
   }
   if (inet_pton(AF_INET6, text, &a6->sin6_addr) == 1) {
     a6->sin6_family = AF_INET6;
-    a6->sin6_port = htons((uint16_t)port);
     *len = sizeof *a6;
     return AF_INET6;
   }
@@ -88,7 +85,7 @@ static int set_key(napi_env env, int fd, napi_value peer, napi_value key) {
   struct tcp_md5sig sig;
   memset(&sig, 0, sizeof sig);
   socklen_t len;
-  if (!parse_addr(env, peer, 0, &sig.tcpm_addr, &len)) return 0;
+  if (!parse_addr(env, peer, &sig.tcpm_addr, &len)) return 0;
   napi_valuetype t;
   napi_typeof(env, key, &t);
   if (t != napi_undefined && t != napi_null) {
@@ -141,7 +138,7 @@ static napi_value Socket(napi_env env, napi_callback_info info) {
   }
   struct sockaddr_storage peer;
   socklen_t peer_len;
-  int family = parse_addr(env, argv[0], 0, &peer, &peer_len);
+  int family = parse_addr(env, argv[0], &peer, &peer_len);
   if (!family) return NULL;
   int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return throw_errno(env, "socket", errno);
@@ -155,7 +152,7 @@ static napi_value Socket(napi_env env, napi_callback_info info) {
   if (t == napi_string) {
     struct sockaddr_storage local;
     socklen_t local_len;
-    int lf = parse_addr(env, argv[2], 0, &local, &local_len);
+    int lf = parse_addr(env, argv[2], &local, &local_len);
     if (!lf) {
       close(fd);
       return NULL;
