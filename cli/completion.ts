@@ -30,7 +30,8 @@ export function positionalWords(words: readonly string[]): string[] {
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     if (w.startsWith("-") && w !== "-") {
-      if (FLAGS.get(w) && !w.includes("=")) i++;
+      // `--socket=PATH` is no key of FLAGS: its value is in the word itself.
+      if (FLAGS.get(w)) i++;
       continue;
     }
     out.push(w);

@@ -11,8 +11,9 @@ import { COMMAND_NAMES, commandNamed } from "./registry.js";
 import { VERSION } from "./version.js";
 
 async function main(argv: readonly string[]): Promise<void> {
-  // Shell completion asks yargs directly.
-  if (argv.includes("--get-yargs-completions")) return (await import("./help.js")).complete(argv);
+  // The completion script's requests (the option keeps yargs' name, which the script uses).
+  if (argv.includes("--get-yargs-completions"))
+    return (await import("./completion-request.js")).complete(argv);
   const { words, opts } = parseArgs(argv);
   const [command, ...rest] = words;
   if (opts.help || command === "help")

@@ -151,7 +151,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "shell",
     synopsis: "shell",
     summary:
-      "The interactive shell: live neighbor dashboard, route view, event log; every command here works in it",
+      "The interactive shell: live neighbor dashboard, route view, event log; every command here but api and shell works in it",
     next: () => NOTHING,
     run: async (args, opts) => (await import("./shell/start.js")).startShell(args, opts),
     notInShell: "you are in it",

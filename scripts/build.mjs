@@ -26,6 +26,7 @@ const common = {
 /** Modules the CLI loads only for some commands: each its own file, so the others never compile them. */
 const SEPARATE = {
   "cli/help.ts": "kbgp-help",
+  "cli/completion-request.ts": "kbgp-complete",
   "cli/commands/mrt-dump.ts": "kbgp-mrt",
   "cli/commands/rib-change.ts": "kbgp-rib-change",
   "cli/commands/api.ts": "kbgp-api",

@@ -41,8 +41,7 @@ export function k8sCommand(words: readonly string[], opts: Options): Promise<voi
       printProblems(r.problems);
       return;
     }
-    const method = what === "status" ? "k8s.status" : `k8s.${what}`;
-    const s = await c.call<K8sStatus>(method);
+    const s = await c.call<K8sStatus>(`k8s.${what}`);
     if (opts.json) return print(JSON.stringify({ kbgpJson: 1, ...s }));
     print(k8sStatusText(s, Date.now()));
   });

@@ -1,7 +1,8 @@
 /**
  * The shell's standing connection to kbgpd: hello, the neighbor list, then the neighbor monitor stream
  * (state changes as they happen, and counters at most once a second while they move). When kbgpd goes
- * away it says so and tries again, every half second at first and then every few seconds, until it is back;
+ * away it says so and tries again, after a quarter of a second at first and then every few seconds, until it
+ * is back;
  * nothing here polls a healthy daemon.
  */
 import type { NeighborView } from "../../daemon/control/views.js";

@@ -71,7 +71,6 @@ export const INITIAL_K8S: K8sState = {
 };
 
 /** `Service ns/name`, `Node name`. */
-export const sourceText = formatSource;
 
 /** The question the confirm step asks. */
 export function question(toggle: Toggle, status: K8sStatus): string {
@@ -171,9 +170,9 @@ export function k8sRows(s: K8sState): K8sRow[] {
   };
   const rows: K8sRow[] = [];
   for (const r of s.routes ?? [])
-    if (keep(`${r.prefix} ${r.rule} ${r.sources.map(sourceText).join(" ")} ${r.reason}`))
+    if (keep(`${r.prefix} ${r.rule} ${r.sources.map(formatSource).join(" ")} ${r.reason}`))
       rows.push({ route: r });
-  for (const p of s.problems) if (keep(`${sourceText(p.source)} ${p.message}`)) rows.push({ problem: p });
+  for (const p of s.problems) if (keep(`${formatSource(p.source)} ${p.message}`)) rows.push({ problem: p });
   return rows;
 }
 

@@ -1,8 +1,9 @@
 /**
  * Running a command typed at the shell's prompt: words split as a shell would, checked against the command
  * registry (unknown words are named without starting anything), then the very `kbgp` program run as a child
- * with those words, so its output is the one-shot command's, byte for byte. Output goes to the event log as
- * it comes; Ctrl-C stops the command (a monitor ends as it does at a terminal), not the shell.
+ * with those words, so its output is the one-shot command's, byte for byte. Output is handed over as it
+ * comes, in whole lines (the shell prints it above the live view); Ctrl-C stops the command (a monitor ends
+ * as it does at a terminal), not the shell.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { shellWords } from "../../core/api/route-args.js";
@@ -20,7 +21,7 @@ export type Parsed =
   | { kind: "error"; message: string }
   | { kind: "empty" };
 
-const SHELL_WORDS = ["exit", "quit", "clear", "?"];
+const SHELL_WORDS = ["exit", "quit", "q", "clear", "?"];
 
 /** Per-command help: what it does, and what may come next where the `?` was typed. */
 function helpFor(words: readonly string[]): string {
@@ -30,6 +31,7 @@ function helpFor(words: readonly string[]): string {
       ...COMMANDS.filter((c) => !c.notInShell).map(
         (c) => `  ${c.synopsis.padEnd(34)} ${firstSentence(c.summary)}`,
       ),
+      "  clear                             clear the screen and its scrollback",
       "  exit | quit | q                   leave the shell (also Ctrl-D)",
     ].join("\n");
   const spec = commandNamed(words[0]);
@@ -113,7 +115,7 @@ export function runCommand(
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  // Whole lines only: a pipe's chunks end anywhere, and each chunk becomes an entry of the event log.
+  // Whole lines only: a pipe's chunks end anywhere, and each chunk is printed as it is handed over.
   const held = { stdout: "", stderr: "" };
   const take = (stream: "stdout" | "stderr") => (d: string) => {
     const text = held[stream] + d;

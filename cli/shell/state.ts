@@ -3,8 +3,8 @@
  * the monitor stream reports them, the view on screen, the prompt, the running command and the event log
  * (session and daemon events, and the summaries of route and Kubernetes changes the feeds hand over;
  * commands' output goes straight to the terminal).
- * Pure: the Ink components dispatch actions, daemon-link.ts and run-command.ts turn the outside world into
- * actions, and tests drive it directly.
+ * Pure: the Ink components and hooks dispatch actions (daemon-link.ts and the feeds turn the daemon's
+ * events into actions, use-prompt.ts a command's run), and tests drive it directly.
  */
 import type { NeighborView } from "../../daemon/control/views.js";
 import { addressOrder } from "../format/address.js";

@@ -10,6 +10,7 @@
 import type { Key } from "ink";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { type Client, RemoteError } from "../client.js";
+import { sourcesText } from "../format/k8s.js";
 import { type Sign, TimedTally, thousands } from "./change-tally.js";
 import { k8sListRows } from "./components/k8s-panel.js";
 import { Feed, type Overflow } from "./feed.js";
@@ -23,7 +24,6 @@ import {
   type K8sStatus,
   k8sRows,
   reduceK8s,
-  sourceText,
   statusChange,
 } from "./k8s-state.js";
 import * as edit from "./line-editor.js";
@@ -46,7 +46,7 @@ type K8sEvent =
 /** JSON-RPC's "method not found": a kbgpd from before the Kubernetes sync. */
 const METHOD_NOT_FOUND = -32601;
 
-const sources = (r: K8sRoute) => r.sources.map(sourceText).join(", ") || "no source";
+const sources = (r: K8sRoute) => sourcesText(r.sources) || "no source";
 const opOf = (sign: Sign) => (sign === "+" ? "announce" : "withdraw");
 
 /** `k8s announce 203.0.113.10/32 (loadbalancer-ip, Service default/web)`. */

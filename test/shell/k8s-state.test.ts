@@ -3,6 +3,7 @@
  * order as events come, the confirm step (and the reasons e/d do nothing), the filter and the event log's
  * lines for status changes.
  */
+
 import { describe, expect, it } from "vitest";
 import {
   INITIAL_K8S,
@@ -11,9 +12,9 @@ import {
   k8sRows,
   question,
   reduceK8s,
-  sourceText,
   statusChange,
 } from "../../cli/shell/k8s-state.js";
+import { formatSource } from "../../core/k8s/describe.js";
 import { k8sRoute, k8sStatus } from "./fake-kbgpd.js";
 
 const run = (s: K8sState, ...actions: K8sAction[]) => actions.reduce(reduceK8s, s);
@@ -131,7 +132,7 @@ describe("the list's rows and filter", () => {
   });
   const shown = (text: string) =>
     k8sRows(run(s, { type: "filter", line: { text, cursor: text.length }, filtering: false })).map((r) =>
-      "route" in r ? r.route.prefix : `! ${sourceText(r.problem.source)}`,
+      "route" in r ? r.route.prefix : `! ${formatSource(r.problem.source)}`,
     );
 
   it("routes in prefix order, then the problems", () => {
@@ -154,8 +155,8 @@ describe("the list's rows and filter", () => {
   });
 
   it("sources read `Service ns/name`, `Node name`", () => {
-    expect(sourceText({ kind: "Service", namespace: "default", name: "web" })).toBe("Service default/web");
-    expect(sourceText({ kind: "Node", namespace: null, name: "worker-1" })).toBe("Node worker-1");
+    expect(formatSource({ kind: "Service", namespace: "default", name: "web" })).toBe("Service default/web");
+    expect(formatSource({ kind: "Node", namespace: null, name: "worker-1" })).toBe("Node worker-1");
   });
 });
 

@@ -7,10 +7,9 @@
 import { Static, Text } from "ink";
 import { useEffect, useRef } from "react";
 import type { LogEntry, Tone } from "../state.js";
+import { clock } from "./text.js";
 
 const TONE_COLOR: Readonly<Record<Tone, string | undefined>> = { info: undefined, good: "green", bad: "red" };
-
-const clock = (ms: number) => new Date(ms).toTimeString().slice(0, 8);
 
 export function EventLog({
   entries,

@@ -6,10 +6,13 @@
  * kbgpd) or it is not configured. Every line is cut to the width, never wrapped.
  */
 import { Box, Text } from "ink";
-import { hms } from "../../format/duration.js";
+import { formatSource } from "../../../core/k8s/describe.js";
+import { age } from "../../format/duration.js";
+import { sourcesText } from "../../format/k8s.js";
 import type { K8sRoute, K8sRow, K8sState, K8sStatus } from "../k8s-state.js";
-import { question, sourceText } from "../k8s-state.js";
+import { question } from "../k8s-state.js";
 import { EditedLine } from "./prompt.js";
+import { clock, cut } from "./text.js";
 
 export interface K8sPanelProps {
   readonly state: K8sState;
@@ -25,8 +28,6 @@ export const K8S_HEAD_LINES = 5;
 /** Rows of the list in a panel of `height`: less the lines above, its header and its position line. */
 export const k8sListRows = (height: number): number => Math.max(1, height - K8S_HEAD_LINES - 2);
 
-const cut = (s: string, width: number) => (s.length > width ? `${s.slice(0, Math.max(0, width - 1))}…` : s);
-const clock = (ms: number) => new Date(ms).toTimeString().slice(0, 8);
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 const STATE_COLOR: Readonly<Record<K8sStatus["state"], string | undefined>> = {
@@ -40,11 +41,9 @@ const STATE_COLOR: Readonly<Record<K8sStatus["state"], string | undefined>> = {
 /** The module's state in four lines (the fifth is the keys'): switch and state, server and sync, objects,
  *  routes, problems and the last error. */
 function statusLines(s: K8sStatus, now: number): string[] {
-  const since = s.since ? ` since ${clock(s.since)} (${hms((now - s.since) / 1000)})` : "";
+  const since = s.since ? ` since ${clock(s.since)} (${age(s.since, now)})` : "";
   const node = s.node ? ` · node ${s.node}` : "";
-  const sync = s.lastSync
-    ? `last sync ${clock(s.lastSync)} (${hms((now - s.lastSync) / 1000)} ago)`
-    : "never synced";
+  const sync = s.lastSync ? `last sync ${clock(s.lastSync)} (${age(s.lastSync, now)} ago)` : "never synced";
   const o = s.objects;
   const lastError = s.errors.at(-1);
   return [
@@ -70,10 +69,10 @@ function widths(rows: readonly K8sRow[]): [number, number, number] {
   return w;
 }
 
-const cellsOf = (x: K8sRoute) => [x.prefix, x.rule, x.sources.map(sourceText).join(", ") || "-"];
+const cellsOf = (x: K8sRoute) => [x.prefix, x.rule, sourcesText(x.sources) || "-"];
 
 function rowText(r: K8sRow, ws: readonly number[], width: number): string {
-  if ("problem" in r) return cut(`! ${sourceText(r.problem.source)}: ${r.problem.message}`, width);
+  if ("problem" in r) return cut(`! ${formatSource(r.problem.source)}: ${r.problem.message}`, width);
   const cells = cellsOf(r.route);
   let s = "";
   for (let i = 0; i < ws.length; i++)

@@ -65,7 +65,7 @@ export function NeighborDashboard({ neighbors, selected, now, width, height, col
   const rows = Math.max(1, height);
   // Keep the highlight in sight: scroll the window over long lists.
   const first = Math.max(0, Math.min(selected - rows + 1, neighbors.length - rows, selected));
-  const shown = neighbors.slice(Math.max(0, first), Math.max(0, first) + rows);
+  const shown = neighbors.slice(first, first + rows);
   const header = COLUMNS.map(([t]) => t);
   const ws = widths([header, ...neighbors.map((n) => cells(n, now))]);
   return (

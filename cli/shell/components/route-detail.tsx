@@ -3,6 +3,7 @@
  * attributes, scrolled when it is taller than the screen, asked of kbgpd again when the prefix changes.
  */
 import { Box, Text } from "ink";
+import { cut } from "./text.js";
 
 export interface RouteDetailProps {
   readonly prefix: string;
@@ -13,8 +14,6 @@ export interface RouteDetailProps {
   readonly width: number;
   readonly height: number;
 }
-
-const cut = (s: string, width: number) => (s.length > width ? `${s.slice(0, Math.max(0, width - 1))}…` : s);
 
 export function RouteDetail({ prefix, lines, offset, error, width, height }: RouteDetailProps) {
   if (lines === null)

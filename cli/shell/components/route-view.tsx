@@ -5,6 +5,7 @@
  * inverse video, and Enter opens it in detail.
  */
 import { Box, Text } from "ink";
+import { thousands } from "../change-tally.js";
 import type { Line } from "../line-editor.js";
 import { type RouteRow, rowsThatFit } from "../route-window.js";
 import { EditedLine } from "./prompt.js";
@@ -35,8 +36,6 @@ function tableLine(cells: readonly string[], width: number): string {
   return s.length > width ? `${s.slice(0, width - 1)}…` : s;
 }
 
-const count = (n: number) => n.toLocaleString("en-US");
-
 /** Lines the table may take: the view's height less the filter line, the header and an error line. */
 export const tableBudget = (height: number, error = false): number =>
   Math.max(1, height - 2 - (error ? 1 : 0));
@@ -49,7 +48,7 @@ export function RouteView({ rows, offset, cursor, total, filter, error, width, h
       ? "counting…"
       : total === 0
         ? "no routes match"
-        : `rows ${count(offset + 1)}–${count(Math.min(total, offset + shown.length))} of ${count(total)}`;
+        : `rows ${thousands(offset + 1)}–${thousands(Math.min(total, offset + shown.length))} of ${thousands(total)}`;
   const lines = shown.flatMap((r, i) => r.lines.map((l) => ({ l, on: offset + i === cursor })));
   return (
     <Box flexDirection="column">

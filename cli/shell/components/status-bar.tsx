@@ -1,6 +1,6 @@
 /** The top line: which daemon, whether it is there, and since when it has not been; cut, never wrapped. */
 import { Text } from "ink";
-import { hms } from "../../format/duration.js";
+import { age } from "../../format/duration.js";
 import type { LinkStatus } from "../state.js";
 
 export function StatusBar({
@@ -24,7 +24,7 @@ export function StatusBar({
     return <Text wrap="truncate-end">{`kbgp shell · connecting to kbgpd at ${socket}…`}</Text>;
   return (
     <Text color={color ? "red" : undefined} bold wrap="truncate-end">
-      {`kbgpd at ${socket} is gone (${link.reason}) for ${hms((now - link.since) / 1000)}; reconnecting`}
+      {`kbgpd at ${socket} is gone (${link.reason}) for ${age(link.since, now)}; reconnecting`}
     </Text>
   );
 }
