@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { neighborTable } from "../cli/format/neighbors.js";
 import { VERSION } from "../cli/version.js";
 import { type HttpListen, type KbgpdConfig, speakerPart } from "../core/config/helpers.js";
-import type { SpeakerConfig } from "../core/config/types.js";
+import type { NeighborConfig, SpeakerConfig } from "../core/config/types.js";
 import { applyPeering, type PeeringApplied } from "../core/k8s/peering-config.js";
 import type { Peering } from "../core/k8s/types.js";
 import type { Input, LogLevel } from "../core/speaker/io.js";
@@ -35,7 +35,7 @@ import { K8sSync } from "./k8s/sync.js";
 import { describeFailure } from "./listeners.js";
 import { createLogger } from "./log.js";
 import { DaemonMetrics } from "./metrics/index.js";
-import { describeTcpMd5, loadTcpMd5, refusedPasswords } from "./native/tcp-md5.js";
+import { describeTcpMd5, loadTcpMd5, sessionUnavailable } from "./native/tcp-md5.js";
 import { ProcessSupervisor } from "./processes/supervisor.js";
 import { sameConfig } from "./reconcile.js";
 import { clearRestartMarker, takeRestartMarker, writeRestartMarker } from "./restart-marker.js";
@@ -112,11 +112,9 @@ function load(): KbgpdConfig {
   );
 }
 
-// The TCP MD5 addon (RFC 2385), optional: without it kbgpd runs, and refuses any configured password.
+// The TCP MD5 addon (RFC 2385), optional: without it kbgpd runs, and sessions with a password stay Idle.
 const tcpMd5 = loadTcpMd5();
-/** A configuration with passwords this kbgpd cannot set: the error naming them, else null. */
-const md5Refusal = (c: KbgpdConfig): string | null =>
-  refusedPasswords(c.neighbors, tcpMd5, c.kubernetes?.peering.template ?? null);
+const unavailable = (n: NeighborConfig) => sessionUnavailable(n, tcpMd5);
 
 let config: KbgpdConfig;
 try {
@@ -124,11 +122,12 @@ try {
 } catch (e) {
   fail(e instanceof ConfigError ? `invalid configuration:\n${e.message}` : (e as Error).message, 2);
 }
-{
-  const refusal = md5Refusal(config);
-  if (refusal) fail(`invalid configuration: ${refusal}`, 2);
-}
 if (opts.check) {
+  // Not errors (kbgpd runs, those sessions stay Idle), but --check is where an operator looks first.
+  for (const n of config.neighbors) {
+    const why = unavailable(n);
+    if (why) process.stderr.write(`kbgpd: warning: neighbor ${n.address}: session will stay Idle: ${why}\n`);
+  }
   process.stdout.write(
     `configuration OK: AS ${config.global.asn}, ${config.neighbors.length} neighbors, ${config.routes.length} routes, ` +
       `${config.processes.length} processes, ${config.healthchecks.length} health checks, ` +
@@ -164,7 +163,12 @@ try {
 } catch (e) {
   logger.log("warn", `cannot read the graceful restart state in ${stateDir}: ${(e as Error).message}`);
 }
-const speaker = new Speaker(speakerPart(config), { hostname, random: seededRandom(seed), restarting });
+const speaker = new Speaker(speakerPart(config), {
+  hostname,
+  random: seededRandom(seed),
+  restarting,
+  unavailable,
+});
 // --record: every input as a JSON line after a header; `replay()` reproduces the run in a test.
 let record: ((at: number, input: Input) => void) | null = null;
 if (opts.record) {
@@ -240,7 +244,7 @@ function effective(): PeeringApplied {
   const template = fileConfig.kubernetes?.peering.template;
   // A peering without a `kubernetes` section cannot happen: the module is off then.
   if (!template) return { config: speakerPart(fileConfig), peers: [], problems: [] };
-  return applyPeering(speakerPart(fileConfig), peering, template, { md5: tcpMd5.ok });
+  return applyPeering(speakerPart(fileConfig), peering, template);
 }
 function reconfigure(): PeeringApplied {
   const applied = effective();
@@ -283,8 +287,6 @@ function reloadFile(file: string): KbgpdConfig {
   let next: KbgpdConfig;
   try {
     next = loadConfigFile(file);
-    const refusal = md5Refusal(next);
-    if (refusal) throw new Error(refusal);
   } catch (e) {
     metrics.configLoaded(false);
     throw e;

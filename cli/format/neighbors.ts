@@ -21,6 +21,7 @@ const SHORT: Readonly<Record<string, string>> = {
 export function stateLabel(n: NeighborView): string {
   if (n.adminDown) return "Idle(Admin)";
   if (n.prefixLimitReached) return "Idle(PfxCt)";
+  if (n.unavailable) return "Idle(Unavail)";
   return SHORT[n.state] ?? n.state;
 }
 
@@ -79,7 +80,9 @@ export function neighborDetail(n: NeighborDetailView, now: number): string {
     ? " (administratively shut down)"
     : n.prefixLimitReached
       ? " (prefix limit reached)"
-      : "";
+      : n.unavailable
+        ? ` (cannot run here: ${n.unavailable})`
+        : "";
   push(2, `BGP state = ${state}${n.upSince ? `, up for ${age(n.upSince, now)}` : ""}${why}`);
   push(2, `BGP OutQ = 0, Flops = ${Math.max(0, n.establishedTransitions - 1)}`);
   const neg = n.timers.negotiated;

@@ -16,17 +16,10 @@ export interface PeeringApplied {
   readonly problems: readonly ObjectProblem[];
 }
 
-export interface ApplyOptions {
-  /** Whether kbgpd can set a TCP MD5 password on a session (RFC 2385); without it a peer that needs one is
-   *  left out, since its router would drop every segment we send. */
-  readonly md5: boolean;
-}
-
 export function applyPeering(
   base: SpeakerConfig,
   peering: Peering | null,
   template: NeighborConfig,
-  opts: ApplyOptions,
 ): PeeringApplied {
   if (!peering) return { config: base, peers: [], problems: [] };
   const problems: ObjectProblem[] = [];
@@ -46,13 +39,6 @@ export function applyPeering(
     }
     // The peer's own password, else the template's (the configuration's kubernetes.peering).
     const password = p.password ?? template.password;
-    if (password !== null && !opts.md5) {
-      problems.push({
-        source: p.source,
-        message: `peer ${p.address} needs a TCP MD5 password (RFC 2385), which this kbgpd cannot set; not peering`,
-      });
-      continue;
-    }
     if (password !== null && new TextEncoder().encode(password).length > MAX_PASSWORD_BYTES) {
       problems.push({
         source: p.source,

@@ -46,6 +46,8 @@ export class Peer implements PathSource {
   adminDown = false;
   /** Stopped by its prefix limit (RFC 4486 §4): `Idle(PfxCt)`. */
   prefixLimitDown = false;
+  /** Why this host cannot run the session (SpeakerOptions.unavailable): `Idle(Unavail)` while set. */
+  unavailable: string | null = null;
   /** The prefix count passed the warning threshold this session (logged once). */
   prefixWarned = false;
   upSince: number | null = null;

@@ -54,6 +54,12 @@ export interface SpeakerOptions {
   readonly hostname?: string;
   /** This process is a graceful restart of a previous one (RFC 4724 Restart State). */
   readonly restarting?: boolean;
+  /**
+   * Why a neighbor's session cannot run on this host (a transport setting the daemon cannot give it, such as
+   * a TCP MD5 password without the native addon), or null. Such a peer stays Idle with that reason and is
+   * never connected to or accepted: peering without the protection its router expects would only fail.
+   */
+  readonly unavailable?: (n: NeighborConfig) => string | null;
 }
 
 export class Speaker implements SpeakerContext {
@@ -69,6 +75,7 @@ export class Speaker implements SpeakerContext {
   private nextConnId = 1;
   private readonly random: () => number;
   private readonly hostname: string;
+  private readonly unavailable: (n: NeighborConfig) => string | null;
   /** Our OPENs carry the Restart State bit: set from a graceful restart until selection is done. */
   private restarting: boolean;
   /** After a graceful restart, until the peers' End-of-RIBs are in: nothing is advertised. */
@@ -83,6 +90,7 @@ export class Speaker implements SpeakerContext {
     this.random = options.random ?? Math.random;
     this.hostname = options.hostname ?? "";
     this.restarting = options.restarting ?? false;
+    this.unavailable = options.unavailable ?? (() => null);
   }
 
   // --- the interface to the daemon -------------------------------------------------------------------
@@ -222,13 +230,18 @@ export class Speaker implements SpeakerContext {
     const p = new Peer(n, this.global.asn, this.now);
     this.peers.set(n.address, p);
     p.adminDown = n.shutdown;
+    p.unavailable = this.unavailable(n);
     this.observer?.neighborChanged(p);
+    if (p.unavailable) {
+      p.lastError = p.unavailable;
+      this.log("warn", `session stays Idle: ${p.unavailable}`, p.id);
+    }
     if (!p.adminDown) this.startPeer(p);
   }
 
   /** RFC 4271 §8.1.2 ManualStart/AutomaticStart: Connect (or Active when passive), connect-retry armed. */
   private startPeer(p: Peer): void {
-    if (p.adminDown || p.prefixLimitDown) return;
+    if (p.adminDown || p.prefixLimitDown || p.unavailable) return;
     this.setState(p, p.config.passive ? "active" : "connect");
     if (!p.config.passive) this.openConnection(p);
     this.armRetry(p, p.config.connectRetry);
@@ -302,11 +315,9 @@ export class Speaker implements SpeakerContext {
 
   private accepted(id: number, local: Connection["remote"], remote: Connection["remote"]): void {
     const p = this.findPeer(remote.address);
-    if (!p || p.adminDown || p.prefixLimitDown) {
-      this.log(
-        "info",
-        `refused connection from ${remote.address}: ${p ? "neighbor is down" : "not a configured neighbor"}`,
-      );
+    if (!p || p.adminDown || p.prefixLimitDown || p.unavailable) {
+      const why = !p ? "not a configured neighbor" : (p.unavailable ?? "neighbor is down");
+      this.log("info", `refused connection from ${remote.address}: ${why}`);
       this.emit({ kind: "close", conn: id });
       return;
     }

@@ -3,6 +3,7 @@
  * values (addresses, prefixes, communities); defaults, groups and rules between fields are resolve.ts's.
  * Every key is optional here unless nothing can stand in for it, so a group can hold any subset.
  */
+import { readFileSync } from "node:fs";
 import * as z from "zod";
 import { didYouMean } from "../../core/api/suggest.js";
 import { MAX_PASSWORD_BYTES } from "../../core/config/types.js";
@@ -170,17 +171,53 @@ export const gracefulRestartSchema = z
   })
   .partial();
 
-/** A TCP MD5 password. Messages never show the value: a password written as a YAML number would appear. */
+/** The password's own rules, wherever it came from: 1..80 bytes (Linux's limit). */
+function checkPassword(v: string, ctx: z.RefinementCtx, path: PropertyKey[] = []): string {
+  const bytes = Buffer.byteLength(v);
+  if (bytes >= 1 && bytes <= MAX_PASSWORD_BYTES) return v;
+  const message =
+    bytes === 0 ? "must not be empty" : `must be at most ${MAX_PASSWORD_BYTES} bytes, not ${bytes}`;
+  ctx.addIssue({ code: "custom", message, path });
+  return z.NEVER;
+}
+
+/**
+ * A TCP MD5 password: the text itself, `{ file: PATH }` (a mounted Secret: read at every load, so a reload
+ * picks up a rotated one; one trailing newline dropped) or `{ env: NAME }` (kbgpd's environment). Messages
+ * never show the value: a password written as a YAML number would appear.
+ */
 const password = z.unknown().transform((v, ctx): string => {
-  let message = "must be a string (quote a password that YAML reads as a number)";
-  if (typeof v === "string") {
-    const bytes = Buffer.byteLength(v);
-    if (bytes >= 1 && bytes <= MAX_PASSWORD_BYTES) return v;
-    message = bytes === 0 ? "must not be empty" : `must be at most ${MAX_PASSWORD_BYTES} bytes, not ${bytes}`;
-  } else if (v === undefined) {
-    message = "is required";
+  if (typeof v === "string") return checkPassword(v, ctx);
+  if (v && typeof v === "object" && !Array.isArray(v)) {
+    const keys = Object.keys(v);
+    const o = v as Record<string, unknown>;
+    if (keys.length === 1 && typeof o.file === "string" && o.file !== "") {
+      let text: string;
+      try {
+        text = readFileSync(o.file, "utf8");
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+        ctx.addIssue({ code: "custom", message: `cannot read '${o.file}' (${code})`, path: ["file"] });
+        return z.NEVER;
+      }
+      return checkPassword(text.replace(/\r?\n$/, ""), ctx, ["file"]);
+    }
+    if (keys.length === 1 && typeof o.env === "string" && o.env !== "") {
+      const text = process.env[o.env];
+      if (text === undefined) {
+        ctx.addIssue({ code: "custom", message: `environment variable ${o.env} is not set`, path: ["env"] });
+        return z.NEVER;
+      }
+      return checkPassword(text, ctx, ["env"]);
+    }
   }
-  ctx.addIssue({ code: "custom", message });
+  ctx.addIssue({
+    code: "custom",
+    message:
+      v === undefined
+        ? "is required"
+        : "must be a string, { file: PATH } or { env: NAME } (quote a password that YAML reads as a number)",
+  });
   return z.NEVER;
 });
 

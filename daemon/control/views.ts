@@ -83,6 +83,8 @@ export function neighborView(p: Peer, now: number) {
     state: p.state,
     adminDown: p.adminDown,
     prefixLimitReached: p.prefixLimitDown,
+    /** Why this kbgpd cannot run the session (a password without the TCP MD5 addon), or null. */
+    unavailable: p.unavailable,
     upSince: p.upSince,
     downSince: p.upSince ? null : p.downSince,
     uptimeSeconds: p.upSince ? Math.floor((now - p.upSince) / 1000) : 0,

@@ -1,6 +1,6 @@
 /**
  * TCP MD5 signatures (RFC 2385) through kbgpd's native addon (tcp_md5.c, built by scripts/build-native.mjs).
- * The addon is optional: kbgpd runs without it, says so once, and refuses a neighbor with a `password`
+ * The addon is optional: kbgpd runs without it, says so once, and keeps a neighbor with a `password` Idle
  * rather than peering without the signature its router expects (which would just fail, RFC 2385 §2.0).
  *
  * It is loaded at run time, never bundled: from beside the bundle (dist/, where the build copies it and the
@@ -73,17 +73,11 @@ export function describeTcpMd5(md5: TcpMd5): string {
 }
 
 /**
- * Without the addon, a configured password is an error naming every neighbor (and group) that has one: the
- * configuration is refused (at start and on reload) instead of peering unsigned. Null when all is well.
+ * Why a neighbor's session cannot run on this kbgpd, or null: a password without the addon. The speaker keeps
+ * such a session Idle with this reason (SpeakerOptions.unavailable) rather than peering unsigned, which its
+ * router would drop segment by segment (RFC 2385 §2.0); the rest of kbgpd runs.
  */
-export function refusedPasswords(
-  neighbors: readonly Pick<NeighborConfig, "address" | "password">[],
-  md5: TcpMd5,
-  template: Pick<NeighborConfig, "password"> | null = null,
-): string | null {
-  if (md5.ok) return null;
-  const names = neighbors.filter((n) => n.password !== null).map((n) => `neighbor ${n.address}`);
-  if (template?.password != null) names.push("kubernetes.peering (its group's password)");
-  if (names.length === 0) return null;
-  return `${names.join(", ")}: password set (TCP MD5, RFC 2385), but TCP MD5 unavailable: ${md5.reason}`;
+export function sessionUnavailable(n: Pick<NeighborConfig, "password">, md5: TcpMd5): string | null {
+  if (md5.ok || n.password === null) return null;
+  return `a password is set (TCP MD5, RFC 2385), but TCP MD5 is unavailable: ${md5.reason}`;
 }

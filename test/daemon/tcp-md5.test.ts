@@ -16,13 +16,16 @@ import {
   ADDON_ENV,
   describeTcpMd5,
   loadTcpMd5,
-  refusedPasswords,
+  sessionUnavailable,
   type TcpMd5,
 } from "../../daemon/native/tcp-md5.js";
+import { kbgp } from "../helpers/cli.js";
+import { closeAllLabs, createPeer, type KbgpdPeer, Lab, waitUntil } from "../interop/harness/index.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const dir = mkdtempSync(join(tmpdir(), "kbgp-md5-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(closeAllLabs);
 
 const opts = { hostRouterId: () => 0x0a000063 };
 const parse = (text: string) => parseConfigText(text, "t.yaml", opts);
@@ -68,9 +71,41 @@ describe("the password key", () => {
       "global: { asn: 65001 }\nneighbors:\n  - { address: 192.0.2.1, asn: 65002, password: 918273 }\n",
     );
     expect(e).toContain(
-      "neighbors[0].password: must be a string (quote a password that YAML reads as a number)",
+      "neighbors[0].password: must be a string, { file: PATH } or { env: NAME } (quote a password that YAML reads as a number)",
     );
     expect(e).not.toContain("918273");
+  });
+
+  it("comes from a file (one trailing newline dropped) or an environment variable, errors at their place", () => {
+    const secret = join(dir, "peer-secret");
+    writeFileSync(secret, "from-file\n");
+    const blank = join(dir, "blank");
+    writeFileSync(blank, "\n");
+    process.env.KBGP_TEST_PEER_PW = "from-env";
+    const n = (pw: string) =>
+      `global: { asn: 65001 }\nneighbors:\n  - { address: 192.0.2.1, asn: 65002, password: ${pw} }\n`;
+    expect(parse(n(`{ file: "${secret}" }`)).neighbors[0].password).toBe("from-file");
+    expect(parse(n("{ env: KBGP_TEST_PEER_PW }")).neighbors[0].password).toBe("from-env");
+    expect(
+      parse(
+        `global: { asn: 65001 }\ngroups:\n  g: { asn: 2, password: { file: "${secret}" } }\nneighbors:\n  - { address: 192.0.2.1, group: g }\n`,
+      ).neighbors[0].password,
+    ).toBe("from-file");
+    expect(errorOf(n(`{ file: "${join(dir, "none")}" }`))).toMatch(
+      /^t\.yaml:3:\d+: neighbors\[0\]\.password\.file: cannot read '.*none' \(ENOENT\)$/m,
+    );
+    expect(errorOf(n(`{ file: "${blank}" }`))).toContain("neighbors[0].password.file: must not be empty");
+    expect(errorOf(n("{ env: KBGP_TEST_UNSET_PW }"))).toContain(
+      "neighbors[0].password.env: environment variable KBGP_TEST_UNSET_PW is not set",
+    );
+    expect(errorOf(n(`{ file: "${secret}", env: X }`))).toContain(
+      "neighbors[0].password: must be a string, { file: PATH } or { env: NAME }",
+    );
+    // The value never appears in an error either.
+    writeFileSync(secret, `${"z".repeat(81)}\n`);
+    const long = errorOf(n(`{ file: "${secret}" }`));
+    expect(long).toContain("neighbors[0].password.file: must be at most 80 bytes, not 81");
+    expect(long).not.toContain("zzz");
   });
 
   it("stays out of recordings", () => {
@@ -118,39 +153,86 @@ describe("loading the addon", () => {
 
 describe("a password without the addon", () => {
   const missing: TcpMd5 = { ok: false, reason: "the native addon is not built" };
-  const n = (address: string, password: string | null) => ({ address, password });
 
-  it("is refused, naming every neighbor with one (never the password)", () => {
-    expect(refusedPasswords([n("192.0.2.1", null)], missing)).toBeNull();
-    expect(refusedPasswords([n("192.0.2.1", "a")], { ok: true, addon: {} as never, path: "x" })).toBeNull();
-    expect(
-      refusedPasswords([n("192.0.2.1", "a"), n("192.0.2.2", null), n("2001:db8::1", "b")], missing, {
-        password: "c",
-      }),
-    ).toBe(
-      "neighbor 192.0.2.1, neighbor 2001:db8::1, kubernetes.peering (its group's password): password set " +
-        "(TCP MD5, RFC 2385), but TCP MD5 unavailable: the native addon is not built",
+  it("makes the session unavailable, with the reason (never the password)", () => {
+    expect(sessionUnavailable({ password: null }, missing)).toBeNull();
+    expect(sessionUnavailable({ password: "a" }, { ok: true, addon: {} as never, path: "x" })).toBeNull();
+    expect(sessionUnavailable({ password: "hush" }, missing)).toBe(
+      "a password is set (TCP MD5, RFC 2385), but TCP MD5 is unavailable: the native addon is not built",
     );
   });
 
-  it("makes kbgpd refuse to start (and --check fail) instead of peering unsigned", () => {
+  it("passes kbgpd --check with a warning naming the neighbor", () => {
     const file = join(dir, "kbgpd.yaml");
     writeFileSync(
       file,
       "global: { asn: 65001, listen: { addresses: [] } }\nneighbors:\n  - { address: 192.0.2.9, asn: 65002, password: hush }\n",
     );
-    const env = { ...process.env, [ADDON_ENV]: "off" };
-    for (const extra of [["--check"], ["--socket", join(dir, "s.sock"), "--http-listen", "off"]]) {
-      const r = spawnSync(process.execPath, [join(ROOT, "bin/kbgpd.mjs"), "--config", file, ...extra], {
-        encoding: "utf8",
-        env,
-        timeout: 20_000,
+    const r = spawnSync(process.execPath, [join(ROOT, "bin/kbgpd.mjs"), "--config", file, "--check"], {
+      encoding: "utf8",
+      env: { ...process.env, [ADDON_ENV]: "off" },
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^configuration OK: .*; TCP MD5 unavailable: KBGP_TCP_MD5_ADDON=off\n$/);
+    expect(r.stderr).toBe(
+      "kbgpd: warning: neighbor 192.0.2.9: session will stay Idle: a password is set (TCP MD5, RFC 2385), " +
+        `but TCP MD5 is unavailable: ${ADDON_ENV}=off\n`,
+    );
+    expect(r.stderr + r.stdout).not.toContain("hush");
+  });
+
+  // kbgpd A runs without the addon; its neighbor B is configured with a password there, and B (no password)
+  // tries to connect every 2 seconds. A must neither connect to B nor accept B: both would be unsigned.
+  it("keeps kbgpd running and the session Idle(Unavail), neither connecting nor accepting, until the password goes", async (ctx) => {
+    const lab = Lab.forTest(ctx);
+    const ea = await lab.endpoint();
+    const eb = await lab.endpoint();
+    const a = createPeer("kbgpd", lab, {
+      routerId: "10.255.44.1",
+      asn: 65101,
+      ...ea,
+      neighbors: [{ ...eb, asn: 65102, password: "hush" }],
+    }) as KbgpdPeer;
+    const b = createPeer("kbgpd", lab, {
+      routerId: "10.255.44.2",
+      asn: 65102,
+      ...eb,
+      neighbors: [{ ...ea, asn: 65101 }],
+    });
+    a.extraEnv = { [ADDON_ENV]: "off" };
+    await Promise.all([a.start(), b.start()]);
+    const view = () =>
+      a.call<{ state: string; unavailable: string | null; lastError: string | null }>("neighbor.get", {
+        neighbor: eb.address,
       });
-      expect(r.status).toBe(2);
-      expect(r.stderr).toBe(
-        "kbgpd: invalid configuration: neighbor 192.0.2.9: password set (TCP MD5, RFC 2385), but TCP MD5 " +
-          `unavailable: ${ADDON_ENV}=off\n`,
-      );
-    }
+    const reason = `a password is set (TCP MD5, RFC 2385), but TCP MD5 is unavailable: ${ADDON_ENV}=off`;
+    await waitUntil(
+      "b tried to connect and a refused it",
+      async () => a.logTail(400).includes(`refused connection from ${eb.address}: ${reason}`),
+      { timeoutMs: 15_000, detail: () => a.logTail() },
+    );
+    // Several of b's 2-second retries later, still nothing: b is never up, a still says why.
+    await new Promise((r) => setTimeout(r, 4500));
+    expect(await b.sessionState(ea.address)).not.toBe("established");
+    expect(await view()).toMatchObject({ state: "idle", unavailable: reason, lastError: reason });
+    const table = kbgp(["neighbor", "--socket", a.socket]);
+    expect(table.stdout).toMatch(new RegExp(`${eb.address.replaceAll(".", "\\.")} .* Idle\\(Unavail\\)`));
+    const detail = kbgp(["neighbor", eb.address, "--socket", a.socket]);
+    expect(detail.stdout).toContain(`BGP state = IDLE (cannot run here: ${reason})`);
+    expect(a.logTail() + table.stdout + detail.stdout).not.toContain("hush");
+    // Without the password the same neighbor peers (a session setting: the peer is made anew).
+    a.neighbors[0].password = undefined;
+    writeFileSync(a.configFile, a.configText());
+    await a.call("config.reload");
+    await waitUntil(
+      "established once the password is gone",
+      async () => (await view()).state === "established",
+      {
+        timeoutMs: 15_000,
+        detail: () => a.logTail(),
+      },
+    );
+    expect((await view()).unavailable).toBeNull();
   });
 });

@@ -264,7 +264,7 @@ describe("applyPeering", () => {
       "kbgp.io/import-reject": "10.96.0.0/12",
     };
     const p = derive(cluster({ name: "node-b", annotations: { "kbgp.io/asn": "65010" } }));
-    const a = applyPeering(base, p, template, { md5: false });
+    const a = applyPeering(base, p, template);
     expect(a.config.global).toMatchObject({ asn: 65010, clusterId: 7 });
     expect(
       a.config.neighbors.map((n) => [n.address, n.peerAs, n.port, n.holdTime, n.localAddress, n.description]),
@@ -277,19 +277,18 @@ describe("applyPeering", () => {
     expect(a.problems).toEqual([]);
   });
 
-  it("leaves out a peer the file configures, and one needing TCP MD5 when kbgpd cannot set it", () => {
+  it("leaves out a peer the file configures", () => {
     selfAnnotations = {
       "kbgp.io/peers": `[{address: 192.0.2.1, asn: 65001}, {address: 192.0.2.2, asn: 65002, password: ${b64("x")}}]`,
     };
     const p = derive(cluster(), PEERING);
-    const a = applyPeering(base, p, template, { md5: false });
-    expect(a.config.neighbors.map((n) => n.address)).toEqual(["192.0.2.1"]);
+    const a = applyPeering(base, p, template);
+    expect(a.config.neighbors.map((n) => n.address)).toEqual(["192.0.2.1", "192.0.2.2"]);
     expect(a.config.neighbors[0].peerAs).toBe(65000);
     expect(a.problems.map((x) => x.message)).toEqual([
       "peer 192.0.2.1 (annotation kbgp.io/peers) is also in the configuration's neighbors; that one is used",
-      "peer 192.0.2.2 needs a TCP MD5 password (RFC 2385), which this kbgpd cannot set; not peering",
     ]);
-    expect(applyPeering(base, p, template, { md5: true }).peers.map((x) => x.address)).toEqual(["192.0.2.2"]);
+    expect(a.peers.map((x) => x.address)).toEqual(["192.0.2.2"]);
   });
 
   it("gives a peer its password, else the template's, and leaves out one longer than 80 bytes", () => {
@@ -297,7 +296,7 @@ describe("applyPeering", () => {
       "kbgp.io/peers": `[{address: 192.0.2.2, asn: 65002, password: ${b64("x")}}, {address: 192.0.2.3, asn: 65003}, {address: 192.0.2.4, asn: 65004, password: ${b64("y".repeat(81))}}]`,
     };
     const p = derive(cluster(), PEERING);
-    const plain = applyPeering(base, p, template, { md5: true });
+    const plain = applyPeering(base, p, template);
     expect(plain.config.neighbors.slice(1).map((n) => [n.address, n.password])).toEqual([
       ["192.0.2.2", "x"],
       ["192.0.2.3", null],
@@ -305,21 +304,19 @@ describe("applyPeering", () => {
     expect(plain.problems.map((x) => x.message)).toEqual([
       "peer 192.0.2.4: its TCP MD5 password is longer than 80 bytes; not peering",
     ]);
-    const withTemplate = applyPeering(base, p, { ...template, password: "t" }, { md5: true });
+    const withTemplate = applyPeering(base, p, { ...template, password: "t" });
     expect(withTemplate.config.neighbors.slice(1).map((n) => n.password)).toEqual(["x", "t"]);
-    // Without TCP MD5, the template's password leaves out every peer.
-    expect(applyPeering(base, p, { ...template, password: "t" }, { md5: false }).peers).toEqual([]);
   });
 
   it("gives a mesh peer the template's password, and says so in the peers it returns", () => {
     selfAnnotations = undefined;
     const p = derive(cluster({ name: "node-b" }));
-    const a = applyPeering(base, p, { ...template, password: "mesh-secret" }, { md5: true });
+    const a = applyPeering(base, p, { ...template, password: "mesh-secret" });
     expect(a.config.neighbors.find((n) => n.address === "10.0.0.2")?.password).toBe("mesh-secret");
     expect(a.peers.map((x) => x.password)).toEqual(["mesh-secret"]);
   });
 
   it("is the file's configuration itself without peering", () => {
-    expect(applyPeering(base, null, template, { md5: false }).config).toBe(base);
+    expect(applyPeering(base, null, template).config).toBe(base);
   });
 });

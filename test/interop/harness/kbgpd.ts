@@ -75,6 +75,9 @@ export class KbgpdPeer extends BasePeer {
   /** More kbgpd command-line options, for the next start. */
   extraArgs: string[] = [];
 
+  /** Environment variables added to kbgpd's, for the next start. */
+  extraEnv: NodeJS.ProcessEnv = {};
+
   /** `--http-listen` for the next start: off by default, so daemons of parallel tests do not all reach for
    *  127.0.0.1:9179; null leaves it to the configuration's `global.http`. */
   httpListen: string | null = "off";
@@ -151,20 +154,24 @@ export class KbgpdPeer extends BasePeer {
 
   protected launch() {
     assertBuildCurrent();
-    return this.spawn(process.execPath, [
-      KBGPD,
-      "--config",
-      this.configFile,
-      "--socket",
-      this.socket,
-      // Graceful restart state lives with the lab, so a restart in one test is not one in the next.
-      "--state-dir",
-      this.file("state"),
-      "--log-level",
-      "debug",
-      ...(this.httpListen === null ? [] : ["--http-listen", this.httpListen]),
-      ...this.extraArgs,
-    ]);
+    return this.spawn(
+      process.execPath,
+      [
+        KBGPD,
+        "--config",
+        this.configFile,
+        "--socket",
+        this.socket,
+        // Graceful restart state lives with the lab, so a restart in one test is not one in the next.
+        "--state-dir",
+        this.file("state"),
+        "--log-level",
+        "debug",
+        ...(this.httpListen === null ? [] : ["--http-listen", this.httpListen]),
+        ...this.extraArgs,
+      ],
+      Object.keys(this.extraEnv).length > 0 ? { ...process.env, ...this.extraEnv } : undefined,
+    );
   }
 
   protected async ready(): Promise<boolean> {
