@@ -32,6 +32,9 @@ export interface RuntimeOptions {
   readonly tcpMd5?: TcpMd5Addon | null;
 }
 
+const REFUSED_LOG_MS = 60_000;
+const REFUSED_LOG_ADDRESSES = 1024;
+
 /** The family of a text address, to pair keys with listeners: a socket takes keys of its own family only. */
 const familyOf = (address: string): 4 | 6 => (address.includes(":") ? 6 : 4);
 
@@ -51,6 +54,8 @@ export class Runtime {
   /** TCP MD5 passwords (RFC 2385) by neighbor address, as on every listener: the speaker's configuration's. */
   private keys = new Map<string, string>();
   private nextIn = 2;
+  /** When a refusal from each source address was last logged. */
+  private readonly refusedLogged = new Map<string, number>();
   private wake: NodeJS.Timeout | null = null;
   private wakeAt: number | null = null;
   constructor(
@@ -209,6 +214,14 @@ export class Runtime {
   }
 
   private accept(s: net.Socket): void {
+    const remote = plainAddress(s.remoteAddress);
+    const refused = this.speaker.screen(remote);
+    if (refused !== null) {
+      // Before any state: a stranger, or a flood of them, costs a lookup and a close.
+      s.destroy();
+      this.logRefused(remote, refused);
+      return;
+    }
     const conn = this.nextIn;
     this.nextIn += 2;
     this.attach(conn, s);
@@ -216,8 +229,19 @@ export class Runtime {
       kind: "accepted",
       conn,
       local: { address: plainAddress(s.localAddress), port: s.localPort ?? 0 },
-      remote: { address: plainAddress(s.remoteAddress), port: s.remotePort ?? 0 },
+      remote: { address: remote, port: s.remotePort ?? 0 },
     });
+  }
+
+  /** Log a refused connection, at most once a minute per source address: connections from strangers must
+   *  not flood the log. The map is bounded; counts are in the speaker's `refused` (metrics). */
+  private logRefused(address: string, why: string): void {
+    const now = Date.now();
+    const last = this.refusedLogged.get(address);
+    if (last !== undefined && now - last < REFUSED_LOG_MS) return;
+    if (this.refusedLogged.size >= REFUSED_LOG_ADDRESSES) this.refusedLogged.clear();
+    this.refusedLogged.set(address, now);
+    this.logger.log("info", `refused connection from ${address}: ${why} (logged once a minute per address)`);
   }
 
   /** Wire a socket's events to inputs. */

@@ -44,6 +44,15 @@ import { SelectionDeferral } from "./selection-deferral.js";
 
 /** RFC 4271 §8.2.2: the hold timer in OpenSent is "a large value"; 4 minutes is suggested. */
 const OPEN_HOLD_SECONDS = 240;
+/** Incoming connections one neighbor may have waiting for the OPEN exchange at once (a new one replaces
+ *  the oldest): one, and a second from a peer that restarted before the first was given up. */
+const MAX_WAITING_IN = 2;
+const REFUSAL_TEXT = {
+  unconfigured: "not a configured neighbor",
+  down: "neighbor is down",
+  unavailable: "",
+  established: "session already established",
+} as const;
 /** Longest wait before reconnecting after repeated failures. */
 const MAX_BACKOFF_SECONDS = 120;
 
@@ -313,24 +322,62 @@ export class Speaker implements SpeakerContext {
     return undefined;
   }
 
+  /**
+   * Why an incoming connection from `address` is refused, or null to take it: not a configured neighbor,
+   * down, unable to run here, or already established without graceful restart (RFC 4271 §6.8: the
+   * established session wins; RFC 4724 §4.2: with graceful restart a new connection means the peer
+   * restarted).
+   */
+  private refusal(p: Peer | undefined): keyof Speaker["refused"] | null {
+    if (!p) return "unconfigured";
+    if (p.unavailable) return "unavailable";
+    if (p.adminDown || p.prefixLimitDown) return "down";
+    if (p.session && !p.session.negotiated?.gracefulRestart) return "established";
+    return null;
+  }
+
+  /** Incoming connections refused since start, by reason (metrics). */
+  readonly refused = { unconfigured: 0, down: 0, unavailable: 0, established: 0 };
+
+  /**
+   * Screen an incoming connection before it gets any state: the daemon asks this first and closes a refused
+   * one at once, so a stranger (or a flood of them) costs one lookup and no session, timer or OPEN. Returns
+   * why it is refused, or null. Counted in `refused`.
+   */
+  screen(address: string): string | null {
+    const p = this.findPeer(address);
+    const r = this.refusal(p);
+    if (r === null) return null;
+    this.refused[r]++;
+    return r === "unavailable" ? p!.unavailable : REFUSAL_TEXT[r];
+  }
+
   private accepted(id: number, local: Connection["remote"], remote: Connection["remote"]): void {
     const p = this.findPeer(remote.address);
-    if (!p || p.adminDown || p.prefixLimitDown || p.unavailable) {
-      const why = !p ? "not a configured neighbor" : (p.unavailable ?? "neighbor is down");
-      this.log("info", `refused connection from ${remote.address}: ${why}`);
+    const r = this.refusal(p);
+    if (r !== null || !p) {
+      const why = r === "unavailable" ? p!.unavailable : REFUSAL_TEXT[r ?? "unconfigured"];
+      this.log(
+        "info",
+        `refused connection from ${remote.address}: ${why}`,
+        r === "established" ? p!.id : undefined,
+      );
       this.emit({ kind: "close", conn: id });
       return;
     }
-    if (p.session) {
-      // RFC 4724 §4.2: a new connection from a peer with graceful restart means it restarted: the old
-      // session is gone. Otherwise §6.8: the established session wins.
-      if (p.session.negotiated?.gracefulRestart) {
-        this.closeConn(p.session, "peer reconnected (graceful restart)", null, true);
-      } else {
-        this.log("info", "refused connection: session already established", p.id);
-        this.emit({ kind: "close", conn: id });
-        return;
-      }
+    // RFC 4724 §4.2: a new connection from a peer with graceful restart means it restarted: the old session
+    // is gone.
+    if (p.session) this.closeConn(p.session, "peer reconnected (graceful restart)", null, true);
+    // Bound what one address can hold open: a peer that restarts leaves half-open connections behind, and a
+    // misbehaving one may open many. The newest is the one that can still work; the oldest waiting goes.
+    const waiting = [...p.connections].filter((c) => c.direction === "in");
+    if (waiting.length >= MAX_WAITING_IN) {
+      this.log("info", "an older incoming connection waiting for OPEN replaced by a newer one", p.id);
+      this.closeConn(
+        waiting[0],
+        "replaced by a newer connection from the peer",
+        bgpError(ErrorCode.CEASE, CeaseSubcode.CONNECTION_COLLISION, "replaced by a newer connection"),
+      );
     }
     const c = new Connection(id, "in", remote);
     c.local = local;

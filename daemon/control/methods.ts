@@ -113,6 +113,7 @@ export function controlMethods(
         listen: runtime.listenStatus(),
         ribSize: Object.fromEntries(Object.entries(FAMILIES).map(([n, f]) => [n, speaker.locRib.count(f)])),
         gracefulRestart: speaker.restartStatus(),
+        connectionsRefused: { ...speaker.refused },
       };
     },
     "neighbor.list": () => ({

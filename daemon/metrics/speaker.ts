@@ -87,6 +87,15 @@ export function registerSpeakerMetrics(registry: Registry, speaker: Speaker): vo
     },
   });
 
+  snapshotCounter(registry, {
+    name: "kbgp_connections_refused_total",
+    help: "Incoming BGP connections closed at once, by reason: unconfigured (not a neighbor), down, unavailable (a session this kbgpd cannot run), established (a session is up).",
+    labelNames: ["reason"],
+    fill: (put) => {
+      for (const [reason, n] of Object.entries(speaker.refused)) put({ reason }, n);
+    },
+  });
+
   snapshotGauge(registry, {
     name: "kbgp_received_routes",
     help: "Paths the peer announced that are held in its Adj-RIB-In, before import policy.",

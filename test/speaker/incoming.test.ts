@@ -1,0 +1,87 @@
+/**
+ * Incoming connections at the speaker's door (no sockets): `screen` refuses strangers, neighbors that are
+ * down or cannot run here, and a second session, before any state exists, and counts each refusal; one
+ * neighbor cannot pile up connections waiting for the OPEN exchange.
+ */
+import { describe, expect, it } from "vitest";
+import type { Output } from "../../core/speaker/io.js";
+import { Speaker } from "../../core/speaker/speaker.js";
+import { state } from "../helpers/rib-view.js";
+import { neighbor, speakerConfig } from "../helpers/speaker-config.js";
+import { VirtualNet } from "../helpers/virtual-net.js";
+
+const A = "10.0.0.1";
+const B = "10.0.0.2";
+const NO_GR = { enabled: false, restartTime: 120, helperOnly: false, staleTime: 360 };
+const C = "10.0.0.3";
+const endpoint = (address: string, port = 179) => ({ address, port });
+
+function speaker(unavailable: (address: string) => string | null = () => null) {
+  const s = new Speaker(
+    speakerConfig(65001, "10.0.0.1", [
+      neighbor(B, 65002, { passive: true }),
+      neighbor(C, 65003, { passive: true, shutdown: true }),
+    ]),
+    { random: () => 0.5, unavailable: (n) => unavailable(n.address) },
+  );
+  s.handle({ kind: "start" }, 0);
+  return s;
+}
+
+const accept = (s: Speaker, conn: number, from: string, now = 1000): Output[] =>
+  s.handle(
+    { kind: "accepted", conn, local: endpoint("10.0.0.1"), remote: endpoint(from, 40000 + conn) },
+    now,
+  );
+
+/** The NOTIFICATIONs in `out` sent on `conn`, as [code, subcode]. */
+const notifications = (out: Output[], conn: number) =>
+  out.flatMap((o) =>
+    o.kind === "send" && o.conn === conn && o.data[18] === 3 ? [[o.data[19], o.data[20]]] : [],
+  );
+
+describe("screening incoming connections", () => {
+  it("refuses strangers, neighbors shut down and neighbors it cannot run, counting each", () => {
+    const s = speaker((a) => (a === B ? "no TCP MD5 here" : null));
+    expect(s.screen("192.0.2.99")).toBe("not a configured neighbor");
+    expect(s.screen("192.0.2.98")).toBe("not a configured neighbor");
+    expect(s.screen(C)).toBe("neighbor is down");
+    expect(s.screen(B)).toBe("no TCP MD5 here");
+    expect(s.refused).toEqual({ unconfigured: 2, down: 1, unavailable: 1, established: 0 });
+    // An IPv4 neighbor arriving on a dual-stack socket is still that neighbor.
+    expect(s.screen(`::ffff:${C}`)).toBe("neighbor is down");
+    // What screen refuses, `accepted` refuses too (inputs replayed from a recording skip the screen).
+    expect(accept(s, 2, B)).toEqual([
+      expect.objectContaining({ kind: "log", msg: `refused connection from ${B}: no TCP MD5 here` }),
+      { kind: "close", conn: 2 },
+    ]);
+    expect(s.peers.get(B)!.connections.size).toBe(0);
+  });
+
+  it("takes a configured neighbor's connection, and refuses a second once a session is up (RFC 4271 §6.8)", () => {
+    const net = new VirtualNet();
+    net.add("a", A, speakerConfig(65001, A, [neighbor(B, 65002, { gracefulRestart: NO_GR })]));
+    net.add("b", B, speakerConfig(65002, B, [neighbor(A, 65001, { gracefulRestart: NO_GR })]));
+    net.input(A, { kind: "start" });
+    expect(net.speaker(A).screen(B)).toBeNull();
+    net.input(B, { kind: "start" });
+    net.until(() => state(net.speaker(A), B) === "established");
+    expect(net.speaker(A).screen(B)).toBe("session already established");
+    expect(net.speaker(A).refused).toEqual({ unconfigured: 0, down: 0, unavailable: 0, established: 1 });
+  });
+
+  it("keeps at most two connections from one neighbor waiting for the OPEN exchange: a new one replaces the oldest", () => {
+    const s = speaker();
+    accept(s, 2, B);
+    accept(s, 4, B);
+    expect([...s.peers.get(B)!.connections].map((c) => c.id)).toEqual([2, 4]);
+    const out = accept(s, 6, B);
+    // The oldest goes with Cease / Connection Collision Resolution (RFC 4486 §4, subcode 7).
+    expect(notifications(out, 2)).toEqual([[6, 7]]);
+    expect(out).toContainEqual({ kind: "close", conn: 2 });
+    expect([...s.peers.get(B)!.connections].map((c) => c.id)).toEqual([4, 6]);
+    // A hundred more hold no more than two.
+    for (let conn = 8; conn < 208; conn += 2) accept(s, conn, B);
+    expect(s.peers.get(B)!.connections.size).toBe(2);
+  });
+});
