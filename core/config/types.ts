@@ -30,7 +30,17 @@ export interface GlobalConfig {
     /** RFC 4724 §4.1 Selection_Deferral_Timer: seconds, after our restart, to wait for the peers' EoR. */
     readonly selectionDeferral: number;
   };
+  /** Most paths all Adj-RIB-Ins may hold together (null: no limit; absent: DEFAULT_MAX_ROUTES). The peer
+   *  whose UPDATE goes past it is closed with Cease / Out of Resources, so no peer can exhaust memory. */
+  readonly maxRoutes?: number | null;
 }
+
+/** The route guard's default: room for three full Internet tables (about 1.3M IPv4 and IPv6 paths each in
+ *  2026) at a few hundred bytes a path. */
+export const DEFAULT_MAX_ROUTES = 4_000_000;
+/** Every eBGP neighbor's prefix limit unless configured (`max-prefix`): above a full table, far below what
+ *  would exhaust a node. */
+export const DEFAULT_EBGP_MAX_PREFIX = { limit: 2_000_000, warningPercent: 90, restartAfter: 300 } as const;
 
 export interface GracefulRestartConfig {
   readonly enabled: boolean;

@@ -24,11 +24,18 @@ export interface InEntry extends Keyed {
   paths: ReceivedPath[];
 }
 
+/** Paths held in every Adj-RIB-In together, kept by each as it changes: the speaker's route guard. */
+export interface RibInTally {
+  paths: number;
+}
+
 export class AdjRibIn {
   private readonly tables = new Map<FamilyKey, PrefixMap<InEntry>>();
   /** Paths received / accepted per family. */
   readonly received = new Map<FamilyKey, number>();
   readonly accepted = new Map<FamilyKey, number>();
+
+  constructor(private readonly tally: RibInTally = { paths: 0 }) {}
 
   table(family: FamilyKey): PrefixMap<InEntry> {
     let t = this.tables.get(family);
@@ -38,6 +45,7 @@ export class AdjRibIn {
 
   private bump(family: FamilyKey, p: ReceivedPath, by: 1 | -1): void {
     this.received.set(family, (this.received.get(family) ?? 0) + by);
+    this.tally.paths += by;
     if (p.accepted) this.accepted.set(family, (this.accepted.get(family) ?? 0) + by);
   }
 
@@ -87,6 +95,7 @@ export class AdjRibIn {
   }
 
   clear(): void {
+    for (const n of this.received.values()) this.tally.paths -= n;
     this.tables.clear();
     this.received.clear();
     this.accepted.clear();

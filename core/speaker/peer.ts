@@ -3,7 +3,7 @@
  * operators see (`kbgp neighbor`). A peer is also the `PathSource` of the paths it announces.
  */
 import type { NeighborConfig } from "../config/types.js";
-import { AdjRibIn } from "../rib/adj-rib-in.js";
+import { AdjRibIn, type RibInTally } from "../rib/adj-rib-in.js";
 import type { PathSource } from "../rib/path.js";
 import type { FamilyKey } from "../wire/constants.js";
 import { parseIp } from "../wire/ip.js";
@@ -41,7 +41,7 @@ export class Peer implements PathSource {
   readonly connections = new Set<Connection>();
   /** The established connection, if any. */
   session: Connection | null = null;
-  readonly ribIn = new AdjRibIn();
+  readonly ribIn: AdjRibIn;
   /** Shut down by an operator (or configuration) until enabled. */
   adminDown = false;
   /** Stopped by its prefix limit (RFC 4486 §4): `Idle(PfxCt)`. */
@@ -73,7 +73,9 @@ export class Peer implements PathSource {
     config: NeighborConfig,
     readonly localAs: number,
     now: number,
+    tally?: RibInTally,
   ) {
+    this.ribIn = new AdjRibIn(tally);
     this.config = config;
     this.addressBytes = parseIp(config.address) ?? new Uint8Array(4);
     this.peerAs = typeof config.peerAs === "number" ? config.peerAs : localAs;

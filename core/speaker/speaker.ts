@@ -7,8 +7,9 @@
  * Per input, in order: the FSM acts on the input; RIB changes mark destinations dirty in every session
  * that carries their family; then each session not waiting on its socket sends its next batch.
  */
-import type { NeighborConfig, SpeakerConfig } from "../config/types.js";
+import { DEFAULT_MAX_ROUTES, type NeighborConfig, type SpeakerConfig } from "../config/types.js";
 import { Exporter, type ExportTarget } from "../policy/export.js";
+import type { RibInTally } from "../rib/adj-rib-in.js";
 import { AdjRibOut } from "../rib/adj-rib-out.js";
 import type { Destination } from "../rib/loc-rib.js";
 import { LocRib } from "../rib/loc-rib.js";
@@ -53,6 +54,8 @@ const REFUSAL_TEXT = {
   unavailable: "",
   established: "session already established",
 } as const;
+/** How long the route guard keeps a peer down before it may send its routes again. */
+const ROUTE_GUARD_RETRY_SECONDS = 300;
 /** Longest wait before reconnecting after repeated failures. */
 const MAX_BACKOFF_SECONDS = 120;
 
@@ -79,6 +82,8 @@ export class Speaker implements SpeakerContext {
   readonly timers = new Deadlines();
   readonly peers = new Map<string, Peer>();
   readonly originator = new Originator(this);
+  /** Paths held in all Adj-RIB-Ins together, for the route guard (`global.maxRoutes`). */
+  readonly ribInTally: RibInTally = { paths: 0 };
   private readonly conns = new Map<number, Connection>();
   private outputs: Output[] = [];
   private nextConnId = 1;
@@ -236,7 +241,7 @@ export class Speaker implements SpeakerContext {
   }
 
   private addPeer(n: NeighborConfig): void {
-    const p = new Peer(n, this.global.asn, this.now);
+    const p = new Peer(n, this.global.asn, this.now, this.ribInTally);
     this.peers.set(n.address, p);
     p.adminDown = n.shutdown;
     p.unavailable = this.unavailable(n);
@@ -686,6 +691,7 @@ export class Speaker implements SpeakerContext {
     const eor = applyUpdate(this, p, u, neg.families);
     if (eor >= 0) this.endOfRib(p, eor);
     this.checkPrefixLimit(p, c);
+    if (c.open) this.checkRouteGuard(p, c);
   }
 
   private notification(c: Connection, body: Uint8Array): void {
@@ -811,6 +817,39 @@ export class Speaker implements SpeakerContext {
     if (p.staleFamilies.size === 0) this.timers.clear(`peer:${p.id}:stale`);
   }
 
+  /**
+   * The route guard: past `global.maxRoutes` paths in all Adj-RIB-Ins together, the peer whose UPDATE went
+   * past it is closed with Cease / Out of Resources (RFC 4486 §4) and its paths freed; it stays down for
+   * ROUTE_GUARD_RETRY_SECONDS, as a prefix limit with restart-after would keep it.
+   */
+  private checkRouteGuard(p: Peer, c: Connection): void {
+    const max = this.global.maxRoutes === undefined ? DEFAULT_MAX_ROUTES : this.global.maxRoutes;
+    if (max === null || this.ribInTally.paths <= max) return;
+    const n = this.ribInTally.paths;
+    this.log(
+      "error",
+      `${n} paths in all Adj-RIB-Ins exceed global max-routes ${max}: closing this session`,
+      p.id,
+    );
+    this.stayDown(p, ROUTE_GUARD_RETRY_SECONDS);
+    this.fail(
+      c,
+      bgpError(ErrorCode.CEASE, CeaseSubcode.OUT_OF_RESOURCES, `${n} paths exceed global max-routes ${max}`),
+    );
+  }
+
+  /** Keep `p` down (`Idle(PfxCt)`) after a limit closed it; start it again after `seconds`, if not null. */
+  private stayDown(p: Peer, seconds: number | null): void {
+    p.prefixLimitDown = true;
+    this.deferral?.forget(p);
+    this.checkDeferral();
+    if (seconds === null) return;
+    this.timers.set(`peer:${p.id}:prefix-limit`, this.now + seconds * 1000, () => {
+      p.prefixLimitDown = false;
+      this.startPeer(p);
+    });
+  }
+
   /** RFC 4486 §4: past the limit, Cease / Maximum Number of Prefixes Reached, then stay down or retry. */
   private checkPrefixLimit(p: Peer, c: Connection): void {
     const m = p.config.maxPrefix;
@@ -831,9 +870,7 @@ export class Speaker implements SpeakerContext {
       (m.limit >>> 8) & 0xff,
       m.limit & 0xff,
     );
-    p.prefixLimitDown = true;
-    this.deferral?.forget(p);
-    this.checkDeferral();
+    this.stayDown(p, m.restartAfter);
     this.fail(
       c,
       bgpError(
@@ -843,12 +880,6 @@ export class Speaker implements SpeakerContext {
         data,
       ),
     );
-    if (m.restartAfter !== null) {
-      this.timers.set(`peer:${p.id}:prefix-limit`, this.now + m.restartAfter * 1000, () => {
-        p.prefixLimitDown = false;
-        this.startPeer(p);
-      });
-    }
   }
 
   // --- operators ----------------------------------------------------------------------------------------

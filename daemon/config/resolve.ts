@@ -6,12 +6,14 @@
 
 import { didYouMean } from "../../core/api/suggest.js";
 import type { HttpListen, KbgpdConfig } from "../../core/config/helpers.js";
-import type {
-  GlobalConfig,
-  GracefulRestartConfig,
-  MaxPrefixConfig,
-  NeighborConfig,
-  PeerAs,
+import {
+  DEFAULT_EBGP_MAX_PREFIX,
+  DEFAULT_MAX_ROUTES,
+  type GlobalConfig,
+  type GracefulRestartConfig,
+  type MaxPrefixConfig,
+  type NeighborConfig,
+  type PeerAs,
 } from "../../core/config/types.js";
 import {
   type FamilyKey,
@@ -235,6 +237,7 @@ function resolveGlobal(g: GlobalInput, opts: ResolveOptions, out: RawIssue[]): G
     listenAddresses: addresses ? addresses.map((a) => a.text) : DEFAULT_LISTEN_ADDRESSES,
     port: g.listen?.port ?? DEFAULT_PORT,
     clusterId: g["cluster-id"] ?? routerId,
+    maxRoutes: g["max-routes"] === undefined ? DEFAULT_MAX_ROUTES : g["max-routes"],
     gracefulRestart: {
       ...gracefulRestart([g["graceful-restart"]], DEFAULT_GRACEFUL_RESTART),
       selectionDeferral: g["graceful-restart"]?.["selection-deferral"] ?? DEFAULT_SELECTION_DEFERRAL,
@@ -273,6 +276,9 @@ interface Layer {
   readonly path: Path;
 }
 
+/** A nested mapping's type: the object among what the key may hold. */
+type Mapping<K extends keyof GroupInput> = Extract<NonNullable<GroupInput[K]>, object>;
+
 /** A neighbor's keys looked up in the neighbor, then its group. */
 class Layers {
   constructor(readonly layers: readonly Layer[]) {}
@@ -286,17 +292,16 @@ class Layers {
   }
 
   /** A key of one of the nested mappings (`max-prefix.limit`), merged key by key across the layers. */
-  sub<K extends keyof GroupInput, S extends keyof NonNullable<GroupInput[K]>>(
+  sub<K extends keyof GroupInput, S extends keyof Mapping<K>>(
     key: K,
     sub: S,
-  ): Sourced<NonNullable<NonNullable<GroupInput[K]>[S]>> | undefined {
+  ): Sourced<NonNullable<Mapping<K>[S]>> | undefined {
     for (const l of this.layers) {
-      const value = (l.input[key] as NonNullable<GroupInput[K]> | undefined)?.[sub];
+      const layer = l.input[key];
+      // A keyword in place of the mapping (`max-prefix: off`) has no keys.
+      const value = typeof layer === "object" ? (layer as Mapping<K>)[sub] : undefined;
       if (value !== undefined) {
-        return {
-          value: value as NonNullable<NonNullable<GroupInput[K]>[S]>,
-          path: [...l.path, key, sub as string],
-        };
+        return { value: value as NonNullable<Mapping<K>[S]>, path: [...l.path, key, sub as string] };
       }
     }
     return undefined;
@@ -367,9 +372,11 @@ function resolveNeighbors(
       );
     }
 
-    let maxPrefix: MaxPrefixConfig | null = null;
+    // Unset, an eBGP neighbor gets DEFAULT_EBGP_MAX_PREFIX (a memory guard); `off` means no limit.
+    let maxPrefix: MaxPrefixConfig | null = external ? DEFAULT_EBGP_MAX_PREFIX : null;
     const maxPrefixSet = f.get("max-prefix");
-    if (maxPrefixSet) {
+    if (maxPrefixSet?.value === "off") maxPrefix = null;
+    else if (maxPrefixSet) {
       const limit = f.sub("max-prefix", "limit");
       if (!limit) {
         out.push({ path: maxPrefixSet.path, field: [...np, "max-prefix", "limit"], message: "is required" });

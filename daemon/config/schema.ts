@@ -221,6 +221,14 @@ const password = z.unknown().transform((v, ctx): string => {
   return z.NEVER;
 });
 
+const maxPrefixMapping = z
+  .strictObject({
+    limit: intIn(1, MAX_ASN),
+    warning: intIn(1, 100),
+    "restart-after": intOr("never", null, 1, 2147483),
+  })
+  .partial();
+
 /** Every neighbor key except `address` and `group`: what a group may set. */
 const neighborFields = {
   asn: z.unknown().transform((v, ctx) => {
@@ -257,13 +265,14 @@ const neighborFields = {
   communities: z.array(community),
   "large-communities": z.array(largeCommunity),
   "import-reject": z.array(prefixFilter),
-  "max-prefix": z
-    .strictObject({
-      limit: intIn(1, MAX_ASN),
-      warning: intIn(1, 100),
-      "restart-after": intOr("never", null, 1, 2147483),
-    })
-    .partial(),
+  "max-prefix": z.unknown().transform((v, ctx): "off" | z.output<typeof maxPrefixMapping> => {
+    // `off` turns off an eBGP neighbor's default limit; a union would lose the mapping's own messages.
+    if (v === "off") return v;
+    const r = maxPrefixMapping.safeParse(v, { error: errorMap });
+    if (r.success) return r.data;
+    for (const iss of r.error.issues) ctx.addIssue({ ...iss, input: v } as never);
+    return z.NEVER;
+  }),
   "graceful-restart": gracefulRestartSchema,
   "add-path": z.strictObject({ receive: bool, send: intOr("all", Infinity, 0, 65535) }).partial(),
   "extended-next-hop": bool,
@@ -290,6 +299,7 @@ export const globalSchema = z.strictObject({
     .partial()
     .optional(),
   "cluster-id": clusterId.optional(),
+  "max-routes": intOr("off", null, 1, MAX_ASN).optional(),
   "graceful-restart": gracefulRestartSchema
     .extend({ "selection-deferral": intIn(1, 3600).optional() })
     .optional(),

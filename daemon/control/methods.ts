@@ -2,6 +2,7 @@
 
 import { VERSION } from "../../cli/version.js";
 import type { KbgpdConfig } from "../../core/config/helpers.js";
+import { DEFAULT_MAX_ROUTES } from "../../core/config/types.js";
 import type { AdminAction } from "../../core/speaker/io.js";
 import type { Speaker } from "../../core/speaker/speaker.js";
 import { formatIpv4Number } from "../../core/wire/index.js";
@@ -114,6 +115,11 @@ export function controlMethods(
         ribSize: Object.fromEntries(Object.entries(FAMILIES).map(([n, f]) => [n, speaker.locRib.count(f)])),
         gracefulRestart: speaker.restartStatus(),
         connectionsRefused: { ...speaker.refused },
+        // The route guard: paths in all Adj-RIB-Ins together and their limit (null: none).
+        routes: {
+          received: speaker.ribInTally.paths,
+          max: g.maxRoutes === undefined ? DEFAULT_MAX_ROUTES : g.maxRoutes,
+        },
       };
     },
     "neighbor.list": () => ({

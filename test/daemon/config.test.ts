@@ -179,6 +179,7 @@ describe("a full configuration", () => {
         listenAddresses: ["127.0.0.1", "::1"],
         port: 1179,
         clusterId: 0xc0000264,
+        maxRoutes: 4_000_000,
         gracefulRestart: { ...globalGr, selectionDeferral: 90 },
       },
       neighbors: [
@@ -236,6 +237,7 @@ describe("a full configuration", () => {
           peerAs: "external",
           port: 1179,
           gracefulRestart: globalGr,
+          maxPrefix: { limit: 2_000_000, warningPercent: 90, restartAfter: 300 },
         },
       ],
       routes: [
@@ -343,15 +345,42 @@ describe("defaults", () => {
         listenAddresses: ["0.0.0.0", "::"],
         port: 179,
         clusterId: HOST_ID,
+        maxRoutes: 4_000_000,
         gracefulRestart: { ...GR_DEFAULT, selectionDeferral: 360 },
       },
-      neighbors: [{ ...neighborDefaults, address: "192.0.2.2", peerAs: 65002 }],
+      // An eBGP neighbor gets a prefix limit unless told otherwise.
+      neighbors: [
+        {
+          ...neighborDefaults,
+          address: "192.0.2.2",
+          peerAs: 65002,
+          maxPrefix: { limit: 2_000_000, warningPercent: 90, restartAfter: 300 },
+        },
+      ],
       routes: [],
       processes: [],
       healthchecks: [],
       kubernetes: null,
       http: { address: "127.0.0.1", port: 9179 },
     } satisfies KbgpdConfig);
+  });
+
+  it("turns off the route guard and an eBGP neighbor's prefix limit with off", () => {
+    const config = load(
+      lines(
+        "global: { asn: 65001, max-routes: off }",
+        "groups:",
+        "  g: { max-prefix: off }",
+        "neighbors:",
+        "  - { address: 192.0.2.2, asn: 65002, max-prefix: off }",
+        "  - { address: 192.0.2.3, asn: 65003, group: g }",
+        "  - { address: 192.0.2.4, asn: 65004, group: g, max-prefix: { limit: 7 } }",
+        "  - { address: 192.0.2.5, asn: internal }",
+      ),
+    );
+    expect(config.global.maxRoutes).toBeNull();
+    expect(config.neighbors.map((n) => n.maxPrefix?.limit ?? null)).toEqual([null, null, 7, null]);
+    expect(load(lines("global: { asn: 65001, max-routes: 10 }")).global.maxRoutes).toBe(10);
   });
 
   it("treats empty sections as empty and keepalive as a third of hold-time", () => {
@@ -1233,6 +1262,7 @@ describe("docs/config.md", () => {
       "import-reject",
       "max-prefix",
       "restart-after",
+      "max-routes",
       "add-path",
       "extended-next-hop",
       "extended-communities",

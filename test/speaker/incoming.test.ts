@@ -6,8 +6,8 @@
 import { describe, expect, it } from "vitest";
 import type { Output } from "../../core/speaker/io.js";
 import { Speaker } from "../../core/speaker/speaker.js";
-import { state } from "../helpers/rib-view.js";
-import { neighbor, speakerConfig } from "../helpers/speaker-config.js";
+import { locRib, state } from "../helpers/rib-view.js";
+import { neighbor, route, speakerConfig } from "../helpers/speaker-config.js";
 import { VirtualNet } from "../helpers/virtual-net.js";
 
 const A = "10.0.0.1";
@@ -83,5 +83,33 @@ describe("screening incoming connections", () => {
     // A hundred more hold no more than two.
     for (let conn = 8; conn < 208; conn += 2) accept(s, conn, B);
     expect(s.peers.get(B)!.connections.size).toBe(2);
+  });
+});
+
+describe("the route guard (global maxRoutes)", () => {
+  it("closes the neighbor whose routes go past it with Cease / Out of Resources, frees them, and retries later", () => {
+    const net = new VirtualNet();
+    const C_ = "10.0.0.3";
+    net.add("a", A, speakerConfig(65001, A, [neighbor(B, 65002), neighbor(C_, 65003)], [], { maxRoutes: 3 }));
+    net.add(
+      "b",
+      B,
+      speakerConfig(65002, B, [neighbor(A, 65001)], [route("192.0.2.0/24"), route("192.0.2.128/25")]),
+    );
+    const many = ["198.51.100.0/26", "198.51.100.64/26"].map((p) => route(p));
+    net.add("c", C_, speakerConfig(65003, C_, [neighbor(A, 65001)], many));
+    for (const x of [A, B, C_]) net.input(x, { kind: "start" });
+    net.advance(10_000);
+    const a = net.speaker(A);
+    // B's two routes fit, C's two would make four: C is closed and holds nothing, B is untouched.
+    expect(state(a, B)).toBe("established");
+    expect(state(a, C_)).toBe("idle");
+    expect(a.peers.get(C_)!.lastNotification).toMatchObject({ direction: "sent", code: 6, subcode: 8 });
+    expect(a.ribInTally.paths).toBe(2);
+    expect(locRib(a).map((r) => r.from)).toEqual([B, B]);
+    // Five minutes later C may try again (and is closed again while the guard still holds).
+    net.advance(310_000);
+    expect(a.peers.get(C_)!.establishedCount).toBe(2);
+    expect(a.ribInTally.paths).toBe(2);
   });
 });
