@@ -27,8 +27,8 @@ export class Connection {
   exporter: Exporter | null = null;
   /** The keepalive interval in use (before jitter), once the hold time is negotiated; 0 for none. */
   keepaliveSeconds = 0;
-  /** Waiting for the daemon to report the last batch written (backpressure). */
-  awaitingDrain = false;
+  /** Sends made with `notify` that the daemon has not yet reported written. */
+  unwritten = 0;
   /** Families whose initial table went out, followed by End-of-RIB (RFC 4724 §4). */
   readonly endOfRibSent = new Set<FamilyKey>();
   /** Families being refreshed with Enhanced Route Refresh: EoRR follows the re-sent table (RFC 7313). */
@@ -39,6 +39,11 @@ export class Connection {
     readonly direction: "in" | "out",
     readonly remote: Endpoint,
   ) {}
+
+  /** Waiting for the daemon to report what was sent written (backpressure): one batch in flight at most. */
+  get awaitingDrain(): boolean {
+    return this.unwritten > 0;
+  }
 
   get open(): boolean {
     return this.state !== "closed";

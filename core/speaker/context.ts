@@ -2,6 +2,7 @@
 import type { GlobalConfig } from "../config/types.js";
 import type { Destination, LocRib } from "../rib/loc-rib.js";
 import type { AttrInterner } from "../wire/attr-set.js";
+import type { Connection } from "./connection.js";
 import type { Deadlines } from "./deadlines.js";
 import type { LogLevel, Output } from "./io.js";
 
@@ -16,4 +17,7 @@ export interface SpeakerContext {
   log(level: LogLevel, msg: string, neighbor?: string, data?: Record<string, unknown>): void;
   /** A best path changed: every session that carries the family must reconcile it. */
   changed(d: Destination): void;
+  /** Something was sent on an established connection with nothing else unwritten: start its Send Hold
+   *  Timer (RFC 9687). */
+  watchSending(c: Connection): void;
 }

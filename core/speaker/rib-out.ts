@@ -37,6 +37,7 @@ export function send(
 ): void {
   peer.sent[data[18]]++;
   ctx.emit({ kind: "send", conn: conn.id, data, notify });
+  if (notify && conn.unwritten++ === 0 && conn.state === "established") ctx.watchSending(conn);
 }
 
 const withId = (d: Destination, pathId: number): Prefix => ({
@@ -146,7 +147,6 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
     }
   }
   for (let i = 0; i < messages.length; i++) send(ctx, peer, conn, messages[i], i === messages.length - 1);
-  if (messages.length > 0) conn.awaitingDrain = true;
 }
 
 const entryV4 = (p: Prefix) =>

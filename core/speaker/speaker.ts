@@ -54,6 +54,8 @@ const REFUSAL_TEXT = {
   unavailable: "",
   established: "session already established",
 } as const;
+/** RFC 9687 §4: the suggested SendHoldTime, 8 minutes. */
+const SEND_HOLD_SECONDS = 480;
 /** How long the route guard keeps a peer down before it may send its routes again. */
 const ROUTE_GUARD_RETRY_SECONDS = 300;
 /** Longest wait before reconnecting after repeated failures. */
@@ -133,7 +135,10 @@ export class Speaker implements SpeakerContext {
         break;
       case "drained": {
         const c = this.conns.get(input.conn);
-        if (c) c.awaitingDrain = false;
+        if (!c || c.unwritten === 0) break;
+        // Progress: the Send Hold Timer starts over while more is unwritten, and stops when nothing is.
+        if (--c.unwritten > 0 && c.state === "established") this.watchSending(c);
+        else this.timers.clear(`conn:${c.id}:send-hold`);
         break;
       }
       case "closed":
@@ -515,6 +520,24 @@ export class Speaker implements SpeakerContext {
     this.timers.clearAll(`conn:${c.id}:`);
   }
 
+  /**
+   * RFC 9687: a peer that sends KEEPALIVEs but stops reading would otherwise hold the session, and what we
+   * queued for it, forever. When nothing sent has been written for SendHoldTime — 8 minutes, or twice the
+   * hold time if longer (§4) — the session is closed with Send Hold Timer Expired. With a hold time of 0 no
+   * KEEPALIVEs are expected either way, and there is no timer.
+   */
+  watchSending(c: Connection): void {
+    const hold = c.negotiated?.holdTime ?? 0;
+    if (hold === 0) return;
+    const seconds = Math.max(SEND_HOLD_SECONDS, 2 * hold);
+    this.timers.set(`conn:${c.id}:send-hold`, this.now + seconds * 1000, () =>
+      this.fail(
+        c,
+        bgpError(ErrorCode.SEND_HOLD_TIMER_EXPIRED, 0, `nothing sent was written for ${seconds} s`),
+      ),
+    );
+  }
+
   private holdExpired(c: Connection): void {
     // RFC 4271 §6.5
     this.fail(c, bgpError(ErrorCode.HOLD_TIMER_EXPIRED, 0, "hold timer expired"));
@@ -528,7 +551,8 @@ export class Speaker implements SpeakerContext {
     const every = c.keepaliveSeconds * 1000 * (0.75 + 0.25 * this.random());
     this.timers.set(`conn:${c.id}:keepalive`, this.now + every, () => {
       if (!c.open) return;
-      send(this, p, c, KEEPALIVE);
+      // Reported written once it is, so a peer that stops reading shows (RFC 9687).
+      send(this, p, c, KEEPALIVE, c.state === "established");
       this.armKeepalive(p, c);
     });
   }

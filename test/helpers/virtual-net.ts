@@ -32,6 +32,10 @@ export class VirtualNet {
   private readonly queue: [Host, Input][] = [];
   /** Addresses whose traffic is silently dropped (a cut cable). */
   readonly cut = new Set<string>();
+  /** Addresses whose receive side stalls as seen by the sender: what is sent to them is never reported
+   *  written (the sender's buffer never drains), while they carry on (a peer whose keepalive thread runs
+   *  while its reader is stuck: the hold timers on both sides stay happy). */
+  readonly stuck = new Set<string>();
   private seed = 1;
 
   add(name: string, address: string, config: SpeakerConfig, options: { restarting?: boolean } = {}): Speaker {
@@ -158,7 +162,8 @@ export class VirtualNet {
         if (other && !this.cut.has(h.address) && !this.cut.has(other.host.address)) {
           this.queue.push([other.host, { kind: "data", conn: other.conn, bytes: o.data.slice() }]);
         }
-        if (o.notify) this.queue.push([h, { kind: "drained", conn: o.conn }]);
+        if (o.notify && !(other && this.stuck.has(other.host.address)))
+          this.queue.push([h, { kind: "drained", conn: o.conn }]);
         return;
       }
       case "close": {

@@ -160,3 +160,28 @@ describe("ADD-PATH send of several paths", () => {
     expect(received()).toEqual(["2:65001 65012 1"]);
   });
 });
+
+describe("Send Hold Timer (RFC 9687)", () => {
+  it("closes a session whose peer keeps sending KEEPALIVEs but stopped reading, after 8 minutes", () => {
+    const net = pair();
+    net.stuck.add(B);
+    const since = net.speaker(A).now;
+    // B's KEEPALIVEs keep A's hold timer happy; nothing A sends is written any more. A's first KEEPALIVE
+    // after that (within 30 s) starts the timer.
+    net.advance(470_000);
+    expect(state(net.speaker(A), B)).toBe("established");
+    net.advance(45_000);
+    const sent = net.speaker(A).peers.get(B)!.lastNotification!;
+    expect(sent).toMatchObject({ direction: "sent", code: 8, subcode: 0 });
+    expect(sent.message).toBe("Send Hold Timer Expired: nothing sent was written for 480 s");
+    expect(sent.at - since).toBeGreaterThanOrEqual(480_000);
+    expect(sent.at - since).toBeLessThanOrEqual(480_000 + 30_000);
+  });
+
+  it("leaves a session that reads alone however long it lasts", () => {
+    const net = pair();
+    net.advance(1_200_000);
+    expect(state(net.speaker(A), B)).toBe("established");
+    expect(net.speaker(A).peers.get(B)!.establishedCount).toBe(1);
+  });
+});
