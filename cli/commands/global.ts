@@ -10,6 +10,8 @@ interface GlobalView {
   routerId: string;
   listen: { addresses: string[]; port: number; failed?: { address: string; port: number; error: string }[] };
   gracefulRestart: { restarting: boolean; waitingFor: string[] };
+  routes: { received: number; max: number | null };
+  connectionsRefused: Record<string, number>;
 }
 
 interface Summary {
@@ -35,6 +37,11 @@ export function globalCommand(words: readonly string[], opts: Options): Promise<
       print(`Listening Port: ${g.listen.port}, Addresses: ${g.listen.addresses.join(", ")}`);
       for (const f of g.listen.failed ?? [])
         print(`Not listening on ${f.address} port ${f.port} (trying again): ${f.error}`);
+      const guard = g.routes.max === null ? "no limit" : `limit ${g.routes.max} (global max-routes)`;
+      print(`Received paths: ${g.routes.received}, ${guard}`);
+      const refused = Object.entries(g.connectionsRefused).filter(([, n]) => n > 0);
+      if (refused.length > 0)
+        print(`Connections refused: ${refused.map(([why, n]) => `${n} ${why}`).join(", ")}`);
       if (g.gracefulRestart.restarting)
         print(
           `Graceful restart: restarting, waiting for End-of-RIB from ${g.gracefulRestart.waitingFor.join(", ") || "nobody"}`,

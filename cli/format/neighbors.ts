@@ -132,6 +132,7 @@ export function neighborDetail(n: NeighborDetailView, now: number): string {
       `Prefix limit: ${n.prefixLimit.limit} (warning at ${n.prefixLimit.warningPercent}%, then ${after})`,
     );
   }
+  if (n.sendHoldTime) push(4, `Send hold time: ${n.sendHoldTime} s (RFC 9687)`);
   if (n.staleFamilies.length)
     push(2, `Graceful restart: stale routes kept for ${n.staleFamilies.join(", ")}`);
   if (n.lastNotification) {

@@ -54,8 +54,8 @@ const REFUSAL_TEXT = {
   unavailable: "",
   established: "session already established",
 } as const;
-/** RFC 9687 §4: the suggested SendHoldTime, 8 minutes. */
-const SEND_HOLD_SECONDS = 480;
+/** RFC 9687 §4: SendHoldTime, 8 minutes or twice the negotiated hold time if that is longer. */
+export const sendHoldSeconds = (holdTime: number): number => Math.max(480, 2 * holdTime);
 /** How long the route guard keeps a peer down before it may send its routes again. */
 const ROUTE_GUARD_RETRY_SECONDS = 300;
 /** Longest wait before reconnecting after repeated failures. */
@@ -529,7 +529,7 @@ export class Speaker implements SpeakerContext {
   watchSending(c: Connection): void {
     const hold = c.negotiated?.holdTime ?? 0;
     if (hold === 0) return;
-    const seconds = Math.max(SEND_HOLD_SECONDS, 2 * hold);
+    const seconds = sendHoldSeconds(hold);
     this.timers.set(`conn:${c.id}:send-hold`, this.now + seconds * 1000, () =>
       this.fail(
         c,

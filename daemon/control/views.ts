@@ -8,6 +8,7 @@ import type { Destination } from "../../core/rib/loc-rib.js";
 import type { Path } from "../../core/rib/path.js";
 import type { Keyed, PrefixMap } from "../../core/rib/prefix-map.js";
 import type { Peer } from "../../core/speaker/peer.js";
+import { sendHoldSeconds } from "../../core/speaker/speaker.js";
 import {
   type Afi,
   type AttrSet,
@@ -128,6 +129,9 @@ export function neighborDetail(p: Peer, now: number) {
         }
       : null,
     advertised: s?.ribOut?.totalCount() ?? 0,
+    /** RFC 9687: how long what we send may stay unwritten before the session is closed; null without a
+     *  session or with a hold time of 0. */
+    sendHoldTime: s?.negotiated?.holdTime ? sendHoldSeconds(s.negotiated.holdTime) : null,
     staleFamilies: [...p.staleFamilies].map(familyName),
   };
 }

@@ -112,6 +112,8 @@ describe("kbgp neighbor", () => {
     expect(r.stdout).toMatch(/Updates:\s+\d+\s+\d+/);
     expect(r.stdout).toMatch(/Received:\s+4\n\s+Accepted:\s+4/);
     expect(r.stdout).toContain("Prefix limit: 100 (warning at");
+    // Hold time 90 negotiated: 8 minutes is the longer.
+    expect(r.stdout).toContain("Send hold time: 480 s (RFC 9687)");
   });
 
   it("lists adj-in with path ids, adj-out as sent, and the neighbor's paths in the Loc-RIB", () => {
@@ -176,9 +178,16 @@ describe("kbgp global", () => {
   it("shows the speaker", () => {
     const r = cli("global");
     expect(r.stdout).toBe(
-      `AS:        65001\nRouter-ID: 10.255.9.1\nListening Port: ${a.spec.port}, Addresses: ${a.spec.address}\n`,
+      `AS:        65001\nRouter-ID: 10.255.9.1\nListening Port: ${a.spec.port}, Addresses: ${a.spec.address}\n` +
+        "Received paths: 4, limit 4000000 (global max-routes)\n",
     );
-    expect(json("global")[0]).toMatchObject({ kbgpJson: 1, asn: 65001, routerId: "10.255.9.1" });
+    expect(json("global")[0]).toMatchObject({
+      kbgpJson: 1,
+      asn: 65001,
+      routerId: "10.255.9.1",
+      routes: { received: 4, max: 4_000_000 },
+      connectionsRefused: { unconfigured: 0, down: 0, unavailable: 0, established: 0 },
+    });
   });
 
   it("lists the Loc-RIB with *> for best paths, and summarises it", () => {
