@@ -108,7 +108,16 @@ describe("loading the addon", () => {
     expect(reason(loadTcpMd5({ [ADDON_ENV]: file }, () => ({ other: 1 })))).toBe(
       `${file} is not kbgp's TCP MD5 addon`,
     );
-    const addon = { setKey() {}, socket: () => 3 };
+    expect(reason(loadTcpMd5({ [ADDON_ENV]: file }, () => ({ setKey() {}, socket: () => 3 })))).toBe(
+      `${file} is an old build without setTtl, setMinTtl, ttl (npm run build:native)`,
+    );
+    const addon = {
+      setKey() {},
+      socket: () => 3,
+      setTtl() {},
+      setMinTtl() {},
+      ttl: () => ({ ttl: 64, minTtl: 0 }),
+    };
     const md5 = loadTcpMd5({ [ADDON_ENV]: file }, () => addon);
     expect(md5).toEqual({ ok: true, addon, path: file });
     expect(describeTcpMd5(md5)).toBe(`TCP MD5 available (${file})`);

@@ -111,6 +111,8 @@ export class KbgpdPeer extends BasePeer {
         `    local-address: "${s.address}"`,
         `    passive: ${n.passive ?? false}`,
         ...(n.password !== undefined ? [`    password: ${JSON.stringify(n.password)}`] : []),
+        ...(n.ttlSecurity !== undefined ? [`    ttl-security: ${n.ttlSecurity}`] : []),
+        ...(n.ebgpMultihop !== undefined ? [`    ebgp-multihop: ${n.ebgpMultihop}`] : []),
         `    families: [${n.families.map((f) => FAMILY[f]).join(", ")}]`,
         `    hold-time: ${n.hold ?? 90}`,
         "    connect-retry: 2",
