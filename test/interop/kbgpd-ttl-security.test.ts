@@ -15,11 +15,16 @@ import {
   type BasePeer,
   BirdPeer,
   closeAllLabs,
+  counter,
+  createHop,
   createPeer,
   FrrPeer,
+  type Hop,
   type KbgpdPeer,
   Lab,
+  liveNamespaces,
   type NeighborSpec,
+  sleep,
   waitForRoute,
 } from "./harness/index.js";
 
@@ -85,4 +90,88 @@ describe("TTL security on loopback", () => {
       await waitForRoute(k, kSeesP, "198.51.100.0/24");
     });
   }
+});
+
+/** kbgpd in A, FRR in B, a router between them: both started. */
+async function acrossRouter(ctx: TestContext, kb: Side, frr: Side) {
+  const lab = Lab.forTest(ctx);
+  const hop = await createHop(lab);
+  const port = 179; // the namespaces are ours alone
+  const k = createPeer("kbgpd", lab, {
+    routerId: "10.255.5.1",
+    asn: KBGP_AS,
+    address: hop.addressA,
+    port,
+    neighbors: [{ address: hop.addressB, port, asn: PEER_AS, ...kb }],
+  }) as KbgpdPeer;
+  const f = new FrrPeer(lab, {
+    routerId: "10.255.5.2",
+    asn: PEER_AS,
+    address: hop.addressB,
+    port,
+    neighbors: [{ address: hop.addressA, port, asn: KBGP_AS, ...frr }],
+  });
+  k.netns = hop.a;
+  f.netns = hop.b;
+  await Promise.all([k.start(), f.start()]);
+  return { k, f, hop };
+}
+
+/** Neither side reaches Established for `ms` (polled twice a second). */
+async function staysDown(k: KbgpdPeer, f: BasePeer, hop: Hop, ms: number): Promise<string[]> {
+  const seen = new Set<string>();
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const [ks, fs] = await Promise.all([k.sessionState(hop.addressB), f.sessionState(hop.addressA)]);
+    seen.add(`kbgpd ${ks}, frr ${fs}`);
+    expect(ks, "kbgpd's session").not.toBe("established");
+    expect(fs, "FRR's session").not.toBe("established");
+    await sleep(500);
+  }
+  return [...seen];
+}
+
+describe("across a router (network namespaces A — R — B)", () => {
+  test.concurrent("TTL security hops 1 on both sides: no session; kbgpd's kernel drops the 254s", async (ctx) => {
+    const { k, f, hop } = await acrossRouter(ctx, { ttlSecurity: 1 }, { ttlSecurity: 1 });
+    const before = await counter(hop.a, "TcpExtTCPMinTTLDrop");
+    await staysDown(k, f, hop, 8000);
+    // kbgpd connects every 2 s; FRR's answer arrives with 254 (one router) and is below kbgpd's 255.
+    expect(await counter(hop.a, "TcpExtTCPMinTTLDrop")).toBeGreaterThan(before);
+  });
+
+  test.concurrent("TTL security hops 2 on both sides: Established, a route crosses", async (ctx) => {
+    const { k, f, hop } = await acrossRouter(ctx, { ttlSecurity: 2 }, { ttlSecurity: 2 });
+    await Promise.all([k.waitEstablished(hop.addressB, 30_000), f.waitEstablished(hop.addressA, 30_000)]);
+    await k.announce({ prefix: "203.0.113.0/24" });
+    await waitForRoute(f, hop.addressA, "203.0.113.0/24");
+    expect(await counter(hop.a, "TcpExtTCPMinTTLDrop")).toBe(0);
+  });
+
+  test.concurrent("eBGP multihop 2 on both sides: Established, a route crosses", async (ctx) => {
+    const { k, f, hop } = await acrossRouter(ctx, { ebgpMultihop: 2 }, { ebgpMultihop: 2 });
+    await Promise.all([k.waitEstablished(hop.addressB, 30_000), f.waitEstablished(hop.addressA, 30_000)]);
+    await f.announce({ prefix: "198.51.100.0/24" });
+    await waitForRoute(k, hop.addressB, "198.51.100.0/24");
+  });
+
+  // Proves kbgpd sends with the TTL it is given: with the system's 64 this session would come up.
+  test.concurrent("kbgpd eBGP multihop 1 to a peer two hops away: no session; R drops kbgpd's packets", async (ctx) => {
+    const { k, f, hop } = await acrossRouter(ctx, { ebgpMultihop: 1 }, { ebgpMultihop: 2 });
+    const before = await counter(hop.r, "IcmpOutTimeExcds");
+    await staysDown(k, f, hop, 8000);
+    expect(await counter(hop.r, "IcmpOutTimeExcds")).toBeGreaterThan(before);
+  });
+
+  test.concurrent("FRR sending with TTL 2 to kbgpd with TTL security hops 1: no session, kbgpd drops it", async (ctx) => {
+    const { k, f, hop } = await acrossRouter(ctx, { ttlSecurity: 1 }, { ebgpMultihop: 2 });
+    const before = await counter(hop.a, "TcpExtTCPMinTTLDrop");
+    await staysDown(k, f, hop, 8000);
+    expect(await counter(hop.a, "TcpExtTCPMinTTLDrop")).toBeGreaterThan(before);
+  });
+});
+
+afterAll(() => {
+  // Every namespace went with its lab.
+  expect(liveNamespaces()).toEqual([]);
 });
