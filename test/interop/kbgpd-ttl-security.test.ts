@@ -26,6 +26,7 @@ import {
   type NeighborSpec,
   sleep,
   waitForRoute,
+  waitUntil,
 } from "./harness/index.js";
 
 afterAll(closeAllLabs);
@@ -90,6 +91,38 @@ describe("TTL security on loopback", () => {
       await waitForRoute(k, kSeesP, "198.51.100.0/24");
     });
   }
+});
+
+describe("without the native addon", () => {
+  // Never peer without the protection asked for: connecting fails with a reason, accepted connections go.
+  test.concurrent("kbgpd neither connects nor accepts a TTL security neighbor", async (ctx) => {
+    const lab = Lab.forTest(ctx);
+    const [ek, ef] = [await lab.endpoint(), await lab.endpoint()];
+    const k = createPeer("kbgpd", lab, {
+      routerId: "10.255.5.1",
+      asn: KBGP_AS,
+      ...ek,
+      neighbors: [{ ...ef, asn: PEER_AS, ttlSecurity: 1 }],
+    }) as KbgpdPeer;
+    k.extraEnv = { KBGP_TCP_MD5_ADDON: "off" };
+    // FRR without TTL security: it connects, and would peer if kbgpd let it.
+    const f = new FrrPeer(lab, {
+      routerId: "10.255.5.2",
+      asn: PEER_AS,
+      ...ef,
+      neighbors: [{ ...ek, asn: KBGP_AS }],
+    });
+    await Promise.all([k.start(), f.start()]);
+    await waitUntil(
+      "kbgpd to refuse a connection and fail to connect",
+      () =>
+        k.logTail(500).includes("refused a connection: TTL security unavailable") &&
+        k.logTail(500).includes("TTL security unavailable: the native addon is not loaded"),
+      { timeoutMs: 15_000, detail: () => k.logTail() },
+    );
+    expect(await k.sessionState(ef.address)).not.toBe("established");
+    expect(await f.sessionState(ek.address)).not.toBe("established");
+  });
 });
 
 /** kbgpd in A, FRR in B, a router between them: both started. */

@@ -74,6 +74,8 @@ export class KbgpdPeer extends BasePeer {
 
   /** More kbgpd command-line options, for the next start. */
   extraArgs: string[] = [];
+  /** More environment for the next start (e.g. KBGP_TCP_MD5_ADDON=off: run as if the addon were not built). */
+  extraEnv: NodeJS.ProcessEnv = {};
 
   /** `--http-listen` for the next start: off by default, so daemons of parallel tests do not all reach for
    *  127.0.0.1:9179; null leaves it to the configuration's `global.http`. */
@@ -153,20 +155,24 @@ export class KbgpdPeer extends BasePeer {
 
   protected launch() {
     assertBuildCurrent();
-    return this.spawn(process.execPath, [
-      KBGPD,
-      "--config",
-      this.configFile,
-      "--socket",
-      this.socket,
-      // Graceful restart state lives with the lab, so a restart in one test is not one in the next.
-      "--state-dir",
-      this.file("state"),
-      "--log-level",
-      "debug",
-      ...(this.httpListen === null ? [] : ["--http-listen", this.httpListen]),
-      ...this.extraArgs,
-    ]);
+    return this.spawn(
+      process.execPath,
+      [
+        KBGPD,
+        "--config",
+        this.configFile,
+        "--socket",
+        this.socket,
+        // Graceful restart state lives with the lab, so a restart in one test is not one in the next.
+        "--state-dir",
+        this.file("state"),
+        "--log-level",
+        "debug",
+        ...(this.httpListen === null ? [] : ["--http-listen", this.httpListen]),
+        ...this.extraArgs,
+      ],
+      Object.keys(this.extraEnv).length ? { ...process.env, ...this.extraEnv } : undefined,
+    );
   }
 
   protected async ready(): Promise<boolean> {
