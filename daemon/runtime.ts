@@ -30,7 +30,8 @@ export interface RuntimeOptions {
   /** After every change of the listeners (start, reload, a retry): readiness reports what does not listen. */
   readonly onListenStatus?: (status: ListenStatus) => void;
   /** The TCP MD5 addon (daemon/native/tcp-md5.ts), or null where it is not built: neighbors with a password
-   *  are refused before they reach the speaker then (daemon/main.ts), and connecting to one fails. */
+   *  are refused before they reach the speaker then (daemon/main.ts), and connecting to one fails; so does
+   *  connecting to a neighbor with a TTL setting, and connections accepted from one are closed. */
   readonly tcpMd5?: TcpMd5Addon | null;
 }
 
@@ -235,7 +236,8 @@ export class Runtime {
    * An outgoing connection. With a TCP MD5 password the key must be on the socket before connect(), since the
    * SYN is signed too (RFC 2385 §2.0): the addon creates the socket, keyed and bound to the local address,
    * and Node connects it (net.Socket reuses a handle it was given; `manualStart` keeps it from reading before
-   * it is connected).
+   * it is connected). A neighbor with a TTL setting (eBGP multihop, TTL security) takes the same path, with
+   * or without a key: its TTL and minimum go on the socket before connect().
    */
   private open(o: Extract<Output, { kind: "connect" }>): net.Socket | string {
     const password = this.keys.get(o.remote.address) ?? null;
