@@ -3,6 +3,7 @@
  * executed here; everything that happens (connections, bytes, written data, timeouts) goes back as
  * inputs. Nothing here knows BGP.
  */
+import { closeSync } from "node:fs";
 import net from "node:net";
 import { performance } from "node:perf_hooks";
 import type { Input, Output } from "../core/speaker/io.js";
@@ -16,6 +17,7 @@ import {
 } from "./listeners.js";
 import type { Logger } from "./log.js";
 import type { TcpMd5Addon } from "./native/tcp-md5.js";
+import { applyTtl, fdOf, type ListenerTtl, listenerTtl, type TtlPolicy, ttlPolicy } from "./ttl.js";
 
 export type { ListenOptions, ListenStatus } from "./listeners.js";
 
@@ -28,7 +30,8 @@ export interface RuntimeOptions {
   /** After every change of the listeners (start, reload, a retry): readiness reports what does not listen. */
   readonly onListenStatus?: (status: ListenStatus) => void;
   /** The TCP MD5 addon (daemon/native/tcp-md5.ts), or null where it is not built: neighbors with a password
-   *  are refused before they reach the speaker then (daemon/main.ts), and connecting to one fails. */
+   *  are refused before they reach the speaker then (daemon/main.ts), and connecting to one fails; so does
+   *  connecting to a neighbor with a TTL setting, and connections accepted from one are closed. */
   readonly tcpMd5?: TcpMd5Addon | null;
 }
 
@@ -37,6 +40,9 @@ const REFUSED_LOG_ADDRESSES = 1024;
 
 /** The family of a text address, to pair keys with listeners: a socket takes keys of its own family only. */
 const familyOf = (address: string): 4 | 6 => (address.includes(":") ? 6 : 4);
+
+/** A listener as the system makes it: default TTL, no minimum. */
+const NO_TTL: ListenerTtl = { ttl: -1, minTtl: 0 };
 
 /** "::ffff:192.0.2.1" from a dual-stack socket is the IPv4 peer 192.0.2.1. */
 export function plainAddress(a: string | undefined): string {
@@ -53,6 +59,10 @@ export class Runtime {
   private readonly tcpMd5: TcpMd5Addon | null;
   /** TCP MD5 passwords (RFC 2385) by neighbor address, as on every listener: the speaker's configuration's. */
   private keys = new Map<string, string>();
+  /** TTL settings (eBGP multihop, RFC 5082 TTL security) by neighbor address, and what each family's
+   *  listeners need for them (daemon/ttl.ts); kept in step with the keys. */
+  private ttls = new Map<string, TtlPolicy>();
+  private listenerTtls: Record<4 | 6, ListenerTtl> = { 4: NO_TTL, 6: NO_TTL };
   private nextIn = 2;
   /** When a refusal from each source address was last logged. */
   private readonly refusedLogged = new Map<string, number>();
@@ -69,6 +79,8 @@ export class Runtime {
       accept: (s) => this.accept(s),
       onListening: (server, address) => {
         for (const [peer, password] of this.keys) this.setKey(server, address, peer, password);
+        const ttl = this.listenerTtls[familyOf(address)];
+        if (ttl !== NO_TTL) this.setListenerTtl(server, address, ttl);
       },
       logger,
       ...(options.onListenStatus ? { onStatus: options.onListenStatus } : {}),
@@ -119,7 +131,10 @@ export class Runtime {
     this.onInput?.(at, input);
     const outputs = this.speaker.handle(input, at);
     // Keys first: a reconfigure's outputs may connect to a neighbor whose password just changed.
-    if (input.kind === "start" || input.kind === "reconfigure") this.syncKeys();
+    if (input.kind === "start" || input.kind === "reconfigure") {
+      this.syncKeys();
+      this.syncTtls();
+    }
     for (const o of outputs) this.execute(o);
     this.schedule();
   }
@@ -160,6 +175,40 @@ export class Runtime {
     this.keys = want;
   }
 
+  /** The neighbors' TTL settings, and the listeners' TTL and minimum that follow from them. */
+  private syncTtls(): void {
+    const ttls = new Map<string, TtlPolicy>();
+    const byFamily: Record<4 | 6, (TtlPolicy | null)[]> = { 4: [], 6: [] };
+    for (const p of this.speaker.peers.values()) {
+      const policy = ttlPolicy(p.config);
+      if (policy) ttls.set(p.config.address, policy);
+      byFamily[familyOf(p.config.address)].push(policy);
+    }
+    this.ttls = ttls;
+    for (const family of [4, 6] as const) {
+      const want = listenerTtl(byFamily[family]);
+      const had = this.listenerTtls[family];
+      if (want.ttl === had.ttl && want.minTtl === had.minTtl) continue;
+      this.listenerTtls[family] = want;
+      for (const l of this.listeners.servers())
+        if (familyOf(l.address) === family) this.setListenerTtl(l.server, l.address, want);
+    }
+  }
+
+  private setListenerTtl(server: net.Server, address: string, ttl: ListenerTtl): void {
+    const where = `listener ${formatListenAddress(address, (server.address() as net.AddressInfo | null)?.port ?? 0)}`;
+    if (!this.tcpMd5) {
+      // Connections still get their own checks at accept; without the addon those are refused there.
+      if (ttl !== NO_TTL)
+        this.logger.log("error", `cannot set the TTL on ${where}: the native addon is not loaded`);
+      return;
+    }
+    const fd = fdOf(server);
+    if (fd < 0) return; // closed meanwhile
+    const error = applyTtl(this.tcpMd5, fd, ttl);
+    if (error) this.logger.log("error", `cannot set the TTL on ${where}: ${error}`);
+  }
+
   /** Set (or, with null, remove) `peer`'s key on one listener of the same family; failures are logged. */
   private setKey(server: net.Server, address: string, peer: string, password: string | null): void {
     if (familyOf(address) !== familyOf(peer)) return;
@@ -173,7 +222,7 @@ export class Runtime {
         });
       return;
     }
-    const fd = (server as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+    const fd = fdOf(server);
     if (fd < 0) return; // closed meanwhile
     try {
       this.tcpMd5.setKey(fd, peer, password === null ? null : Buffer.from(password));
@@ -192,22 +241,38 @@ export class Runtime {
    * An outgoing connection. With a TCP MD5 password the key must be on the socket before connect(), since the
    * SYN is signed too (RFC 2385 §2.0): the addon creates the socket, keyed and bound to the local address,
    * and Node connects it (net.Socket reuses a handle it was given; `manualStart` keeps it from reading before
-   * it is connected).
+   * it is connected). A neighbor with a TTL setting (eBGP multihop, TTL security) takes the same path, with
+   * or without a key: its TTL and minimum go on the socket before connect().
    */
   private open(o: Extract<Output, { kind: "connect" }>): net.Socket | string {
     const password = this.keys.get(o.remote.address) ?? null;
-    if (password === null)
+    const ttl = this.ttls.get(o.remote.address) ?? null;
+    if (password === null && ttl === null)
       return net.connect({
         host: o.remote.address,
         port: o.remote.port,
         ...(o.localAddress ? { localAddress: o.localAddress } : {}),
       });
-    if (!this.tcpMd5) return "TCP MD5 unavailable: cannot connect with a password";
+    // Never connect without the protection asked for: the attempt fails and is retried like any other.
+    if (!this.tcpMd5)
+      return password !== null
+        ? "TCP MD5 unavailable: cannot connect with a password"
+        : `${ttl!.what} unavailable: the native addon is not loaded`;
     let fd: number;
     try {
-      fd = this.tcpMd5.socket(o.remote.address, Buffer.from(password), o.localAddress);
+      fd = this.tcpMd5.socket(
+        o.remote.address,
+        password === null ? null : Buffer.from(password),
+        o.localAddress,
+      );
     } catch (e) {
-      return `cannot create a TCP MD5 socket: ${(e as Error).message}`;
+      return `cannot create a ${password !== null ? "TCP MD5 " : ""}socket: ${(e as Error).message}`;
+    }
+    // RFC 5082 §3: the SYN already carries the TTL, and the SYN-ACK is already checked against the minimum.
+    const error = ttl ? applyTtl(this.tcpMd5, fd, ttl) : null;
+    if (error) {
+      closeSync(fd);
+      return `cannot set the ${ttl!.what}: ${error}`;
     }
     const s = new net.Socket({ fd, manualStart: true } as net.SocketConstructorOpts);
     return s.connect({ host: o.remote.address, port: o.remote.port });
@@ -220,6 +285,10 @@ export class Runtime {
       // Before any state: a stranger, or a flood of them, costs a lookup and a close.
       s.destroy();
       this.logRefused(remote, refused);
+      return;
+    }
+    if (!this.acceptTtl(s, remote)) {
+      s.destroy();
       return;
     }
     const conn = this.nextIn;
@@ -242,6 +311,35 @@ export class Runtime {
     if (this.refusedLogged.size >= REFUSED_LOG_ADDRESSES) this.refusedLogged.clear();
     this.refusedLogged.set(address, now);
     this.logger.log("info", `refused connection from ${address}: ${why} (logged once a minute per address)`);
+  }
+
+  /**
+   * The neighbor's TTL and minimum on an accepted socket, before anything is written on it (RFC 5082 §3: from
+   * now on, segments from too far are dropped by the kernel). An accepted socket starts with its listener's
+   * TTL: one without settings gets the default back. False: it must not be used (logged).
+   */
+  private acceptTtl(s: net.Socket, remote: string): boolean {
+    const ttl = this.ttls.get(remote) ?? null;
+    const listener = this.listenerTtls[familyOf(remote)];
+    if (ttl === null && listener === NO_TTL) return true;
+    const fd = fdOf(s);
+    if (!this.tcpMd5 || fd < 0) {
+      if (ttl === null) return true; // only the listener's TTL, which could not be set either
+      this.logger.log(
+        "error",
+        `refused a connection: ${ttl.what} unavailable: the native addon is not loaded`,
+        {
+          neighbor: remote,
+        },
+      );
+      return false;
+    }
+    const error = applyTtl(this.tcpMd5, fd, ttl ?? NO_TTL);
+    if (error === null) return true;
+    this.logger.log("error", `refused a connection: cannot set the ${ttl?.what ?? "TTL"}: ${error}`, {
+      neighbor: remote,
+    });
+    return false;
   }
 
   /** Wire a socket's events to inputs. */

@@ -1,4 +1,4 @@
-// Builds kbgpd's native addon (daemon/native: TCP MD5, RFC 2385) with node-gyp. Run by `npm ci`/`npm install`
+// Builds kbgpd's native addon (daemon/native: TCP MD5, RFC 2385; the TTL options of RFC 5082 TTL security) with node-gyp. Run by `npm ci`/`npm install`
 // as the package's install script, and by the Dockerfile. The addon is optional: where it cannot be built
 // (no compiler, not Linux) this says so and exits 0, and kbgpd runs without TCP MD5 (refusing any neighbor
 // with a `password`). KBGP_NATIVE=required makes a failure fail the install instead (CI, the image);

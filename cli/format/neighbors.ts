@@ -96,6 +96,8 @@ export function neighborDetail(n: NeighborDetailView, now: number): string {
     2,
     `Local address ${n.localAddress ?? "any"}${n.localPort ? ` port ${n.localPort}` : ""}, local AS ${n.localAs}; remote port ${n.remotePort}${n.passive ? ", passive" : ""}`,
   );
+  const transport = transportText(n);
+  if (transport) push(2, transport);
   push(0, "");
   push(2, "Neighbor capabilities:");
   for (const c of n.capabilities) {
@@ -141,4 +143,16 @@ export function neighborDetail(n: NeighborDetailView, now: number): string {
   }
   if (n.lastError && n.state !== "established") push(2, `Last error: ${n.lastError}`);
   return out.join("\n");
+}
+
+/** `TCP MD5 password set; TTL security hops 2 (sends TTL 255, accepts TTL >= 254)`, or "" when none is set. */
+export function transportText(
+  n: Pick<NeighborDetailView, "password" | "ebgpMultihop" | "ttlSecurity">,
+): string {
+  const parts: string[] = [];
+  if (n.password) parts.push("TCP MD5 password set");
+  if (n.ttlSecurity !== null)
+    parts.push(`TTL security hops ${n.ttlSecurity} (sends TTL 255, accepts TTL >= ${256 - n.ttlSecurity})`);
+  if (n.ebgpMultihop !== null) parts.push(`eBGP multihop (sends TTL ${n.ebgpMultihop})`);
+  return parts.join("; ");
 }

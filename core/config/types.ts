@@ -94,6 +94,12 @@ export interface NeighborConfig {
   readonly passive: boolean;
   /** RFC 2385 TCP MD5 signature key, or null. A secret: never logged, never returned by the control API. */
   readonly password: string | null;
+  /** eBGP multihop: the IP TTL (IPv6: hop limit) to send with, 1..255, or null for the system's default. */
+  readonly ebgpMultihop: number | null;
+  /** TTL security (GTSM, RFC 5082) as FRR's `ttl-security hops N`: send with TTL 255 and accept only
+   *  segments that arrive with TTL >= 256 - N, i.e. from at most N hops away; 1..254, or null. Never set
+   *  together with ebgpMultihop. */
+  readonly ttlSecurity: number | null;
   /** Administratively down (not started). */
   readonly shutdown: boolean;
   readonly holdTime: number;

@@ -1052,6 +1052,9 @@ const SESSION_KEYS = [
   // A new key only applies to new connections (RFC 2385 §4.2: a key changed on a live connection makes it
   // fail); resetting says so at once.
   "password",
+  // The TTL sent with and the minimum accepted are set when a socket is made (RFC 5082 §3: on the SYN too).
+  "ebgpMultihop",
+  "ttlSecurity",
   "holdTime",
   "keepalive",
   "families",

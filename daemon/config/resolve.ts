@@ -372,6 +372,20 @@ function resolveNeighbors(
       );
     }
 
+    // Both set the TTL sent with, to different values: FRR refuses the pair too.
+    const multihop = f.get("ebgp-multihop");
+    const ttlSecurity = f.get("ttl-security");
+    if (multihop && ttlSecurity) {
+      const later =
+        ttlSecurity.path[0] === "groups" && multihop.path[0] !== "groups" ? multihop : ttlSecurity;
+      const other = later === ttlSecurity ? "ebgp-multihop" : "ttl-security";
+      report(
+        later,
+        [later === ttlSecurity ? "ttl-security" : "ebgp-multihop"],
+        `cannot be set together with ${other}`,
+      );
+    }
+
     // Unset, an eBGP neighbor gets DEFAULT_EBGP_MAX_PREFIX (a memory guard); `off` means no limit.
     let maxPrefix: MaxPrefixConfig | null = external ? DEFAULT_EBGP_MAX_PREFIX : null;
     const maxPrefixSet = f.get("max-prefix");
@@ -396,6 +410,8 @@ function resolveNeighbors(
       localAddress: local?.value.text ?? null,
       passive: f.get("passive")?.value ?? false,
       password: f.get("password")?.value ?? null,
+      ebgpMultihop: multihop?.value ?? null,
+      ttlSecurity: ttlSecurity?.value ?? null,
       shutdown: f.get("shutdown")?.value ?? false,
       holdTime,
       keepalive,

@@ -242,6 +242,9 @@ const neighborFields = {
   "local-address": address(),
   passive: bool,
   password,
+  "ebgp-multihop": intIn(1, 255),
+  // RFC 5082 §3: at most 255 - 1 hops, since a TTL of 255 - N must still be at least 1.
+  "ttl-security": intIn(1, 254),
   shutdown: bool,
   "hold-time": z
     .int()

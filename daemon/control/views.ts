@@ -115,6 +115,10 @@ export function neighborDetail(p: Peer, now: number) {
     passive: n.passive,
     /** Whether a TCP MD5 password is configured; the password itself never leaves kbgpd. */
     password: n.password !== null,
+    /** The TTL sent with (`ebgp-multihop`), or null. */
+    ebgpMultihop: n.ebgpMultihop,
+    /** `ttl-security` hops (RFC 5082): sent with TTL 255, received TTL must be at least 256 - hops; or null. */
+    ttlSecurity: n.ttlSecurity,
     timers: {
       configured: { holdTime: n.holdTime, keepalive: n.keepalive, connectRetry: n.connectRetry },
       negotiated: s ? { holdTime: s.negotiated!.holdTime, keepalive: s.keepaliveSeconds } : null,

@@ -1,10 +1,15 @@
 /*
- * kbgp's native addon: the two socket options Node cannot set itself.
+ * kbgp's native addon: the socket options Node cannot set itself.
  *
  * RFC 2385 TCP MD5 signatures are a per-peer key on a TCP socket (Linux: setsockopt TCP_MD5SIG with a
  * struct tcp_md5sig). A listening socket passes its keys on to the connections it accepts; an outgoing
  * connection needs the key before connect(), since the SYN itself is signed — so `socket()` creates the
  * socket here, keyed and bound, and Node connects it (net.Socket({ fd }) then socket.connect()).
+ *
+ * RFC 5082 GTSM (TTL security) and eBGP multihop are the IP TTL / IPv6 hop limit a socket sends with
+ * (IP_TTL, IPV6_UNICAST_HOPS) and the lowest one it accepts (IP_MINTTL, IPV6_MINHOPCOUNT: the kernel drops
+ * a segment below it before TCP sees it). `setTtl`/`setMinTtl` pick the options by the socket's own family
+ * (getsockopt SO_DOMAIN); `ttl` reads both back.
  *
  * Plain node_api.h (N-API version 8, Node >= 12.22): no dependency, and one build runs on every later Node.
  */
@@ -173,11 +178,122 @@ static napi_value Socket(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* The socket's address family (AF_INET, AF_INET6), or 0 after throwing. */
+static int socket_family(napi_env env, int fd) {
+  int domain = 0;
+  socklen_t len = sizeof domain;
+  if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0) {
+    throw_errno(env, "getsockopt(SO_DOMAIN)", errno);
+    return 0;
+  }
+  if (domain != AF_INET && domain != AF_INET6) {
+    napi_throw_error(env, "EAFNOSUPPORT", "not an IPv4 or IPv6 socket");
+    return 0;
+  }
+  return domain;
+}
+
+/*
+ * One integer option at the IPv4 level and, on an IPv6 socket, at the IPv6 level too: a dual-stack IPv6
+ * socket carries IPv4-mapped peers in IPv4 packets, which follow the IPv4 options (Linux takes IP_TTL and
+ * IP_MINTTL on AF_INET6 TCP sockets). Returns 1, or 0 after throwing.
+ */
+static int set_both(napi_env env, int fd, int opt4, const char *name4, int opt6, const char *name6, int v) {
+  int family = socket_family(env, fd);
+  if (!family) return 0;
+  if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, opt6, &v, sizeof v) != 0) {
+    throw_errno(env, name6, errno);
+    return 0;
+  }
+  if (setsockopt(fd, IPPROTO_IP, opt4, &v, sizeof v) != 0) {
+    throw_errno(env, name4, errno);
+    return 0;
+  }
+  return 1;
+}
+
+static int fd_and_int(napi_env env, napi_callback_info info, const char *usage, int32_t *fd, int32_t *v) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 2) {
+    napi_throw_type_error(env, NULL, usage);
+    return 0;
+  }
+  return get_int(env, argv[0], fd) && get_int(env, argv[1], v);
+}
+
+/* setTtl(fd, ttl): the TTL / hop limit the socket sends with, 1..255, or -1 for the system's default. */
+static napi_value SetTtl(napi_env env, napi_callback_info info) {
+  int32_t fd, ttl;
+  if (!fd_and_int(env, info, "setTtl(fd, ttl)", &fd, &ttl)) return NULL;
+  if (ttl != -1 && (ttl < 1 || ttl > 255)) {
+    napi_throw_range_error(env, "EINVAL", "a TTL is 1 to 255, or -1 for the default");
+    return NULL;
+  }
+  set_both(env, fd, IP_TTL, "setsockopt(IP_TTL)", IPV6_UNICAST_HOPS, "setsockopt(IPV6_UNICAST_HOPS)", ttl);
+  return NULL;
+}
+
+/* setMinTtl(fd, min): drop received segments whose TTL / hop limit is below min (0..255, 0 = off). */
+static napi_value SetMinTtl(napi_env env, napi_callback_info info) {
+  int32_t fd, min;
+  if (!fd_and_int(env, info, "setMinTtl(fd, minTtl)", &fd, &min)) return NULL;
+  if (min < 0 || min > 255) {
+    napi_throw_range_error(env, "EINVAL", "a minimum TTL is 0 to 255");
+    return NULL;
+  }
+  set_both(env, fd, IP_MINTTL, "setsockopt(IP_MINTTL)", IPV6_MINHOPCOUNT, "setsockopt(IPV6_MINHOPCOUNT)", min);
+  return NULL;
+}
+
+static int get_opt(napi_env env, int fd, int level, int opt, const char *name, int *v) {
+  socklen_t len = sizeof *v;
+  if (getsockopt(fd, level, opt, v, &len) != 0) {
+    throw_errno(env, name, errno);
+    return 0;
+  }
+  return 1;
+}
+
+/* ttl(fd) -> { ttl, minTtl }: what the socket's own family's options say now (the TTL as the kernel uses
+ * it: the system default when none was set). For checks and tests. */
+static napi_value Ttl(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd;
+  if (argc < 1 || !get_int(env, argv[0], &fd)) return NULL;
+  int family = socket_family(env, fd);
+  if (!family) return NULL;
+  int ttl, min;
+  if (family == AF_INET6) {
+    if (!get_opt(env, fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, "getsockopt(IPV6_UNICAST_HOPS)", &ttl)) return NULL;
+    if (!get_opt(env, fd, IPPROTO_IPV6, IPV6_MINHOPCOUNT, "getsockopt(IPV6_MINHOPCOUNT)", &min)) return NULL;
+  } else {
+    if (!get_opt(env, fd, IPPROTO_IP, IP_TTL, "getsockopt(IP_TTL)", &ttl)) return NULL;
+    if (!get_opt(env, fd, IPPROTO_IP, IP_MINTTL, "getsockopt(IP_MINTTL)", &min)) return NULL;
+  }
+  napi_value result, v;
+  napi_create_object(env, &result);
+  napi_create_int32(env, ttl, &v);
+  napi_set_named_property(env, result, "ttl", v);
+  napi_create_int32(env, min, &v);
+  napi_set_named_property(env, result, "minTtl", v);
+  return result;
+}
+
 NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "setKey", NAPI_AUTO_LENGTH, SetKey, NULL, &fn);
   napi_set_named_property(env, exports, "setKey", fn);
   napi_create_function(env, "socket", NAPI_AUTO_LENGTH, Socket, NULL, &fn);
   napi_set_named_property(env, exports, "socket", fn);
+  napi_create_function(env, "setTtl", NAPI_AUTO_LENGTH, SetTtl, NULL, &fn);
+  napi_set_named_property(env, exports, "setTtl", fn);
+  napi_create_function(env, "setMinTtl", NAPI_AUTO_LENGTH, SetMinTtl, NULL, &fn);
+  napi_set_named_property(env, exports, "setMinTtl", fn);
+  napi_create_function(env, "ttl", NAPI_AUTO_LENGTH, Ttl, NULL, &fn);
+  napi_set_named_property(env, exports, "ttl", fn);
   return exports;
 }

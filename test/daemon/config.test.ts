@@ -165,6 +165,8 @@ const neighborDefaults = {
   gracefulRestart: GR_DEFAULT,
   addPath: { receive: false, send: 0 },
   extendedNextHop: false,
+  ebgpMultihop: null,
+  ttlSecurity: null,
   learnedToEbgp: true,
   group: null,
 } satisfies Omit<NeighborConfig, "address" | "peerAs">;
@@ -213,6 +215,8 @@ describe("a full configuration", () => {
           gracefulRestart: { enabled: true, restartTime: 50, helperOnly: false, staleTime: 200 },
           addPath: { receive: true, send: Infinity },
           extendedNextHop: true,
+          ebgpMultihop: null,
+          ttlSecurity: null,
           learnedToEbgp: true,
           group: "clients",
         },

@@ -143,7 +143,16 @@ describe("loading the addon", () => {
     expect(reason(loadTcpMd5({ [ADDON_ENV]: file }, () => ({ other: 1 })))).toBe(
       `${file} is not kbgp's TCP MD5 addon`,
     );
-    const addon = { setKey() {}, socket: () => 3 };
+    expect(reason(loadTcpMd5({ [ADDON_ENV]: file }, () => ({ setKey() {}, socket: () => 3 })))).toBe(
+      `${file} is an old build without setTtl, setMinTtl, ttl (npm run build:native)`,
+    );
+    const addon = {
+      setKey() {},
+      socket: () => 3,
+      setTtl() {},
+      setMinTtl() {},
+      ttl: () => ({ ttl: 64, minTtl: 0 }),
+    };
     const md5 = loadTcpMd5({ [ADDON_ENV]: file }, () => addon);
     expect(md5).toEqual({ ok: true, addon, path: file });
     expect(describeTcpMd5(md5)).toBe(`TCP MD5 available (${file})`);
@@ -155,10 +164,16 @@ describe("a password without the addon", () => {
   const missing: TcpMd5 = { ok: false, reason: "the native addon is not built" };
 
   it("makes the session unavailable, with the reason (never the password)", () => {
-    expect(sessionUnavailable({ password: null }, missing)).toBeNull();
-    expect(sessionUnavailable({ password: "a" }, { ok: true, addon: {} as never, path: "x" })).toBeNull();
-    expect(sessionUnavailable({ password: "hush" }, missing)).toBe(
-      "a password is set (TCP MD5, RFC 2385), but TCP MD5 is unavailable: the native addon is not built",
+    const n = { password: null, ttlSecurity: null, ebgpMultihop: null };
+    expect(sessionUnavailable(n, missing)).toBeNull();
+    expect(
+      sessionUnavailable({ ...n, password: "a" }, { ok: true, addon: {} as never, path: "x" }),
+    ).toBeNull();
+    expect(sessionUnavailable({ ...n, password: "hush" }, missing)).toBe(
+      "a password (TCP MD5, RFC 2385) set, but kbgpd's native addon is unavailable: the native addon is not built",
+    );
+    expect(sessionUnavailable({ ...n, ttlSecurity: 1, ebgpMultihop: 2 }, missing)).toBe(
+      "ttl-security (RFC 5082) and ebgp-multihop set, but kbgpd's native addon is unavailable: the native addon is not built",
     );
   });
 
@@ -176,8 +191,8 @@ describe("a password without the addon", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^configuration OK: .*; TCP MD5 unavailable: KBGP_TCP_MD5_ADDON=off\n$/);
     expect(r.stderr).toBe(
-      "kbgpd: warning: neighbor 192.0.2.9: session will stay Idle: a password is set (TCP MD5, RFC 2385), " +
-        `but TCP MD5 is unavailable: ${ADDON_ENV}=off\n`,
+      "kbgpd: warning: neighbor 192.0.2.9: session will stay Idle: a password (TCP MD5, RFC 2385) set, " +
+        `but kbgpd's native addon is unavailable: ${ADDON_ENV}=off\n`,
     );
     expect(r.stderr + r.stdout).not.toContain("hush");
   });
@@ -206,7 +221,7 @@ describe("a password without the addon", () => {
       a.call<{ state: string; unavailable: string | null; lastError: string | null }>("neighbor.get", {
         neighbor: eb.address,
       });
-    const reason = `a password is set (TCP MD5, RFC 2385), but TCP MD5 is unavailable: ${ADDON_ENV}=off`;
+    const reason = `a password (TCP MD5, RFC 2385) set, but kbgpd's native addon is unavailable: ${ADDON_ENV}=off`;
     await waitUntil(
       "b tried to connect and a refused it",
       async () => a.logTail(400).includes(`refused connection from ${eb.address}: ${reason}`),

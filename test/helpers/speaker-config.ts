@@ -34,6 +34,8 @@ export function neighbor(
     gracefulRestart: GR,
     addPath: { receive: false, send: 0 },
     extendedNextHop: false,
+    ebgpMultihop: null,
+    ttlSecurity: null,
     learnedToEbgp: true,
     group: null,
     ...more,

@@ -5,9 +5,12 @@
  * - a wrong password on one side: never Established, both sides keep trying, within a bounded wait;
  * - a password on one side only: the same;
  * - a password added by a reload: the listeners get the key at once and the waiting peer gets in;
- * - with gobgpd (`auth-password`): Established with kbgpd connecting and accepting.
+ * - with gobgpd (`auth-password`): Established with kbgpd connecting and accepting;
+ * - with FRR (`neighbor X password`): matching passwords both ways and over ::1, a route crossing; a wrong
+ *   one never comes up, and the kernel's TcpExtTCPMD5* drop counters rise (host-wide, so: rise);
+ * - with ExaBGP (`md5-password`): Established.
  * Needs kbgpd's native addon (npm run build:native) and a kernel with CONFIG_TCP_MD5SIG; either missing
- * fails the tests (never skips), as does a missing BIRD.
+ * fails the tests (never skips), as does a missing BIRD, gobgpd, FRR, ExaBGP or nstat.
  */
 import { closeSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, type TestContext, test } from "vitest";
@@ -17,11 +20,15 @@ import {
   BirdPeer,
   closeAllLabs,
   createPeer,
+  ExabgpPeer,
+  FrrPeer,
   GobgpPeer,
   type KbgpdPeer,
   Lab,
+  requireBinary,
   waitForRoute,
 } from "./harness/index.js";
+import { runOk } from "./harness/proc.js";
 
 afterAll(closeAllLabs);
 
@@ -80,7 +87,7 @@ async function neverEstablished(k: KbgpdPeer, b: BasePeer, kSeesB: string, bSees
     const [ks, bs] = await Promise.all([k.sessionState(kSeesB), b.sessionState(bSeesK)]);
     seen.add(`kbgpd ${ks}`);
     expect(ks, "kbgpd's session").not.toBe("established");
-    expect(bs, "BIRD's session").not.toBe("established");
+    expect(bs, "the peer's session").not.toBe("established");
     await new Promise((r) => setTimeout(r, 500));
   }
   // kbgpd kept trying to connect: Connect or Active, never beyond (OpenSent needs a TCP connection).
@@ -172,5 +179,107 @@ describe("TCP MD5 (RFC 2385) with gobgpd", () => {
       g1.waitEstablished(ek.address, 30_000),
       g2.waitEstablished(ek.address, 30_000),
     ]);
+  });
+});
+
+/** The kernel's TCP MD5 drop counters, host-wide (loopback is the host's): missing, wrong or unexpected. */
+async function md5Drops(): Promise<number> {
+  const out = await runOk(requireBinary("/usr/bin/nstat", "iproute2"), [
+    "-asz",
+    "TcpExtTCPMD5Failure",
+    "TcpExtTCPMD5NotFound",
+    "TcpExtTCPMD5Unexpected",
+  ]);
+  const names = [...out.matchAll(/^(TcpExtTCPMD5\w+)\s+(\d+)/gm)];
+  if (names.length !== 3) throw new Error(`nstat lacks the TCP MD5 counters:\n${out}`);
+  return names.reduce((sum, m) => sum + Number(m[2]), 0);
+}
+
+/** kbgpd and FRR on loopback (IPv4, or both on ::1), started. */
+async function withFrr(ctx: TestContext, kb: Side, frr: Side, family: "ipv4" | "ipv6" = "ipv4") {
+  const lab = Lab.forTest(ctx);
+  const ek = await lab.endpoint(family);
+  const ef = await lab.endpoint(family);
+  const k = createPeer("kbgpd", lab, {
+    routerId: "10.255.4.1",
+    asn: KBGP_AS,
+    ...ek,
+    neighbors: [{ ...ef, asn: BIRD_AS, ...kb }],
+  }) as KbgpdPeer;
+  const f = new FrrPeer(lab, {
+    routerId: "10.255.4.5",
+    asn: BIRD_AS,
+    ...ef,
+    neighbors: [{ ...ek, asn: KBGP_AS, ...frr }],
+  });
+  await Promise.all([k.start(), f.start()]);
+  // On ::1 only the port tells the two apart.
+  const name = (e: { address: string; port: number }) =>
+    family === "ipv6" ? `[${e.address}]:${e.port}` : e.address;
+  return { k, f, kSeesF: name(ef), fSeesK: name(ek) };
+}
+
+describe("TCP MD5 (RFC 2385) with FRR", () => {
+  test.concurrent("matching passwords, kbgpd connecting: Established, a route crosses", async (ctx) => {
+    const { k, f, kSeesF, fSeesK } = await withFrr(
+      ctx,
+      { password: "frr-secret" },
+      { password: "frr-secret", passive: true },
+    );
+    await Promise.all([k.waitEstablished(kSeesF, 20_000), f.waitEstablished(fSeesK, 20_000)]);
+    await k.announce({ prefix: "203.0.113.0/24" });
+    await waitForRoute(f, fSeesK, "203.0.113.0/24");
+  });
+
+  test.concurrent("matching passwords, kbgpd accepting: Established, a route crosses", async (ctx) => {
+    const { k, f, kSeesF, fSeesK } = await withFrr(
+      ctx,
+      { password: "frr-other", passive: true },
+      { password: "frr-other" },
+    );
+    await Promise.all([k.waitEstablished(kSeesF, 20_000), f.waitEstablished(fSeesK, 20_000)]);
+    await f.announce({ prefix: "198.51.100.0/24" });
+    await waitForRoute(k, kSeesF, "198.51.100.0/24");
+  });
+
+  test.concurrent("a wrong password: never Established, and the kernel counts the bad signatures", async (ctx) => {
+    const before = await md5Drops();
+    const { k, f, kSeesF, fSeesK } = await withFrr(ctx, { password: "right" }, { password: "wrong" });
+    await neverEstablished(k, f, kSeesF, fSeesK, 6000);
+    // Host-wide counters (other tests may add to them): only an increase is certain.
+    expect(await md5Drops()).toBeGreaterThan(before);
+  });
+
+  test.concurrent("over IPv6 (::1), matching passwords: Established, a route crosses", async (ctx) => {
+    const { k, f, kSeesF, fSeesK } = await withFrr(
+      ctx,
+      { password: "v6-secret" },
+      { password: "v6-secret" },
+      "ipv6",
+    );
+    await Promise.all([k.waitEstablished(kSeesF, 20_000), f.waitEstablished(fSeesK, 20_000)]);
+    await k.announce({ prefix: "2001:db8:100::/48" });
+    await waitForRoute(f, fSeesK, "2001:db8:100::/48");
+  });
+});
+
+describe("TCP MD5 (RFC 2385) with ExaBGP", () => {
+  test.concurrent("matching passwords, kbgpd connecting: Established", async (ctx) => {
+    const lab = Lab.forTest(ctx);
+    const [ek, ee] = [await lab.endpoint(), await lab.endpoint()];
+    const k = createPeer("kbgpd", lab, {
+      routerId: "10.255.4.1",
+      asn: KBGP_AS,
+      ...ek,
+      neighbors: [{ ...ee, asn: BIRD_AS, password: "exa-secret" }],
+    }) as KbgpdPeer;
+    const e = new ExabgpPeer(lab, {
+      routerId: "10.255.4.6",
+      asn: BIRD_AS,
+      ...ee,
+      neighbors: [{ ...ek, asn: KBGP_AS, password: "exa-secret", passive: true }],
+    });
+    await Promise.all([k.start(), e.start()]);
+    await Promise.all([k.waitEstablished(ee.address, 30_000), e.waitEstablished(ek.address, 30_000)]);
   });
 });

@@ -92,6 +92,29 @@ describe("reconfiguration (SIGHUP, config.reload)", () => {
     expect(net.speaker(B).peers.get(A)!.lastNotification).toMatchObject({ code: 6, subcode: 6 });
     expect(a.peers.get(B)!.config.password).toBe("new");
   });
+
+  // RFC 5082 §3: the TTL and its minimum are set when a socket is made, so a change needs a new connection.
+  for (const change of [{ ttlSecurity: 2 }, { ebgpMultihop: 3 }]) {
+    it(`resets a session whose ${Object.keys(change)[0]} changed`, () => {
+      const net = star();
+      const a = net.speaker(A);
+      const before = net.speaker(B).peers.get(A)!.establishedCount;
+      net.input(A, {
+        kind: "reconfigure",
+        config: speakerConfig(
+          65001,
+          A,
+          [neighbor(B, 65002, change), neighbor(C, 65003)],
+          [route("192.0.2.0/24")],
+        ),
+      });
+      net.until(
+        () => state(a, B) === "established" && net.speaker(B).peers.get(A)!.establishedCount > before,
+      );
+      expect(net.speaker(B).peers.get(A)!.lastNotification).toMatchObject({ code: 6, subcode: 6 });
+      expect(a.peers.get(B)!.config).toMatchObject(change);
+    });
+  }
 });
 
 describe("routes originated by other sources", () => {

@@ -66,9 +66,11 @@ export class BirdPeer extends BasePeer {
         "  connect delay time 1;",
         "  connect retry time 1;",
         "  error wait time 1, 5;",
-        "  multihop;",
+        // BIRD's GTSM expects the peer at most `multihop` hops away (min TTL 256 - hops), like FRR's hops.
+        `  multihop${(n.ttlSecurity ?? n.ebgpMultihop) ? ` ${n.ttlSecurity ?? n.ebgpMultihop}` : ""};`,
         "  strict bind yes;",
       );
+      if (n.ttlSecurity !== undefined) out.push("  ttl security on;");
       if (n.passive) out.push("  passive on;");
       if (n.password !== undefined) out.push(`  password ${JSON.stringify(n.password)};`);
       if (n.hold !== undefined)

@@ -97,8 +97,8 @@ export class ExabgpPeer extends BasePeer {
       "}",
     ];
     for (const n of this.neighbors) {
-      // Not wired here yet (ExaBGP has `md5-password`): refuse rather than peer unsigned.
-      if (n.password !== undefined) throw unsupported("exabgp", "a TCP MD5 password");
+      if (n.ttlSecurity !== undefined || n.ebgpMultihop !== undefined)
+        throw unsupported("exabgp", "TTL security or eBGP multihop in this harness");
       out.push(
         "",
         `neighbor ${n.address} {`,
@@ -110,6 +110,7 @@ export class ExabgpPeer extends BasePeer {
         `  listen ${s.port};`,
       );
       if (n.passive) out.push("  passive true;");
+      if (n.password !== undefined) out.push(`  md5-password ${JSON.stringify(n.password)};`);
       if (n.hold !== undefined) out.push(`  hold-time ${n.hold};`);
       out.push("  family {", ...n.families.map((f) => `    ${f} unicast;`), "  }");
       out.push("  capability {", "    route-refresh;");

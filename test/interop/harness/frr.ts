@@ -70,8 +70,6 @@ export class FrrPeer extends BasePeer {
     if (gr) out.push(` bgp graceful-restart restart-time ${gr.restartTime}`);
     if (this.neighbors.some((n) => n.routeReflectorClient)) out.push(` bgp cluster-id ${s.routerId}`);
     for (const n of this.neighbors) {
-      // Not wired here yet (FRR has `neighbor X password`): refuse rather than peer unsigned.
-      if (n.password !== undefined) throw unsupported("frr", "a TCP MD5 password");
       const a = n.address;
       out.push(
         ` neighbor ${a} remote-as ${n.asn}`,
@@ -80,7 +78,12 @@ export class FrrPeer extends BasePeer {
         ` neighbor ${a} timers connect 1`,
         ` neighbor ${a} advertisement-interval 0`,
       );
-      if (n.ebgp) out.push(` neighbor ${a} disable-connected-check`);
+      // FRR quotes nothing: the password is the rest of the line (so no leading or trailing spaces).
+      if (n.password !== undefined) out.push(` neighbor ${a} password ${frrWord(n.password)}`);
+      if (n.ttlSecurity !== undefined) out.push(` neighbor ${a} ttl-security hops ${n.ttlSecurity}`);
+      if (n.ebgpMultihop !== undefined) out.push(` neighbor ${a} ebgp-multihop ${n.ebgpMultihop}`);
+      // FRR refuses it together with either TTL setting (they say how far the neighbor may be).
+      else if (n.ebgp && n.ttlSecurity === undefined) out.push(` neighbor ${a} disable-connected-check`);
       if (n.passive) out.push(` neighbor ${a} passive`);
       if (n.hold !== undefined)
         out.push(` neighbor ${a} timers ${Math.max(1, Math.floor(n.hold / 3))} ${n.hold}`);
@@ -275,6 +278,12 @@ export class FrrPeer extends BasePeer {
     }
     return paths;
   }
+}
+
+/** A password as FRR's config takes it: one line, no spaces at either end (FRR would trim them). */
+function frrWord(password: string): string {
+  if (/^\s|\s$|[\n!]/.test(password)) throw unsupported("frr", `the password ${JSON.stringify(password)}`);
+  return password;
 }
 
 function neighborAf(n: ResolvedNeighbor, f: Family): string[] {

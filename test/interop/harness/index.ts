@@ -33,3 +33,4 @@ export function createPeer(kind: SpeakerKind, lab: Lab, spec: PeerSpec): BasePee
       return new KbgpdPeer(lab, spec);
   }
 }
+export { counter, createHop, type Hop, inNetns, liveNamespaces } from "./netns.js";

@@ -74,8 +74,7 @@ export class KbgpdPeer extends BasePeer {
 
   /** More kbgpd command-line options, for the next start. */
   extraArgs: string[] = [];
-
-  /** Environment variables added to kbgpd's, for the next start. */
+  /** More environment for the next start (e.g. KBGP_TCP_MD5_ADDON=off: run as if the addon were not built). */
   extraEnv: NodeJS.ProcessEnv = {};
 
   /** `--http-listen` for the next start: off by default, so daemons of parallel tests do not all reach for
@@ -114,6 +113,8 @@ export class KbgpdPeer extends BasePeer {
         `    local-address: "${s.address}"`,
         `    passive: ${n.passive ?? false}`,
         ...(n.password !== undefined ? [`    password: ${JSON.stringify(n.password)}`] : []),
+        ...(n.ttlSecurity !== undefined ? [`    ttl-security: ${n.ttlSecurity}`] : []),
+        ...(n.ebgpMultihop !== undefined ? [`    ebgp-multihop: ${n.ebgpMultihop}`] : []),
         `    families: [${n.families.map((f) => FAMILY[f]).join(", ")}]`,
         `    hold-time: ${n.hold ?? 90}`,
         "    connect-retry: 2",

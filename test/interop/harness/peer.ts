@@ -156,8 +156,13 @@ export abstract class BasePeer implements Peer {
     return join(this.dir, name);
   }
 
+  /** A network namespace to run the daemon in (`ip netns exec NS …`, which execs the daemon itself, so
+   *  stop() and kill() reach it as usual); its control socket is a file, reachable from here. Null: here. */
+  netns: string | null = null;
+
   protected spawn(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Daemon {
-    return Daemon.spawn(`${this.kind}-${this.index}`, cmd, args, {
+    const [c, a] = this.netns ? ["ip", ["netns", "exec", this.netns, cmd, ...args]] : [cmd, args];
+    return Daemon.spawn(`${this.kind}-${this.index}`, c as string, a as string[], {
       cwd: this.dir,
       logFile: this.file("daemon.log"),
       lifetimeSec: DAEMON_LIFETIME_SEC,

@@ -13,6 +13,11 @@ export interface NeighborSpec {
   passive?: boolean;
   /** TCP MD5 signature password (RFC 2385) for the session. */
   password?: string;
+  /** TTL security (GTSM, RFC 5082) as FRR's `ttl-security hops N`: send with TTL 255, accept only from at
+   *  most N hops away (FRR: `ttl-security hops N`; BIRD: `ttl security on` with `multihop N`; kbgpd). */
+  ttlSecurity?: number;
+  /** eBGP multihop: send with this TTL (FRR: `ebgp-multihop N`; BIRD: `multihop N`; kbgpd). */
+  ebgpMultihop?: number;
   /** Address families negotiated with this neighbor; default: the family of `address`. */
   families?: Family[];
   routeReflectorClient?: boolean;
