@@ -4,7 +4,12 @@
  * annotations set them. The file's own neighbors always win over a peer from the cluster with the same
  * address. The speaker's `reconfigure` then touches only the sessions whose settings changed.
  */
-import { MAX_PASSWORD_BYTES, type NeighborConfig, type SpeakerConfig } from "../config/types.js";
+import {
+  DEFAULT_EBGP_MAX_PREFIX,
+  MAX_PASSWORD_BYTES,
+  type NeighborConfig,
+  type SpeakerConfig,
+} from "../config/types.js";
 import type { DesiredPeer, ObjectProblem, Peering } from "./types.js";
 
 export interface PeeringApplied {
@@ -29,6 +34,7 @@ export function applyPeering(
   );
   const fromFile = new Set(base.neighbors.map((n) => n.address));
   const peers: DesiredPeer[] = [];
+  const ourAs = peering.asn ?? base.global.asn;
   for (const p of peering.peers) {
     if (fromFile.has(p.address)) {
       problems.push({
@@ -63,6 +69,9 @@ export function applyPeering(
       // Each node announces its own routes to its routers; the others' would draw their traffic through it.
       learnedToEbgp: p.kind !== "mesh",
       importReject: [...template.importReject, ...reject],
+      // The template is resolved as an internal neighbor: an eBGP peer gets the eBGP default limit unless
+      // the group sets one.
+      maxPrefix: template.maxPrefix ?? (p.asn !== ourAs ? DEFAULT_EBGP_MAX_PREFIX : null),
     });
   }
   const server = peering.routeReflector?.role === "server" ? peering.routeReflector.clusterId : null;
@@ -71,7 +80,7 @@ export function applyPeering(
       ...base,
       global: {
         ...base.global,
-        asn: peering.asn ?? base.global.asn,
+        asn: ourAs,
         clusterId: server ?? base.global.clusterId,
         listenAddresses: peering.listenAddresses ?? base.global.listenAddresses,
       },

@@ -291,6 +291,21 @@ describe("applyPeering", () => {
     expect(a.peers.map((x) => x.address)).toEqual(["192.0.2.2"]);
   });
 
+  it("gives an eBGP peer the eBGP prefix limit unless the group sets one; an iBGP mesh peer none", () => {
+    selfAnnotations = { "kbgp.io/peers": "[{address: 192.0.2.2, asn: 65002}]" };
+    const p = derive(cluster({ name: "node-b" }), PEERING);
+    const limits = (t: typeof template) =>
+      applyPeering(base, p, t)
+        .config.neighbors.slice(1)
+        .map((n) => [n.address, n.maxPrefix?.limit ?? null]);
+    expect(limits(template)).toEqual([["192.0.2.2", 2_000_000]]);
+    const own = { limit: 50, warningPercent: 90, restartAfter: null };
+    expect(limits({ ...template, maxPrefix: own })).toEqual([["192.0.2.2", 50]]);
+    // A mesh peer in our own AS is iBGP: no default limit.
+    const mesh = applyPeering(base, derive(cluster({ name: "node-b" })), template).config.neighbors;
+    expect(mesh.find((n) => n.address === "10.0.0.2")?.maxPrefix).toBeNull();
+  });
+
   it("gives a peer its password, else the template's, and leaves out one longer than 80 bytes", () => {
     selfAnnotations = {
       "kbgp.io/peers": `[{address: 192.0.2.2, asn: 65002, password: ${b64("x")}}, {address: 192.0.2.3, asn: 65003}, {address: 192.0.2.4, asn: 65004, password: ${b64("y".repeat(81))}}]`,
