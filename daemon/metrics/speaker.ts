@@ -10,6 +10,7 @@
  * gobgp_exporter's `gobgp_peer_session_state` does too.
  */
 import type { Registry } from "prom-client";
+import { DEFAULT_MAX_ROUTES } from "../../core/config/types.js";
 import type { Peer, PeerState } from "../../core/speaker/peer.js";
 import type { Speaker } from "../../core/speaker/speaker.js";
 import { type FamilyKey, familyName, MessageType } from "../../core/wire/index.js";
@@ -93,6 +94,30 @@ export function registerSpeakerMetrics(registry: Registry, speaker: Speaker): vo
     labelNames: ["reason"],
     fill: (put) => {
       for (const [reason, n] of Object.entries(speaker.refused)) put({ reason }, n);
+    },
+  });
+
+  snapshotGauge(registry, {
+    name: "kbgp_peer_max_prefixes",
+    help: "The peer's prefix limit (max-prefix; eBGP peers have one by default); absent for a peer without one.",
+    labelNames: ["peer"],
+    fill: (put) => {
+      for (const p of peers()) if (p.config.maxPrefix) put({ peer: p.id }, p.config.maxPrefix.limit);
+    },
+  });
+  snapshotGauge(registry, {
+    name: "kbgp_rib_in_paths",
+    help: "Paths held in all Adj-RIB-Ins together, filtered ones included: what global max-routes bounds.",
+    labelNames: [],
+    fill: (put) => put({}, speaker.ribInTally.paths),
+  });
+  snapshotGauge(registry, {
+    name: "kbgp_rib_in_paths_limit",
+    help: "global max-routes: the route guard's limit on kbgp_rib_in_paths; absent when off.",
+    labelNames: [],
+    fill: (put) => {
+      const max = speaker.global.maxRoutes === undefined ? DEFAULT_MAX_ROUTES : speaker.global.maxRoutes;
+      if (max !== null) put({}, max);
     },
   });
 

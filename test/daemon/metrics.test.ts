@@ -61,6 +61,11 @@ describe("speaker metrics", () => {
     expect(sample(b, "kbgp_accepted_routes", { peer: A, ...v4 })).toBe(4);
     expect(sample(b, "kbgp_received_routes", { peer: A, ...v6 })).toBe(0);
     expect(sample(a, "kbgp_received_routes", { peer: B, ...v4 })).toBe(1);
+    // The route guard's count and limit; no prefix limit in these test neighbors.
+    expect(sample(b, "kbgp_rib_in_paths", {})).toBe(4);
+    expect(sample(b, "kbgp_rib_in_paths_limit", {})).toBe(4_000_000);
+    expect(sample(a, "kbgp_peer_max_prefixes", { peer: B })).toBeUndefined();
+    expect(sample(a, "kbgp_connections_refused_total", { reason: "unconfigured" })).toBe(0);
 
     expect(sample(a, "kbgp_local_routes", { source: "config" })).toBe(1);
     expect(sample(a, "kbgp_local_routes", { source: "api" })).toBe(3);
