@@ -45,4 +45,7 @@ export function mpUnreachV6(prefixes: string[]): Uint8Array {
 
 /** The well-formed base every IPv4 announcement from AS `asn` carries. */
 export const base = (asn: number, nh = "192.0.2.7"): Uint8Array =>
-  attrs(ORIGIN_IGP, asPath([asn]), nextHop(nh));
+  attrs(ORIGIN_IGP, asn === 65001 ? EMPTY_AS_PATH : asPath([asn]), nextHop(nh));
+
+/** An internal peer's own routes have an empty AS_PATH (RFC 4271 §5.1.2). */
+export const EMPTY_AS_PATH = attr(0x40, 2, "");
