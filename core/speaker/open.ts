@@ -65,8 +65,7 @@ export function checkRemoteOpen(g: GlobalConfig, n: NeighborConfig, remote: Open
   // RFC 7607 §2: a peer AS of zero is refused with Bad Peer AS whatever the neighbor accepts ("external"
   // would otherwise let it in).
   const ok =
-    asn !== 0 &&
-    (want === "internal" ? asn === g.asn : want === "external" ? asn !== g.asn : asn === want);
+    asn !== 0 && (want === "internal" ? asn === g.asn : want === "external" ? asn !== g.asn : asn === want);
   if (!ok) {
     const expected =
       want === "internal"

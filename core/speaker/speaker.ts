@@ -534,7 +534,9 @@ export class Speaker implements SpeakerContext {
         // speaker with the larger AS number survives; comparing identifiers alone, both sides would close
         // their own outgoing connection, and so both connections.
         const keepOurs =
-          this.global.routerId === open.bgpId ? this.global.asn > openAsn(open) : this.global.routerId > open.bgpId;
+          this.global.routerId === open.bgpId
+            ? this.global.asn > openAsn(open)
+            : this.global.routerId > open.bgpId;
         const loser = (keepOurs ? c.direction === "in" : c.direction === "out") ? c : other;
         this.fail(
           loser,
