@@ -23,9 +23,14 @@ export function v6Key(addr: Uint8Array, length: number): string {
   return s;
 }
 
+/** Stands for every prefix length's table until a value of that length arrives: a map holding a few
+ *  prefixes (a session's Adj-RIB-Out, a speaker in a test) then costs two small arrays instead of 162 Maps.
+ *  Only `set` writes, and it replaces this before writing. */
+const UNUSED = new Map<never, never>();
+
 export class PrefixMap<V extends Keyed> {
-  private readonly v4 = Array.from({ length: 33 }, () => new Map<number, V>());
-  private readonly v6 = Array.from({ length: 129 }, () => new Map<string, V>());
+  private readonly v4: Map<number, V>[] = new Array(33).fill(UNUSED);
+  private readonly v6: Map<string, V>[] = new Array(129).fill(UNUSED);
   size = 0;
 
   getV4(v4: number, length: number): V | undefined {
@@ -42,10 +47,13 @@ export class PrefixMap<V extends Keyed> {
 
   /** Insert a value keyed by its own prefix; replaces any value for that prefix. */
   set(value: V): void {
-    const before = value.afi === Afi.IPV4 ? this.v4[value.length].size : this.v6[value.length].size;
-    if (value.afi === Afi.IPV4) this.v4[value.length].set(value.v4 | 0, value);
-    else this.v6[value.length].set(v6Key(value.addr, value.length), value);
-    const after = value.afi === Afi.IPV4 ? this.v4[value.length].size : this.v6[value.length].size;
+    const l = value.length;
+    if (value.afi === Afi.IPV4 && this.v4[l] === UNUSED) this.v4[l] = new Map();
+    else if (value.afi !== Afi.IPV4 && this.v6[l] === UNUSED) this.v6[l] = new Map();
+    const before = value.afi === Afi.IPV4 ? this.v4[l].size : this.v6[l].size;
+    if (value.afi === Afi.IPV4) this.v4[l].set(value.v4 | 0, value);
+    else this.v6[l].set(v6Key(value.addr, l), value);
+    const after = value.afi === Afi.IPV4 ? this.v4[l].size : this.v6[l].size;
     this.size += after - before;
   }
 
@@ -61,7 +69,7 @@ export class PrefixMap<V extends Keyed> {
   /** Values of one family, shortest prefixes first. */
   *values(afi: Afi): IterableIterator<V> {
     const tables = afi === Afi.IPV4 ? this.v4 : this.v6;
-    for (const t of tables) yield* t.values();
+    for (const t of tables) if (t !== UNUSED) yield* t.values();
   }
 
   /**

@@ -62,7 +62,10 @@ export function localOpen(g: GlobalConfig, n: NeighborConfig, o: OpenOptions): O
 export function checkRemoteOpen(g: GlobalConfig, n: NeighborConfig, remote: OpenMessage): BgpError | null {
   const asn = openAsn(remote);
   const want = n.peerAs;
-  const ok = want === "internal" ? asn === g.asn : want === "external" ? asn !== g.asn : asn === want;
+  // RFC 7607 §2: a peer AS of zero is refused with Bad Peer AS whatever the neighbor accepts ("external"
+  // would otherwise let it in).
+  const ok =
+    asn !== 0 && (want === "internal" ? asn === g.asn : want === "external" ? asn !== g.asn : asn === want);
   if (!ok) {
     const expected =
       want === "internal"

@@ -28,7 +28,7 @@ import { KEEPALIVE } from "../wire/keepalive.js";
 import { negotiate } from "../wire/negotiate.js";
 import { decodeNotification, encodeError, shutdownData } from "../wire/notification.js";
 import { notificationName } from "../wire/notification-names.js";
-import { decodeOpen, encodeOpen } from "../wire/open.js";
+import { decodeOpen, encodeOpen, openAsn } from "../wire/open.js";
 import { decodeRouteRefresh, encodeRouteRefresh, RefreshSubtype } from "../wire/route-refresh.js";
 import { decodeUpdate } from "../wire/update.js";
 import { Connection } from "./connection.js";
@@ -617,7 +617,13 @@ export class Speaker implements SpeakerContext {
         );
       }
       if (other.state === "openconfirm" || (other.state === "opensent" && other.remoteOpen)) {
-        const keepOurs = this.global.routerId > open.bgpId;
+        // RFC 6286 §2.3: with equal identifiers (possible between ASes), the connection opened by the
+        // speaker with the larger AS number survives; comparing identifiers alone, both sides would close
+        // their own outgoing connection, and so both connections.
+        const keepOurs =
+          this.global.routerId === open.bgpId
+            ? this.global.asn > openAsn(open)
+            : this.global.routerId > open.bgpId;
         const loser = (keepOurs ? c.direction === "in" : c.direction === "out") ? c : other;
         this.fail(
           loser,

@@ -114,8 +114,12 @@ export interface AsPathOptions {
 /** An AS path: optional *leading* AS_CONFED_SEQUENCE/AS_CONFED_SET segments, then AS_SEQUENCE/AS_SET
  *  segments of 1..300 ASNs each. May be empty. */
 export function asPathArb(opts: AsPathOptions = {}): fc.Arbitrary<AsPathSegment[]> {
+  // RFC 7607 §2: AS 0 makes an AS_PATH malformed, so a valid path never holds it.
   const seg = (types: SegmentType[], a: fc.Arbitrary<number>) =>
-    fc.record({ type: fc.constantFrom(...types), asns: segmentAsns(a) }) as fc.Arbitrary<AsPathSegment>;
+    fc.record({
+      type: fc.constantFrom(...types),
+      asns: segmentAsns(a.filter((x) => x !== 0)),
+    }) as fc.Arbitrary<AsPathSegment>;
   const confedSeg = seg([SegmentType.AS_CONFED_SEQUENCE, SegmentType.AS_CONFED_SET], opts.confedAsn ?? asn);
   const confed = fc.array(confedSeg, { maxLength: 2 });
   const rest = fc.array(seg([SegmentType.AS_SEQUENCE, SegmentType.AS_SET], asn), {

@@ -25,9 +25,16 @@ function segmentLength(type: number, n: number): number {
 /**
  * Check the AS_PATH value in b[start, end) and return its path length, or -1 when malformed.
  * RFC 7606 §7.2: malformed on an unknown segment type, a segment overrunning the attribute, a single
- * trailing octet, or a zero segment length.
+ * trailing octet, or a zero segment length. RFC 7607 §2: with `rejectZero` (a live session), an AS
+ * number of zero makes it malformed too; MRT analysis shows such paths as recorded, like bgpdump.
  */
-export function scanAsPath(b: Uint8Array, start: number, end: number, asSize: 2 | 4): number {
+export function scanAsPath(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  asSize: 2 | 4,
+  rejectZero = false,
+): number {
   let p = start;
   let length = 0;
   while (p < end) {
@@ -35,8 +42,12 @@ export function scanAsPath(b: Uint8Array, start: number, end: number, asSize: 2 
     const type = b[p];
     const n = b[p + 1];
     if (!isKnownSegment(type) || n === 0) return -1;
-    p += 2 + n * asSize;
-    if (p > end) return -1;
+    const segEnd = p + 2 + n * asSize;
+    if (segEnd > end) return -1;
+    for (let q = p + 2; rejectZero && q < segEnd; q += asSize) {
+      if ((asSize === 4 ? b[q] | b[q + 1] | b[q + 2] | b[q + 3] : b[q] | b[q + 1]) === 0) return -1;
+    }
+    p = segEnd;
     length += segmentLength(type, n);
   }
   return length;

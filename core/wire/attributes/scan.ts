@@ -153,7 +153,8 @@ export function scanAttributes(b: Uint8Array, start: number, end: number, ctx: C
         r.hasOrigin = true;
         break;
       case AttrType.AS_PATH: {
-        const n = scanAsPath(b, vs, ve, asSize);
+        // RFC 7607 §2 on sessions (ebgp known); MRT contexts leave it undefined.
+        const n = scanAsPath(b, vs, ve, asSize, ctx.ebgp !== undefined);
         if (n < 0) {
           r.withdraw(type, S.MALFORMED_AS_PATH, "malformed AS_PATH");
           continue;
@@ -201,7 +202,7 @@ export function scanAttributes(b: Uint8Array, start: number, end: number, ctx: C
         // RFC 6793 §6: between two NEW speakers AS4_PATH is discarded; from an OLD speaker a malformed one
         // is discarded too. Either way it never enters canonical form: it is merged into AS_PATH.
         if (as4) r.discard(type, S.OPTIONAL_ATTRIBUTE_ERROR, "AS4_PATH from a 4-octet AS speaker");
-        else if (len < 6 || scanAsPath(b, vs, ve, 4) < 0)
+        else if (len < 6 || scanAsPath(b, vs, ve, 4, ctx.ebgp !== undefined) < 0)
           r.discard(type, S.OPTIONAL_ATTRIBUTE_ERROR, "malformed AS4_PATH");
         else {
           spans.as4PathStart = vs;
