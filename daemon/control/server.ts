@@ -4,9 +4,11 @@
  * chunks (socket backpressure paces them); errors carry JSON-RPC codes and a one-line message. Methods are
  * in methods.ts; this file only frames and dispatches.
  */
-import { chmodSync, chownSync, existsSync, unlinkSync } from "node:fs";
+import { existsSync, unlinkSync } from "node:fs";
 import net from "node:net";
+import { LineSplitter, TOO_LONG } from "../../core/api/lines.js";
 import type { Logger } from "../log.js";
+import { listenPrivately } from "./socket-file.js";
 
 export class RpcError extends Error {
   constructor(
@@ -23,6 +25,8 @@ export const RpcCode = {
   INVALID_REQUEST: -32600,
   METHOD_NOT_FOUND: -32601,
   INVALID_PARAMS: -32602,
+  /** Server-defined (-32000..-32099): a connection limit was reached; the connection is closed. */
+  LIMIT: -32004,
 } as const;
 
 /**
@@ -56,7 +60,23 @@ export class RawJson {
 export type Method = (params: Record<string, unknown>, call: Call) => unknown;
 
 /** Longest request line accepted: room for a batch of many thousand routes. */
-const MAX_LINE = 16 * 1024 * 1024;
+export const MAX_LINE = 16 * 1024 * 1024;
+
+/**
+ * How much one socket lets its clients hold (docs/api.md, docs/security.md). Every client is bounded: one
+ * unfinished line of at most `maxLine` characters, at most `maxQueued` requests read ahead of their answers
+ * (reading stops until the answers are taken), and at most `maxClients` connections at a time on this socket.
+ */
+export interface ControlLimits {
+  readonly maxClients: number;
+  readonly maxLine: number;
+  readonly maxQueued: number;
+}
+
+export const DEFAULT_LIMITS: ControlLimits = { maxClients: 256, maxLine: MAX_LINE, maxQueued: 64 };
+
+/** A connection refused or dropped is closed this long after its last line, even if the client never reads. */
+const CLOSE_GRACE_MS = 1000;
 /**
  * Rows per `rows` notification, and the text size at which a chunk goes out early. Small chunks keep both
  * sides' heaps small (no large-object strings, a short young generation: listing 200,000 routes, the CLI's
@@ -75,6 +95,7 @@ export class ControlServer {
   constructor(
     private readonly methods: Record<string, Method>,
     private readonly logger: Logger,
+    private readonly limits: ControlLimits = DEFAULT_LIMITS,
   ) {}
 
   async listen(path: string, mode = 0o660, gid?: number): Promise<void> {
@@ -91,14 +112,9 @@ export class ControlServer {
       unlinkSync(path);
     }
     const server = net.createServer((s) => this.serve(s));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", (e) =>
-        reject(new Error(`cannot create control socket ${path}: ${(e as Error).message}`)),
-      );
-      server.listen(path, () => resolve());
+    await listenPrivately(server, path, mode, gid).catch((e: Error) => {
+      throw new Error(`cannot create control socket ${path}: ${e.message}`);
     });
-    chmodSync(path, mode);
-    if (gid !== undefined) chownSync(path, -1, gid);
     this.server = server;
     this.logger.log("info", `control socket ${path} (mode ${mode.toString(8).padStart(4, "0")})`);
   }
@@ -108,26 +124,54 @@ export class ControlServer {
     for (const c of this.clients) c.destroy();
   }
 
-  /** Requests on one connection are answered in order, one at a time; connections do not wait for each other. */
+  /**
+   * Requests on one connection are answered in order, one at a time; connections do not wait for each other.
+   * A client that does not read its answers stops being read (backpressure), so it cannot queue requests
+   * without bound; one that sends a line over the limit, or comes when the socket has all the clients it
+   * takes, gets one error line and is closed.
+   */
   private serve(s: net.Socket): void {
+    s.on("error", () => {});
+    if (this.clients.size >= this.limits.maxClients) {
+      const message = `too many control connections (at most ${this.limits.maxClients}): try again later`;
+      return this.refuse(s, response(null, { error: { code: RpcCode.LIMIT, message } }));
+    }
     this.clients.add(s);
     s.on("close", () => this.clients.delete(s));
-    let buf = "";
+    const lines = new LineSplitter(this.limits.maxLine);
     let queue = Promise.resolve();
+    /** Lines read and not yet answered. */
+    let queued = 0;
+    let tooLong = false;
     s.setEncoding("utf8");
-    s.on("error", () => {});
     s.on("data", (chunk: string) => {
-      buf += chunk;
-      for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (line.trim()) queue = queue.then(() => this.answer(s, line));
+      if (tooLong) return;
+      for (const line of lines.push(chunk)) {
+        if (line === TOO_LONG) {
+          // Answered in its turn; nothing after it is read.
+          tooLong = true;
+          s.pause();
+          const message = `request line longer than ${this.limits.maxLine} characters: split it (fewer routes per request)`;
+          const text = response(null, { error: { code: RpcCode.INVALID_REQUEST, message } });
+          queue = queue.then(() => this.refuse(s, text));
+          return;
+        }
+        if (!line.trim()) continue;
+        queued++;
+        queue = queue.then(async () => {
+          await this.answer(s, line);
+          if (--queued < this.limits.maxQueued && !tooLong) s.resume();
+        });
       }
-      if (buf.length > MAX_LINE) {
-        buf = "";
-        s.end(response(null, { error: { code: RpcCode.INVALID_REQUEST, message: "request too long" } }));
-      }
+      if (queued >= this.limits.maxQueued) s.pause();
     });
+  }
+
+  /** Send a last line and close; a client that does not read it is cut off after a grace period. */
+  private refuse(s: net.Socket, text: string): void {
+    s.pause();
+    s.end(text);
+    setTimeout(() => s.destroy(), CLOSE_GRACE_MS).unref();
   }
 
   private async answer(s: net.Socket, line: string): Promise<void> {
@@ -148,8 +192,14 @@ export class ControlServer {
       const message = `unknown method ${req.method}`;
       return write(s, response(id, { error: { code: RpcCode.METHOD_NOT_FOUND, message } }));
     }
-    const params =
-      req.params && typeof req.params === "object" ? (req.params as Record<string, unknown>) : {};
+    // Named parameters only (JSON-RPC also allows an array): an array or a scalar would be read as no
+    // parameters at all, and a method with defaults would do something the client did not ask for.
+    const given = req.params;
+    if (given !== undefined && given !== null && (typeof given !== "object" || Array.isArray(given))) {
+      const message = `params must be an object of named parameters, not ${Array.isArray(given) ? "an array" : typeof given}`;
+      return write(s, response(id, { error: { code: RpcCode.INVALID_PARAMS, message } }));
+    }
+    const params = (given ?? {}) as Record<string, unknown>;
     try {
       const result = await method(params, { id, socket: s });
       if (result instanceof Stream) {

@@ -4,10 +4,11 @@
  */
 import type { Speaker } from "../../../core/speaker/speaker.js";
 import type { K8sSync } from "../../k8s/sync.js";
+import { accepts } from "../params.js";
 import { type Method, RpcCode, RpcError, Stream } from "../server.js";
 import type { MonitorClock } from "./counters.js";
 import { MonitorHub } from "./hub.js";
-import { monitorRequest } from "./topic.js";
+import { MONITOR_PARAMS, monitorRequest } from "./topic.js";
 
 export function monitorMethods(
   speaker: Speaker,
@@ -16,7 +17,7 @@ export function monitorMethods(
 ): Record<string, Method> {
   const hub = new MonitorHub(speaker, clock, k8s);
   return {
-    "monitor.start": (params, call) => {
+    "monitor.start": accepts(MONITOR_PARAMS, (params, call) => {
       const request = monitorRequest(params, speaker.peers);
       const { subscription, rows } = hub.subscribe(request, call.id, call.socket);
       call.socket.once("close", () => subscription.stop());
@@ -25,8 +26,8 @@ export function monitorMethods(
         (count) => ({ snapshot: count }),
         () => subscription.start(),
       );
-    },
-    "monitor.stop": (params, call) => {
+    }),
+    "monitor.stop": accepts(["id"], (params, call) => {
       const s = hub.find(call.socket, params.id);
       if (!s)
         throw new RpcError(
@@ -35,6 +36,6 @@ export function monitorMethods(
         );
       s.stop();
       return { ok: true, lastSeq: s.lastSeq };
-    },
+    }),
   };
 }
