@@ -136,3 +136,25 @@ export class LineClient {
 /** A JSON-RPC request line. */
 export const request = (id: number | string, method: string, params?: unknown): string =>
   `${JSON.stringify({ jsonrpc: "2.0", id, method, ...(params === undefined ? {} : { params }) })}\n`;
+
+export interface Response {
+  readonly id: unknown;
+  readonly result?: unknown;
+  readonly error?: { readonly code: number; readonly message: string };
+}
+
+/** One request on its own connection: the response (notifications before it are skipped). */
+export async function call(path: string, method: string, params?: unknown): Promise<Response> {
+  const c = await LineClient.connect(path);
+  try {
+    c.send(request(1, method, params));
+    for (let n = 1; ; n++) {
+      const got = await c.waitFor(n);
+      if (got.length < n) throw new Error(`${method}: connection closed without a response`);
+      const m = got[n - 1] as Response & { method?: string };
+      if (m.method === undefined) return m;
+    }
+  } finally {
+    c.close();
+  }
+}
