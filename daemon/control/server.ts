@@ -8,6 +8,7 @@ import { existsSync, unlinkSync } from "node:fs";
 import net from "node:net";
 import { LineSplitter, TOO_LONG } from "../../core/api/lines.js";
 import type { Logger } from "../log.js";
+import { depthOf } from "./depth.js";
 import { listenPrivately } from "./socket-file.js";
 
 export class RpcError extends Error {
@@ -74,6 +75,9 @@ export interface ControlLimits {
 }
 
 export const DEFAULT_LIMITS: ControlLimits = { maxClients: 256, maxLine: MAX_LINE, maxQueued: 64 };
+
+/** Deepest params accepted: real requests nest 4 levels (params, routes, a route, its communities). */
+export const MAX_DEPTH = 32;
 
 /** A connection refused or dropped is closed this long after its last line, even if the client never reads. */
 const CLOSE_GRACE_MS = 1000;
@@ -197,6 +201,10 @@ export class ControlServer {
     const given = req.params;
     if (given !== undefined && given !== null && (typeof given !== "object" || Array.isArray(given))) {
       const message = `params must be an object of named parameters, not ${Array.isArray(given) ? "an array" : typeof given}`;
+      return write(s, response(id, { error: { code: RpcCode.INVALID_PARAMS, message } }));
+    }
+    if (depthOf(given, MAX_DEPTH) > MAX_DEPTH) {
+      const message = `params nest deeper than ${MAX_DEPTH} levels`;
       return write(s, response(id, { error: { code: RpcCode.INVALID_PARAMS, message } }));
     }
     const params = (given ?? {}) as Record<string, unknown>;

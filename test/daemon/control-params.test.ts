@@ -38,6 +38,14 @@ describe("control method parameters", () => {
     await bad("global.get", [1], /^params must be an object of named parameters, not an array$/);
     await bad("rib.list", "x", /^params must be an object of named parameters, not string$/);
     await bad("rib.deleteAll", 5, /not number$/);
+    // Nested deeper than any real request: refused before a method's recursive checks could overflow.
+    const deep = JSON.parse(`${"[".repeat(100_000)}${"]".repeat(100_000)}`);
+    await bad(
+      "rib.add",
+      { routes: [{ prefix: "10.0.0.0/8", med: deep }] },
+      /^params nest deeper than 32 levels$/,
+    );
+    await bad("monitor.stop", { id: deep }, /^params nest deeper than 32 levels$/);
     // Absent or null: no parameters.
     expect((await call(c.kbgpd.socket, "global.get", null)).result).toMatchObject({ asn: 65001 });
   });

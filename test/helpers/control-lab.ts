@@ -92,7 +92,7 @@ export class LineClient {
     });
   }
 
-  send(text: string): void {
+  send(text: string | Uint8Array): void {
     this.socket.write(text);
   }
 
