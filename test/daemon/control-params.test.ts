@@ -39,7 +39,7 @@ describe("control method parameters", () => {
     await bad("rib.list", "x", /^params must be an object of named parameters, not string$/);
     await bad("rib.deleteAll", 5, /not number$/);
     // Nested deeper than any real request: refused before a method's recursive checks could overflow.
-    const deep = JSON.parse(`${"[".repeat(100_000)}${"]".repeat(100_000)}`);
+    const deep = JSON.parse(`${"[".repeat(1000)}${"]".repeat(1000)}`);
     await bad(
       "rib.add",
       { routes: [{ prefix: "10.0.0.0/8", med: deep }] },
