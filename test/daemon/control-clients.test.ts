@@ -7,6 +7,7 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, MAX_LINE, RpcCode } from "../../daemon/control/server.js";
+import { kbgp } from "../helpers/cli.js";
 import { type ControlLab, call, controlLab, LineClient, memoryKiB, request } from "../helpers/control-lab.js";
 import { closeAllLabs } from "../interop/harness/index.js";
 
@@ -112,6 +113,12 @@ describe("misbehaving control clients", () => {
           message: `too many control connections (at most ${DEFAULT_LIMITS.maxClients}): try again later`,
         },
       },
+    ]);
+    // The CLI says why.
+    const cli = kbgp(["-s", c.kbgpd.socket, "global"]);
+    expect([cli.status, cli.stderr]).toEqual([
+      1,
+      `kbgp: too many control connections (at most ${DEFAULT_LIMITS.maxClients}): try again later\n`,
     ]);
     // One leaves: there is room again.
     open.pop()!.destroy();
