@@ -67,14 +67,22 @@ export const MAX_LINE = 16 * 1024 * 1024;
  * How much one socket lets its clients hold (docs/api.md, docs/security.md). Every client is bounded: one
  * unfinished line of at most `maxLine` characters, at most `maxQueued` requests read ahead of their answers
  * (reading stops until the answers are taken), and at most `maxClients` connections at a time on this socket.
+ * Together, unfinished lines hold at most `maxHeld` characters: without that, every client sending a line
+ * just under the limit and never ending it would hold maxClients × maxLine (4 GiB).
  */
 export interface ControlLimits {
   readonly maxClients: number;
   readonly maxLine: number;
   readonly maxQueued: number;
+  readonly maxHeld: number;
 }
 
-export const DEFAULT_LIMITS: ControlLimits = { maxClients: 256, maxLine: MAX_LINE, maxQueued: 64 };
+export const DEFAULT_LIMITS: ControlLimits = {
+  maxClients: 256,
+  maxLine: MAX_LINE,
+  maxQueued: 64,
+  maxHeld: 4 * MAX_LINE,
+};
 
 /** Deepest params accepted: real requests nest 4 levels (params, routes, a route, its communities). */
 export const MAX_DEPTH = 32;
@@ -95,6 +103,8 @@ const response = (id: Id, body: { result: unknown } | { error: { code: number; m
 export class ControlServer {
   private server: net.Server | null = null;
   private readonly clients = new Set<net.Socket>();
+  /** Characters of unfinished lines held for all clients. */
+  private held = 0;
 
   constructor(
     private readonly methods: Record<string, Method>,
@@ -131,8 +141,8 @@ export class ControlServer {
   /**
    * Requests on one connection are answered in order, one at a time; connections do not wait for each other.
    * A client that does not read its answers stops being read (backpressure), so it cannot queue requests
-   * without bound; one that sends a line over the limit, or comes when the socket has all the clients it
-   * takes, gets one error line and is closed.
+   * without bound; one that sends a line over the limit, comes when the socket has all the clients it takes,
+   * or sends the unfinished line that passes the socket's total, gets one error line and is closed.
    */
   private serve(s: net.Socket): void {
     s.on("error", () => {});
@@ -141,32 +151,52 @@ export class ControlServer {
       return this.refuse(s, response(null, { error: { code: RpcCode.LIMIT, message } }));
     }
     this.clients.add(s);
-    s.on("close", () => this.clients.delete(s));
     const lines = new LineSplitter(this.limits.maxLine);
+    /** This client's share of `held`. */
+    let held = 0;
+    const hold = (n: number) => {
+      this.held += n - held;
+      held = n;
+    };
+    s.on("close", () => {
+      this.clients.delete(s);
+      hold(0);
+    });
     let queue = Promise.resolve();
     /** Lines read and not yet answered. */
     let queued = 0;
-    let tooLong = false;
+    let dropped = false;
+    /** Answered in its turn; nothing after it is read. */
+    const drop = (message: string, code: number) => {
+      dropped = true;
+      s.pause();
+      lines.end(); // the unfinished line's text goes now
+      hold(0);
+      const text = response(null, { error: { code, message } });
+      queue = queue.then(() => this.refuse(s, text));
+    };
     s.setEncoding("utf8");
     s.on("data", (chunk: string) => {
-      if (tooLong) return;
+      if (dropped) return;
       for (const line of lines.push(chunk)) {
-        if (line === TOO_LONG) {
-          // Answered in its turn; nothing after it is read.
-          tooLong = true;
-          s.pause();
-          const message = `request line longer than ${this.limits.maxLine} characters: split it (fewer routes per request)`;
-          const text = response(null, { error: { code: RpcCode.INVALID_REQUEST, message } });
-          queue = queue.then(() => this.refuse(s, text));
-          return;
-        }
+        if (line === TOO_LONG)
+          return drop(
+            `request line longer than ${this.limits.maxLine} characters: split it (fewer routes per request)`,
+            RpcCode.INVALID_REQUEST,
+          );
         if (!line.trim()) continue;
         queued++;
         queue = queue.then(async () => {
           await this.answer(s, line);
-          if (--queued < this.limits.maxQueued && !tooLong) s.resume();
+          if (--queued < this.limits.maxQueued && !dropped) s.resume();
         });
       }
+      hold(lines.held);
+      if (this.held > this.limits.maxHeld)
+        return drop(
+          `kbgpd holds too many unfinished requests (over ${this.limits.maxHeld} characters from all clients): try again later`,
+          RpcCode.LIMIT,
+        );
       if (queued >= this.limits.maxQueued) s.pause();
     });
   }

@@ -163,6 +163,44 @@ describe("misbehaving control clients", () => {
     expect(await timedGlobalGet(c.kbgpd.socket)).toBeLessThan(500);
   });
 
+  it(`holds at most ${DEFAULT_LIMITS.maxHeld / MiB} MiB of unfinished lines for all clients together`, async () => {
+    const before = memoryKiB(c.pid);
+    const part = "x".repeat(MiB);
+    const clients: LineClient[] = [];
+    // Lines just under the limit, never finished: four fit, the fifth passes the total.
+    for (let i = 0; i < 5; i++) {
+      const client = await LineClient.connect(c.kbgpd.socket);
+      clients.push(client);
+      const { stop } = await pour(client.socket, part, 15 * MiB, 3000);
+      expect([i, stop]).toEqual([i, i < 4 ? "done" : "closed"]);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(clients.map((x) => x.closed)).toEqual([false, false, false, false, true]);
+    expect(clients[4].received).toEqual([
+      {
+        jsonrpc: "2.0",
+        id: null,
+        error: {
+          code: RpcCode.LIMIT,
+          message: `kbgpd holds too many unfinished requests (over ${DEFAULT_LIMITS.maxHeld} characters from all clients): try again later`,
+        },
+      },
+    ]);
+    // The others finish their lines: answered (a parse error: x… is not JSON), and the room is back.
+    for (const client of clients.slice(0, 4)) client.send("\n");
+    for (const client of clients.slice(0, 4))
+      expect(await client.waitFor(1)).toMatchObject([{ error: { code: RpcCode.PARSE } }]);
+    const after = memoryKiB(c.pid);
+    console.log(`held lines: kbgpd VmHWM ${before.hwm} → ${after.hwm} KiB`);
+    expect(after.hwm - before.hwm).toBeLessThan(192 * 1024);
+    for (const client of clients) client.close();
+    const again = await LineClient.connect(c.kbgpd.socket);
+    await pour(again.socket, part, 15 * MiB, 3000);
+    again.send(`\n${request(2, "global.get")}`);
+    expect(await again.waitFor(2)).toMatchObject([{ error: { code: RpcCode.PARSE } }, { id: 2, result: {} }]);
+    again.close();
+  }, 60_000);
+
   it("stops reading from a client that sends requests without reading the answers", async () => {
     // Answers worth backing up: a few thousand routes in every rib.list.
     const routes = Array.from({ length: 3000 }, (_, i) => ({
