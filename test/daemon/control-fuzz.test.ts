@@ -97,6 +97,44 @@ describe("control socket fuzzing", () => {
           else if (op === "add") p[key] = value;
           return p;
         });
+    // Routes field by field: each value valid for some field, or nasty.
+    const fieldValue = fc.oneof(
+      nasty,
+      fc.constantFrom("192.0.2.1", "2001:db8::1", "65000:1", "1:2:3", "target:65000:1", "igp", "65001 65002"),
+      fc.constantFrom(0, 1, 65535, 4294967295, 4294967296, "no-export", "10.0.0.0/8", "::/0"),
+    );
+    const routeFields = [
+      "prefix",
+      "next-hop",
+      "origin",
+      "as-path",
+      "med",
+      "local-pref",
+      "communities",
+      "large-communities",
+      "extended-communities",
+      "identifier",
+      "neighbors",
+    ];
+    const routes = fc.array(
+      fc
+        .dictionary(
+          fc.constantFrom(...routeFields),
+          fc.oneof(fieldValue, fc.array(fieldValue, { maxLength: 3 })),
+          {
+            maxKeys: 5,
+          },
+        )
+        .map((r) => ({ prefix: "198.51.100.0/24", ...r })),
+      { minLength: 1, maxLength: 3 },
+    );
+    const paramsOf = (m: string) =>
+      m === "rib.add" || m === "rib.delete"
+        ? fc.oneof(
+            mutated(m),
+            routes.map((r) => ({ routes: r })),
+          )
+        : mutated(m);
     const structured = method.chain((m) =>
       fc
         .tuple(
@@ -107,7 +145,7 @@ describe("control socket fuzzing", () => {
             fc.jsonValue({ maxDepth: 1 }),
           ),
           fc.oneof(
-            { weight: 4, arbitrary: mutated(m) },
+            { weight: 4, arbitrary: paramsOf(m) },
             { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
             { weight: 1, arbitrary: fc.constant(undefined) },
           ),
