@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RpcCode } from "../../daemon/control/server.js";
+import { rpc } from "../helpers/control-client.js";
 import { type ControlLab, call, controlLab } from "../helpers/control-lab.js";
 import { closeAllLabs } from "../interop/harness/index.js";
 
@@ -134,6 +135,37 @@ describe("control method parameters", () => {
     });
     const summary = (await call(c.kbgpd.socket, "rib.summary")).result;
     expect(summary).toMatchObject({ families: { "ipv4-unicast": { destinations: 0 } } });
+  });
+
+  it("rib.add refuses a route whose attributes no UPDATE can carry, and keeps one that fits", async () => {
+    const communities = (n: number) => Array.from({ length: n }, (_, i) => `65000:${i % 65536}`);
+    const large = (n: number) => Array.from({ length: n }, (_, i) => `65000:${i}:1`);
+    const asPath = (n: number) => Array.from({ length: n }, (_, i) => String(i + 1)).join(" ");
+    const routes = [
+      { prefix: "10.0.0.0/8", communities: communities(20_000) },
+      { prefix: "10.1.0.0/16", "as-path": asPath(20_000) },
+      { prefix: "10.2.0.0/16", communities: communities(10_000), "large-communities": large(3000) },
+      // 8 KB of communities: only for peers with extended messages, but valid.
+      { prefix: "10.3.0.0/16", communities: communities(2000) },
+    ];
+    const r = await call(c.kbgpd.socket, "rib.add", { routes });
+    expect(r.result).toEqual({
+      added: 1,
+      refused: [
+        { index: 0, message: "communities: takes 80000 bytes, more than one attribute holds (65535)" },
+        { index: 1, message: "as-path: takes 80158 bytes, more than one attribute holds (65535)" },
+        {
+          index: 2,
+          message:
+            "its attributes take about 76086 bytes: no UPDATE can carry it (at most 65495 with extended messages)",
+        },
+      ],
+    });
+    const row = await rpc<{ rows: { paths: { communities: string[] }[] }[] }>(c.kbgpd.socket, "rib.list", {
+      prefix: "10.3.0.0/16",
+    });
+    expect(row.rows[0].paths[0].communities).toHaveLength(2000);
+    expect((await call(c.kbgpd.socket, "rib.deleteAll")).result).toEqual({ deleted: 1 });
   });
 
   it("k8s and monitor methods name their fields", async () => {
