@@ -319,7 +319,8 @@ try {
   }
   await runtime.start({ addresses: config.global.listenAddresses, port: config.global.port });
   if (socketPath) {
-    mkdirSync(dirname(socketPath), { recursive: true });
+    // 0755 whatever the umask: a directory others could write to would let them replace the socket file.
+    mkdirSync(dirname(socketPath), { recursive: true, mode: 0o755 });
     const reload = opts.config ? () => reloadFile(opts.config!) : null;
     const methods = controlMethods(speaker, runtime, reload, apiRoutes, {
       processes: () => processes.status(),
@@ -331,7 +332,7 @@ try {
     health.set("control-socket", null);
     const readOnlyPath = opts["read-only-socket"];
     if (readOnlyPath) {
-      mkdirSync(dirname(readOnlyPath), { recursive: true });
+      mkdirSync(dirname(readOnlyPath), { recursive: true, mode: 0o755 });
       readOnlyControl = new ControlServer(readOnly(methods), logger, socketAccess.limits);
       await readOnlyControl.listen(readOnlyPath, socketAccess.readOnlyMode, socketAccess.gid);
     }

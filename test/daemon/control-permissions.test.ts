@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ControlServer } from "../../daemon/control/server.js";
 import { type ControlLab, controlLab } from "../helpers/control-lab.js";
@@ -59,7 +59,8 @@ describe.runIf(isRoot)("control socket permissions, as a user who is not root", 
     try {
       c = await controlLab("control-perms", 41, []);
       await c.kbgpd.stop();
-      readOnly = join(c.lab.dir, "kbgp-ro.sock");
+      // In a directory kbgpd creates (under umask 0 too).
+      readOnly = join(c.lab.dir, "ro", "kbgp-ro.sock");
       c.kbgpd.extraArgs = [
         ...["--socket-mode", "0660", "--socket-group", String(GROUP)],
         ...["--read-only-socket", readOnly, "--read-only-socket-mode", "0666"],
@@ -79,6 +80,8 @@ describe.runIf(isRoot)("control socket permissions, as a user who is not root", 
     expect([main.isSocket(), main.mode & 0o7777, main.uid, main.gid]).toEqual([true, 0o660, 0, GROUP]);
     const ro = statSync(readOnly);
     expect([ro.isSocket(), ro.mode & 0o7777, ro.uid, ro.gid]).toEqual([true, 0o666, 0, GROUP]);
+    // The directory kbgpd made for it: nobody else may replace the socket file there.
+    expect(statSync(dirname(readOnly)).mode & 0o7777).toBe(0o755);
   });
 
   it("refuses a user outside the group, who can still use the read-only socket", () => {
