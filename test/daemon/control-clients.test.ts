@@ -6,6 +6,7 @@
  */
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_SUBSCRIPTIONS } from "../../daemon/control/monitor/methods.js";
 import { DEFAULT_LIMITS, MAX_LINE, RpcCode } from "../../daemon/control/server.js";
 import { kbgp } from "../helpers/cli.js";
 import { type ControlLab, call, controlLab, LineClient, memoryKiB, request } from "../helpers/control-lab.js";
@@ -227,6 +228,42 @@ describe("misbehaving control clients", () => {
     s.destroy();
     expect((await call(c.kbgpd.socket, "rib.deleteAll")).result).toEqual({ deleted: 3000 });
   }, 60_000);
+
+  it(`lets one connection hold at most ${MAX_SUBSCRIPTIONS} monitor subscriptions`, async () => {
+    const client = await LineClient.connect(c.kbgpd.socket);
+    let text = "";
+    for (let id = 1; id <= MAX_SUBSCRIPTIONS + 1; id++)
+      text += request(id, "monitor.start", { topic: "neighbor" });
+    client.send(text);
+    const got = [...(await client.waitFor(MAX_SUBSCRIPTIONS + 1))] as {
+      id: number;
+      error?: { code: number };
+    }[];
+    const answers = got.filter((m) => !("method" in m));
+    expect(answers.slice(0, MAX_SUBSCRIPTIONS).every((m) => m.error === undefined)).toBe(true);
+    expect(answers[MAX_SUBSCRIPTIONS]).toEqual({
+      jsonrpc: "2.0",
+      id: MAX_SUBSCRIPTIONS + 1,
+      error: {
+        code: RpcCode.LIMIT,
+        message: `at most ${MAX_SUBSCRIPTIONS} monitor subscriptions per connection: end one with monitor.stop`,
+      },
+    });
+    // Replacing one (same id) is fine at the limit, and stopping one makes room.
+    client.send(request(1, "monitor.start", { topic: "rib" }));
+    client.send(request(2, "monitor.stop", { id: 2 }));
+    client.send(request(99, "monitor.start", { topic: "rib" }));
+    const more = (await client.waitFor(got.length + 3)).slice(got.length) as {
+      id: number;
+      error?: unknown;
+    }[];
+    expect(more.filter((m) => !("method" in m)).map((m) => [m.id, m.error])).toEqual([
+      [1, undefined],
+      [2, undefined],
+      [99, undefined],
+    ]);
+    client.close();
+  });
 
   it("takes a batch of 100,000 routes in one line, and refuses one over the line limit", async () => {
     const routes = Array.from({ length: 100_000 }, (_, i) => ({

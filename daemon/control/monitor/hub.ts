@@ -58,6 +58,11 @@ export class MonitorHub implements SpeakerObserver {
     return { subscription: s, rows: s.whileOpen(rows) };
   }
 
+  /** Subscriptions open on `out`. */
+  countOn(out: Outlet): number {
+    return this.byOutlet.get(out)?.size ?? 0;
+  }
+
   find(out: Outlet, id: unknown): Subscription | undefined {
     return this.byOutlet.get(out)?.get(id);
   }

@@ -10,6 +10,9 @@ import type { MonitorClock } from "./counters.js";
 import { MonitorHub } from "./hub.js";
 import { MONITOR_PARAMS, monitorRequest } from "./topic.js";
 
+/** Subscriptions one connection may hold at a time (the shell uses three). */
+export const MAX_SUBSCRIPTIONS = 16;
+
 export function monitorMethods(
   speaker: Speaker,
   clock: MonitorClock,
@@ -19,6 +22,12 @@ export function monitorMethods(
   return {
     "monitor.start": accepts(MONITOR_PARAMS, (params, call) => {
       const request = monitorRequest(params, speaker.peers);
+      // Each subscription may queue maxPending events: their number per connection is bounded too.
+      if (hub.countOn(call.socket) >= MAX_SUBSCRIPTIONS && !hub.find(call.socket, call.id))
+        throw new RpcError(
+          RpcCode.LIMIT,
+          `at most ${MAX_SUBSCRIPTIONS} monitor subscriptions per connection: end one with monitor.stop`,
+        );
       const { subscription, rows } = hub.subscribe(request, call.id, call.socket);
       call.socket.once("close", () => subscription.stop());
       return new Stream(
