@@ -168,6 +168,12 @@ export class Client {
         }
         continue;
       }
+      // An error for the connection itself (id null: kbgpd has all the clients it takes, or a line was too
+      // long); kbgpd closes it next, and every request waiting gets that reason instead of "closed".
+      if (msg.id === null && msg.error) {
+        this.fail(new RemoteError(msg.error.code, msg.error.message));
+        continue;
+      }
       const p = msg.id !== undefined ? this.pending.get(msg.id) : undefined;
       if (!p) continue;
       this.pending.delete(msg.id!);

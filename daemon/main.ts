@@ -3,7 +3,7 @@
  * SIGHUP, stop on SIGTERM/SIGINT.
  *
  *   kbgpd --config FILE [--socket PATH] [--socket-mode MODE] [--socket-group GROUP]
- *         [--read-only-socket PATH] [--read-only-socket-mode MODE] [--state-dir DIR]
+ *         [--read-only-socket PATH] [--read-only-socket-mode MODE] [--socket-max-clients N] [--state-dir DIR]
  *         [--log-level debug|info|warn|error] [--check] [--record FILE] [--http-listen ADDR:PORT|off]
  *   kbgpd                 the demo: this speaker plus a second kbgpd as its peer, on loopback
  */
@@ -24,8 +24,8 @@ import { seededRandom, toJsonLine } from "../core/speaker/recording.js";
 import { Speaker } from "../core/speaker/speaker.js";
 import { ConfigError, loadConfigFile, parseConfigText } from "./config/index.js";
 import { controlMethods, readOnly } from "./control/methods.js";
-import { ControlServer } from "./control/server.js";
-import { parseMode, resolveGroup } from "./control/socket-access.js";
+import { type ControlLimits, ControlServer, DEFAULT_LIMITS } from "./control/server.js";
+import { parseMaxClients, parseMode, resolveGroup } from "./control/socket-access.js";
 import { neighborView } from "./control/views.js";
 import { DEMO_MAIN, DEMO_PEER } from "./demo.js";
 import { Healthchecks } from "./health/healthchecks.js";
@@ -62,6 +62,7 @@ function parse() {
       "socket-group": { type: "string" },
       "read-only-socket": { type: "string" },
       "read-only-socket-mode": { type: "string", default: "0666" },
+      "socket-max-clients": { type: "string", default: String(DEFAULT_LIMITS.maxClients) },
       "state-dir": { type: "string" },
       "http-listen": { type: "string" },
     },
@@ -72,7 +73,7 @@ try {
   args = parse();
 } catch (e) {
   fail(
-    `${(e as Error).message} (usage: kbgpd [--config FILE] [--socket PATH] [--socket-mode MODE] [--socket-group GROUP] [--read-only-socket PATH] [--read-only-socket-mode MODE] [--state-dir DIR] [--log-level LEVEL] [--check] [--record FILE] [--http-listen ADDR:PORT|off])`,
+    `${(e as Error).message} (usage: kbgpd [--config FILE] [--socket PATH] [--socket-mode MODE] [--socket-group GROUP] [--read-only-socket PATH] [--read-only-socket-mode MODE] [--socket-max-clients N] [--state-dir DIR] [--log-level LEVEL] [--check] [--record FILE] [--http-listen ADDR:PORT|off])`,
     2,
   );
 }
@@ -84,12 +85,17 @@ if (opts.version) {
 const level = opts["log-level"] as LogLevel;
 if (!["debug", "info", "warn", "error"].includes(level))
   fail(`--log-level must be debug, info, warn or error, not '${level}'`, 2);
-let socketAccess: { mode: number; readOnlyMode: number; gid: number | undefined };
+let socketAccess: { mode: number; readOnlyMode: number; gid: number | undefined; limits: ControlLimits };
 try {
   socketAccess = {
     mode: parseMode(opts["socket-mode"], "--socket-mode"),
     readOnlyMode: parseMode(opts["read-only-socket-mode"], "--read-only-socket-mode"),
     gid: opts["socket-group"] === undefined ? undefined : resolveGroup(opts["socket-group"]),
+    // Each socket has its own connections: clients of the (wider) read-only socket cannot fill the main one.
+    limits: {
+      ...DEFAULT_LIMITS,
+      maxClients: parseMaxClients(opts["socket-max-clients"], "--socket-max-clients"),
+    },
   };
 } catch (e) {
   fail((e as Error).message, 2);
@@ -315,20 +321,21 @@ try {
   }
   await runtime.start({ addresses: config.global.listenAddresses, port: config.global.port });
   if (socketPath) {
-    mkdirSync(dirname(socketPath), { recursive: true });
+    // 0755 whatever the umask: a directory others could write to would let them replace the socket file.
+    mkdirSync(dirname(socketPath), { recursive: true, mode: 0o755 });
     const reload = opts.config ? () => reloadFile(opts.config!) : null;
     const methods = controlMethods(speaker, runtime, reload, apiRoutes, {
       processes: () => processes.status(),
       healthchecks: () => healthchecks.status(),
       k8s,
     });
-    control = new ControlServer(methods, logger);
+    control = new ControlServer(methods, logger, socketAccess.limits);
     await control.listen(socketPath, socketAccess.mode, socketAccess.gid);
     health.set("control-socket", null);
     const readOnlyPath = opts["read-only-socket"];
     if (readOnlyPath) {
-      mkdirSync(dirname(readOnlyPath), { recursive: true });
-      readOnlyControl = new ControlServer(readOnly(methods), logger);
+      mkdirSync(dirname(readOnlyPath), { recursive: true, mode: 0o755 });
+      readOnlyControl = new ControlServer(readOnly(methods), logger, socketAccess.limits);
       await readOnlyControl.listen(readOnlyPath, socketAccess.readOnlyMode, socketAccess.gid);
     }
   }

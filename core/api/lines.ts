@@ -47,6 +47,11 @@ export class LineSplitter {
     return out;
   }
 
+  /** Characters of the unfinished line held now (what a caller with many splitters budgets). */
+  get held(): number {
+    return this.partial.length;
+  }
+
   /** What is left at the end of input: a last line without its newline, or nothing. */
   end(): Line[] {
     const rest = this.partial;

@@ -2,6 +2,7 @@
 import type { RouteConfig } from "../../core/config/types.js";
 import { Afi } from "../../core/wire/index.js";
 import type { Path } from "./errors.js";
+import { checkRouteSize } from "./route-size.js";
 import { check, type RawIssue, type RouteInput, routeSchema } from "./schema.js";
 
 /**
@@ -25,6 +26,7 @@ export function resolveRoutes(
     if (nextHop && r.prefix.afi === Afi.IPV6 && nextHop.bytes.length === 4) {
       out.push({ path: [...path, "next-hop"], message: "an IPv6 route needs an IPv6 next hop" });
     }
+    checkRouteSize(r, path, out);
     const neighbors = r.neighbors ? [...new Set(r.neighbors.map((a) => a.text))].sort() : null;
     return {
       prefix: r.prefix,

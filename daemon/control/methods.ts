@@ -11,8 +11,9 @@ import { type ApiRoutes, RouteError } from "../routes/api-routes.js";
 import type { Runtime } from "../runtime.js";
 import { k8sMethods } from "./k8s-methods.js";
 import { monitorMethods } from "./monitor/methods.js";
+import { accepts, checkDeclared, cut, paramsOf, shown } from "./params.js";
 import { ribList } from "./rib-list/listing.js";
-import { ribListRequest } from "./rib-list/request.js";
+import { RIB_LIST_PARAMS, ribListRequest } from "./rib-list/request.js";
 import { type Method, RpcCode, RpcError } from "./server.js";
 import { FAMILIES, neighborDetail, neighborView } from "./views.js";
 
@@ -27,6 +28,7 @@ export const AppCode = { CONFIG_REFUSED: -32001, NO_CONFIG_FILE: -32002, READ_ON
 /** The methods that only read: all the read-only socket serves. */
 export const QUERIES: ReadonlySet<string> = new Set([
   "session.hello",
+  "session.methods",
   "global.get",
   "neighbor.list",
   "neighbor.get",
@@ -56,6 +58,22 @@ export function readOnly(methods: Record<string, Method>): Record<string, Method
           },
     ]),
   );
+}
+
+/** RFC 9003: a shutdown communication is at most 255 octets of UTF-8 (longer would be cut on the wire). */
+export const MAX_SHUTDOWN_MESSAGE_BYTES = 255;
+
+/** `message` of a neighbor action: absent, or a string that fits in a NOTIFICATION as it is. */
+function messageOf(params: Record<string, unknown>): string | undefined {
+  const m = params.message;
+  if (m === undefined) return undefined;
+  if (typeof m !== "string") throw bad(`message must be a string, not ${shown(m)}`);
+  const bytes = Buffer.byteLength(m, "utf8");
+  if (bytes > MAX_SHUTDOWN_MESSAGE_BYTES)
+    throw bad(
+      `message must be at most ${MAX_SHUTDOWN_MESSAGE_BYTES} bytes of UTF-8 (RFC 9003), not ${bytes}`,
+    );
+  return m;
 }
 
 /** A RouteError (a refused route) as the client sees it. */
@@ -89,23 +107,28 @@ export function controlMethods(
 ): Record<string, Method> {
   const peer = (params: Record<string, unknown>) => {
     const a = params.neighbor;
-    const p = typeof a === "string" ? speaker.peers.get(a) : undefined;
-    if (!p) throw new RpcError(RpcCode.INVALID_PARAMS, `no neighbor ${String(a)}`);
+    if (typeof a !== "string") throw bad(`neighbor must be a neighbor's address, not ${shown(a)}`);
+    const p = speaker.peers.get(a);
+    if (!p) throw bad(`no neighbor ${cut(a)}`);
     return p;
   };
-  const admin = (action: AdminAction) => (params: Record<string, unknown>) => {
-    const p = peer(params);
-    runtime.dispatch({
-      kind: "admin",
-      neighbor: p.id,
-      action,
-      ...(typeof params.message === "string" ? { message: params.message } : {}),
+  /** A neighbor action; `message` (RFC 9003) only for those that send a Cease with it. */
+  const admin = (action: AdminAction, withMessage: boolean) =>
+    accepts(withMessage ? ["neighbor", "message"] : ["neighbor"], (params) => {
+      const message = messageOf(params);
+      const p = peer(params);
+      runtime.dispatch({ kind: "admin", neighbor: p.id, action, ...(message ? { message } : {}) });
+      return { ok: true };
     });
-    return { ok: true };
-  };
-  return {
-    "session.hello": () => ({ server: "kbgpd", version: VERSION, apiVersion: API_VERSION }),
-    "global.get": () => {
+  const table: Record<string, Method> = {
+    "session.hello": accepts([], () => ({ server: "kbgpd", version: VERSION, apiVersion: API_VERSION })),
+    // What this kbgpd offers: every method, whether the read-only socket serves it, and its parameters.
+    "session.methods": accepts([], () => ({
+      methods: Object.keys(table)
+        .sort()
+        .map((name) => ({ name, readOnly: QUERIES.has(name), params: paramsOf(table[name]) })),
+    })),
+    "global.get": accepts([], () => {
       const g = speaker.global;
       return {
         asn: g.asn,
@@ -121,24 +144,24 @@ export function controlMethods(
           max: g.maxRoutes === undefined ? DEFAULT_MAX_ROUTES : g.maxRoutes,
         },
       };
-    },
-    "neighbor.list": () => ({
-      neighbors: [...speaker.peers.values()].map((p) => neighborView(p, runtime.now())),
     }),
-    "neighbor.get": (params) => neighborDetail(peer(params), runtime.now()),
-    "rib.list": (params) => ribList(speaker, ribListRequest(params, speaker.peers)),
-    "rib.add": (params) => routesCall(() => api.add(params.routes)),
-    "rib.delete": (params) => routesCall(() => api.delete(params.routes)),
-    "rib.deleteAll": () => routesCall(async () => ({ deleted: await api.clear() })),
-    "rib.summary": () => ({
+    "neighbor.list": accepts([], () => ({
+      neighbors: [...speaker.peers.values()].map((p) => neighborView(p, runtime.now())),
+    })),
+    "neighbor.get": accepts(["neighbor"], (params) => neighborDetail(peer(params), runtime.now())),
+    "rib.list": accepts(RIB_LIST_PARAMS, (params) => ribList(speaker, ribListRequest(params, speaker.peers))),
+    "rib.add": accepts(["routes"], (params) => routesCall(() => api.add(params.routes))),
+    "rib.delete": accepts(["routes"], (params) => routesCall(() => api.delete(params.routes))),
+    "rib.deleteAll": accepts([], () => routesCall(async () => ({ deleted: await api.clear() }))),
+    "rib.summary": accepts([], () => ({
       families: Object.fromEntries(
         Object.entries(FAMILIES).map(([n, f]) => [
           n,
           { destinations: speaker.locRib.count(f), paths: speaker.locRib.pathCount(f) },
         ]),
       ),
-    }),
-    "config.reload": () => {
+    })),
+    "config.reload": accepts([], () => {
       if (!reload) throw new RpcError(AppCode.NO_CONFIG_FILE, "kbgpd runs without a configuration file");
       let config: KbgpdConfig;
       try {
@@ -157,15 +180,16 @@ export function controlMethods(
         healthchecks: config.healthchecks.length,
         kubernetes: config.kubernetes !== null,
       };
-    },
-    "process.list": () => ({ processes: helpers.processes() }),
-    "healthcheck.list": () => ({ healthchecks: helpers.healthchecks() }),
-    "neighbor.shutdown": admin("shutdown"),
-    "neighbor.enable": admin("enable"),
-    "neighbor.reset": admin("reset"),
-    "neighbor.softResetIn": admin("soft-reset-in"),
-    "neighbor.softResetOut": admin("soft-reset-out"),
+    }),
+    "process.list": accepts([], () => ({ processes: helpers.processes() })),
+    "healthcheck.list": accepts([], () => ({ healthchecks: helpers.healthchecks() })),
+    "neighbor.shutdown": admin("shutdown", true),
+    "neighbor.enable": admin("enable", false),
+    "neighbor.reset": admin("reset", true),
+    "neighbor.softResetIn": admin("soft-reset-in", false),
+    "neighbor.softResetOut": admin("soft-reset-out", false),
     ...(helpers.k8s ? k8sMethods(helpers.k8s, (a) => speaker.peers.get(a)?.state ?? null) : {}),
     ...monitorMethods(speaker, runtime, helpers.k8s),
   };
+  return checkDeclared(table);
 }

@@ -4,9 +4,12 @@
  * chunks (socket backpressure paces them); errors carry JSON-RPC codes and a one-line message. Methods are
  * in methods.ts; this file only frames and dispatches.
  */
-import { chmodSync, chownSync, existsSync, unlinkSync } from "node:fs";
+import { existsSync, unlinkSync } from "node:fs";
 import net from "node:net";
+import { LineSplitter, TOO_LONG } from "../../core/api/lines.js";
 import type { Logger } from "../log.js";
+import { depthOf } from "./depth.js";
+import { listenPrivately } from "./socket-file.js";
 
 export class RpcError extends Error {
   constructor(
@@ -23,6 +26,8 @@ export const RpcCode = {
   INVALID_REQUEST: -32600,
   METHOD_NOT_FOUND: -32601,
   INVALID_PARAMS: -32602,
+  /** Server-defined (-32000..-32099): a connection limit was reached; the connection is closed. */
+  LIMIT: -32004,
 } as const;
 
 /**
@@ -56,7 +61,34 @@ export class RawJson {
 export type Method = (params: Record<string, unknown>, call: Call) => unknown;
 
 /** Longest request line accepted: room for a batch of many thousand routes. */
-const MAX_LINE = 16 * 1024 * 1024;
+export const MAX_LINE = 16 * 1024 * 1024;
+
+/**
+ * How much one socket lets its clients hold (docs/api.md, docs/security.md). Every client is bounded: one
+ * unfinished line of at most `maxLine` characters, at most `maxQueued` requests read ahead of their answers
+ * (reading stops until the answers are taken), and at most `maxClients` connections at a time on this socket.
+ * Together, unfinished lines hold at most `maxHeld` characters: without that, every client sending a line
+ * just under the limit and never ending it would hold maxClients × maxLine (4 GiB).
+ */
+export interface ControlLimits {
+  readonly maxClients: number;
+  readonly maxLine: number;
+  readonly maxQueued: number;
+  readonly maxHeld: number;
+}
+
+export const DEFAULT_LIMITS: ControlLimits = {
+  maxClients: 256,
+  maxLine: MAX_LINE,
+  maxQueued: 64,
+  maxHeld: 4 * MAX_LINE,
+};
+
+/** Deepest params accepted: real requests nest 4 levels (params, routes, a route, its communities). */
+export const MAX_DEPTH = 32;
+
+/** A connection refused or dropped is closed this long after its last line, even if the client never reads. */
+const CLOSE_GRACE_MS = 1000;
 /**
  * Rows per `rows` notification, and the text size at which a chunk goes out early. Small chunks keep both
  * sides' heaps small (no large-object strings, a short young generation: listing 200,000 routes, the CLI's
@@ -71,10 +103,13 @@ const response = (id: Id, body: { result: unknown } | { error: { code: number; m
 export class ControlServer {
   private server: net.Server | null = null;
   private readonly clients = new Set<net.Socket>();
+  /** Characters of unfinished lines held for all clients. */
+  private held = 0;
 
   constructor(
     private readonly methods: Record<string, Method>,
     private readonly logger: Logger,
+    private readonly limits: ControlLimits = DEFAULT_LIMITS,
   ) {}
 
   async listen(path: string, mode = 0o660, gid?: number): Promise<void> {
@@ -91,14 +126,9 @@ export class ControlServer {
       unlinkSync(path);
     }
     const server = net.createServer((s) => this.serve(s));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", (e) =>
-        reject(new Error(`cannot create control socket ${path}: ${(e as Error).message}`)),
-      );
-      server.listen(path, () => resolve());
+    await listenPrivately(server, path, mode, gid).catch((e: Error) => {
+      throw new Error(`cannot create control socket ${path}: ${e.message}`);
     });
-    chmodSync(path, mode);
-    if (gid !== undefined) chownSync(path, -1, gid);
     this.server = server;
     this.logger.log("info", `control socket ${path} (mode ${mode.toString(8).padStart(4, "0")})`);
   }
@@ -108,26 +138,74 @@ export class ControlServer {
     for (const c of this.clients) c.destroy();
   }
 
-  /** Requests on one connection are answered in order, one at a time; connections do not wait for each other. */
+  /**
+   * Requests on one connection are answered in order, one at a time; connections do not wait for each other.
+   * A client that does not read its answers stops being read (backpressure), so it cannot queue requests
+   * without bound; one that sends a line over the limit, comes when the socket has all the clients it takes,
+   * or sends the unfinished line that passes the socket's total, gets one error line and is closed.
+   */
   private serve(s: net.Socket): void {
-    this.clients.add(s);
-    s.on("close", () => this.clients.delete(s));
-    let buf = "";
-    let queue = Promise.resolve();
-    s.setEncoding("utf8");
     s.on("error", () => {});
-    s.on("data", (chunk: string) => {
-      buf += chunk;
-      for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (line.trim()) queue = queue.then(() => this.answer(s, line));
-      }
-      if (buf.length > MAX_LINE) {
-        buf = "";
-        s.end(response(null, { error: { code: RpcCode.INVALID_REQUEST, message: "request too long" } }));
-      }
+    if (this.clients.size >= this.limits.maxClients) {
+      const message = `too many control connections (at most ${this.limits.maxClients}): try again later`;
+      return this.refuse(s, response(null, { error: { code: RpcCode.LIMIT, message } }));
+    }
+    this.clients.add(s);
+    const lines = new LineSplitter(this.limits.maxLine);
+    /** This client's share of `held`. */
+    let held = 0;
+    const hold = (n: number) => {
+      this.held += n - held;
+      held = n;
+    };
+    s.on("close", () => {
+      this.clients.delete(s);
+      hold(0);
     });
+    let queue = Promise.resolve();
+    /** Lines read and not yet answered. */
+    let queued = 0;
+    let dropped = false;
+    /** Answered in its turn; nothing after it is read. */
+    const drop = (message: string, code: number) => {
+      dropped = true;
+      s.pause();
+      lines.end(); // the unfinished line's text goes now
+      hold(0);
+      const text = response(null, { error: { code, message } });
+      queue = queue.then(() => this.refuse(s, text));
+    };
+    s.setEncoding("utf8");
+    s.on("data", (chunk: string) => {
+      if (dropped) return;
+      for (const line of lines.push(chunk)) {
+        if (line === TOO_LONG)
+          return drop(
+            `request line longer than ${this.limits.maxLine} characters: split it (fewer routes per request)`,
+            RpcCode.INVALID_REQUEST,
+          );
+        if (!line.trim()) continue;
+        queued++;
+        queue = queue.then(async () => {
+          await this.answer(s, line);
+          if (--queued < this.limits.maxQueued && !dropped) s.resume();
+        });
+      }
+      hold(lines.held);
+      if (this.held > this.limits.maxHeld)
+        return drop(
+          `kbgpd holds too many unfinished requests (over ${this.limits.maxHeld} characters from all clients): try again later`,
+          RpcCode.LIMIT,
+        );
+      if (queued >= this.limits.maxQueued) s.pause();
+    });
+  }
+
+  /** Send a last line and close; a client that does not read it is cut off after a grace period. */
+  private refuse(s: net.Socket, text: string): void {
+    s.pause();
+    s.end(text);
+    setTimeout(() => s.destroy(), CLOSE_GRACE_MS).unref();
   }
 
   private async answer(s: net.Socket, line: string): Promise<void> {
@@ -148,8 +226,18 @@ export class ControlServer {
       const message = `unknown method ${req.method}`;
       return write(s, response(id, { error: { code: RpcCode.METHOD_NOT_FOUND, message } }));
     }
-    const params =
-      req.params && typeof req.params === "object" ? (req.params as Record<string, unknown>) : {};
+    // Named parameters only (JSON-RPC also allows an array): an array or a scalar would be read as no
+    // parameters at all, and a method with defaults would do something the client did not ask for.
+    const given = req.params;
+    if (given !== undefined && given !== null && (typeof given !== "object" || Array.isArray(given))) {
+      const message = `params must be an object of named parameters, not ${Array.isArray(given) ? "an array" : typeof given}`;
+      return write(s, response(id, { error: { code: RpcCode.INVALID_PARAMS, message } }));
+    }
+    if (depthOf(given, MAX_DEPTH) > MAX_DEPTH) {
+      const message = `params nest deeper than ${MAX_DEPTH} levels`;
+      return write(s, response(id, { error: { code: RpcCode.INVALID_PARAMS, message } }));
+    }
+    const params = (given ?? {}) as Record<string, unknown>;
     try {
       const result = await method(params, { id, socket: s });
       if (result instanceof Stream) {

@@ -27,3 +27,11 @@ export function resolveGroup(text: string, groupFile = "/etc/group"): number {
   }
   throw new Error(`--socket-group: no group '${text}' in ${groupFile} (give a name there or a number)`);
 }
+
+/** --socket-max-clients: a whole number of connections, 1 to 65536. */
+export function parseMaxClients(text: string, flag: string): number {
+  const n = /^\d{1,6}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= 1 && n <= 65536))
+    throw new Error(`${flag} must be a whole number from 1 to 65536, not '${text}'`);
+  return n;
+}

@@ -12,8 +12,11 @@ import type { K8sEvent, K8sSync } from "../../k8s/sync.js";
 import { CounterFeed, type MonitorClock } from "./counters.js";
 import { type MonitorEvent, neighborState, type RouteEvent } from "./events.js";
 import { takeSnapshot } from "./snapshot.js";
-import { type Outlet, Subscription } from "./subscription.js";
-import type { MonitorRequest, Topic } from "./topic.js";
+import { type Outlet, PendingBudget, Subscription } from "./subscription.js";
+import { MAX_MAX_PENDING, type MonitorRequest, type Topic } from "./topic.js";
+
+/** Events queued by all subscriptions together: twice what one subscriber may ask for. */
+export const MAX_TOTAL_PENDING = 2 * MAX_MAX_PENDING;
 
 export class MonitorHub implements SpeakerObserver {
   private readonly rib = new Set<Subscription>();
@@ -31,6 +34,8 @@ export class MonitorHub implements SpeakerObserver {
     private readonly speaker: Speaker,
     private readonly clock: MonitorClock,
     private readonly k8s: K8sSync | null,
+    /** Events all subscriptions may queue together (docs/api.md, `monitor.start`). */
+    private readonly budget = new PendingBudget(MAX_TOTAL_PENDING),
   ) {}
 
   /**
@@ -43,7 +48,14 @@ export class MonitorHub implements SpeakerObserver {
     out: Outlet,
   ): { subscription: Subscription; rows: Iterable<object> } {
     const rows = request.current ? takeSnapshot(this.speaker, this.k8s, request.topic) : [];
-    const s = new Subscription(id, request.topic, out, request.maxPending, (x) => this.remove(x));
+    const s = new Subscription(
+      id,
+      request.topic,
+      out,
+      request.maxPending,
+      (x) => this.remove(x),
+      this.budget,
+    );
     // A request id names one subscription per connection: a new one with the same id replaces the old.
     this.find(out, id)?.stop();
     this.set(s.topic).add(s);
@@ -56,6 +68,11 @@ export class MonitorHub implements SpeakerObserver {
     if (s.topic.kind === "k8s") this.k8sOff ??= this.k8s?.listen((e) => this.k8sEvent(e)) ?? null;
     else this.speaker.observe(this);
     return { subscription: s, rows: s.whileOpen(rows) };
+  }
+
+  /** Subscriptions open on `out`. */
+  countOn(out: Outlet): number {
+    return this.byOutlet.get(out)?.size ?? 0;
   }
 
   find(out: Outlet, id: unknown): Subscription | undefined {

@@ -4,10 +4,14 @@
  */
 import type { Speaker } from "../../../core/speaker/speaker.js";
 import type { K8sSync } from "../../k8s/sync.js";
+import { accepts } from "../params.js";
 import { type Method, RpcCode, RpcError, Stream } from "../server.js";
 import type { MonitorClock } from "./counters.js";
 import { MonitorHub } from "./hub.js";
-import { monitorRequest } from "./topic.js";
+import { MONITOR_PARAMS, monitorRequest } from "./topic.js";
+
+/** Subscriptions one connection may hold at a time (the shell uses three). */
+export const MAX_SUBSCRIPTIONS = 16;
 
 export function monitorMethods(
   speaker: Speaker,
@@ -16,8 +20,14 @@ export function monitorMethods(
 ): Record<string, Method> {
   const hub = new MonitorHub(speaker, clock, k8s);
   return {
-    "monitor.start": (params, call) => {
+    "monitor.start": accepts(MONITOR_PARAMS, (params, call) => {
       const request = monitorRequest(params, speaker.peers);
+      // Each subscription may queue maxPending events: their number per connection is bounded too.
+      if (hub.countOn(call.socket) >= MAX_SUBSCRIPTIONS && !hub.find(call.socket, call.id))
+        throw new RpcError(
+          RpcCode.LIMIT,
+          `at most ${MAX_SUBSCRIPTIONS} monitor subscriptions per connection: end one with monitor.stop`,
+        );
       const { subscription, rows } = hub.subscribe(request, call.id, call.socket);
       call.socket.once("close", () => subscription.stop());
       return new Stream(
@@ -25,8 +35,8 @@ export function monitorMethods(
         (count) => ({ snapshot: count }),
         () => subscription.start(),
       );
-    },
-    "monitor.stop": (params, call) => {
+    }),
+    "monitor.stop": accepts(["id"], (params, call) => {
       const s = hub.find(call.socket, params.id);
       if (!s)
         throw new RpcError(
@@ -35,6 +45,6 @@ export function monitorMethods(
         );
       s.stop();
       return { ok: true, lastSeq: s.lastSeq };
-    },
+    }),
   };
 }

@@ -17,6 +17,15 @@ export interface Outlet {
   readonly destroyed: boolean;
 }
 
+/**
+ * Events queued by all the subscriptions of one kbgpd together. `maxPending` bounds each subscriber; this
+ * bounds their sum, which would otherwise grow with the number of subscribers.
+ */
+export class PendingBudget {
+  total = 0;
+  constructor(readonly max: number) {}
+}
+
 /** Events are written in batches of about this many characters. */
 const BATCH_CHARS = 64 * 1024;
 
@@ -45,6 +54,7 @@ export class Subscription {
     readonly out: Outlet,
     private readonly maxPending: number,
     private readonly onEnd: (s: Subscription) => void,
+    private readonly budget = new PendingBudget(Number.POSITIVE_INFINITY),
   ) {
     this.lead = `{"jsonrpc":"2.0","method":"monitor","params":{"id":${JSON.stringify(id)},`;
   }
@@ -70,8 +80,10 @@ export class Subscription {
   push(e: MonitorEvent): void {
     if (this.ended) return;
     if (this.started && !this.awaitingDrain && this.pending === 0) return this.add(e);
-    if (this.pending >= this.maxPending) return this.overflow();
+    // Past its own limit, or the one all subscribers share: the subscriber whose event does not fit goes.
+    if (this.pending >= this.maxPending || this.budget.total >= this.budget.max) return this.overflow();
     this.queue.push(e);
+    this.budget.total++;
   }
 
   /** The response to `monitor.start` is written: send what waited, then events as they come. */
@@ -94,6 +106,7 @@ export class Subscription {
     if (this.ended) return;
     this.write();
     this.ended = true;
+    this.budget.total -= this.pending;
     this.queue = [];
     this.head = 0;
     this.batch = "";
@@ -138,6 +151,7 @@ export class Subscription {
     while (this.head < this.queue.length && !this.awaitingDrain && !this.ended) {
       const e = this.queue[this.head]!;
       this.queue[this.head++] = undefined;
+      this.budget.total--;
       this.add(e);
     }
     this.write();

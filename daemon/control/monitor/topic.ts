@@ -29,6 +29,9 @@ export interface MonitorRequest {
   readonly maxPending: number;
 }
 
+/** Every parameter `monitor.start` takes (any other is refused). */
+export const MONITOR_PARAMS = ["topic", "family", "neighbor", "current", "counters", "maxPending"] as const;
+
 export const DEFAULT_MAX_PENDING = 100_000;
 export const MAX_MAX_PENDING = 1_000_000;
 

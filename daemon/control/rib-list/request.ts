@@ -27,6 +27,21 @@ export interface RibListRequest {
   readonly form: (typeof FORMS)[number];
 }
 
+/** Every parameter `rib.list` takes (any other is refused). */
+export const RIB_LIST_PARAMS = [
+  "table",
+  "neighbor",
+  "family",
+  "prefix",
+  "match",
+  "community",
+  "asn",
+  "offset",
+  "limit",
+  "total",
+  "form",
+] as const;
+
 const bad = (message: string) => new RpcError(RpcCode.INVALID_PARAMS, message);
 
 const oneOf = <T extends string>(name: string, value: unknown, choices: readonly T[], fallback: T): T => {
