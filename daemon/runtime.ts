@@ -280,7 +280,7 @@ export class Runtime {
 
   private accept(s: net.Socket): void {
     const remote = plainAddress(s.remoteAddress);
-    const refused = this.speaker.screen(remote);
+    const refused = this.speaker.screen(remote, this.now());
     if (refused !== null) {
       // Before any state: a stranger, or a flood of them, costs a lookup and a close.
       s.destroy();

@@ -48,6 +48,9 @@ export class Peer implements PathSource {
   prefixLimitDown = false;
   /** Why this host cannot run the session (SpeakerOptions.unavailable): `Idle(Unavail)` while set. */
   unavailable: string | null = null;
+  /** Incoming connections taken in the current window, and when it began (Speaker.screen's rate limit). */
+  acceptWindowStart = Number.NEGATIVE_INFINITY;
+  acceptsInWindow = 0;
   /** The prefix count passed the warning threshold this session (logged once). */
   prefixWarned = false;
   upSince: number | null = null;

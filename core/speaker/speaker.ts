@@ -48,6 +48,10 @@ const OPEN_HOLD_SECONDS = 240;
 /** Incoming connections one neighbor may have waiting for the OPEN exchange at once (a new one replaces
  *  the oldest): one, and a second from a peer that restarted before the first was given up. */
 const MAX_WAITING_IN = 2;
+/** How many connections one neighbor's address may open per window: well above any reconnect loop's
+ *  needs (one a second), far below a flood. */
+const MAX_ACCEPTS = 20;
+const ACCEPT_WINDOW_MS = 10_000;
 const REFUSAL_TEXT = {
   unconfigured: "not a configured neighbor",
   down: "neighbor is down",
@@ -338,7 +342,7 @@ export class Speaker implements SpeakerContext {
    * established session wins; RFC 4724 §4.2: with graceful restart a new connection means the peer
    * restarted).
    */
-  private refusal(p: Peer | undefined): keyof Speaker["refused"] | null {
+  private refusal(p: Peer | undefined): keyof typeof REFUSAL_TEXT | null {
     if (!p) return "unconfigured";
     if (p.unavailable) return "unavailable";
     if (p.adminDown || p.prefixLimitDown) return "down";
@@ -347,19 +351,29 @@ export class Speaker implements SpeakerContext {
   }
 
   /** Incoming connections refused since start, by reason (metrics). */
-  readonly refused = { unconfigured: 0, down: 0, unavailable: 0, established: 0 };
+  readonly refused = { unconfigured: 0, down: 0, unavailable: 0, established: 0, rate: 0 };
 
   /**
    * Screen an incoming connection before it gets any state: the daemon asks this first and closes a refused
-   * one at once, so a stranger (or a flood of them) costs one lookup and no session, timer or OPEN. Returns
-   * why it is refused, or null. Counted in `refused`.
+   * one at once, so a stranger (or a flood of them) costs one lookup and no session, timer or OPEN. A
+   * neighbor's address is taken at most MAX_ACCEPTS times per ACCEPT_WINDOW_MS: each accepted connection
+   * costs an OPEN and a timer, and a peer reconnecting in a loop (or someone spoofing it) must not turn that
+   * into a flood. Returns why it is refused, or null. Counted in `refused`.
    */
-  screen(address: string): string | null {
+  screen(address: string, now: number): string | null {
     const p = this.findPeer(address);
     const r = this.refusal(p);
-    if (r === null) return null;
-    this.refused[r]++;
-    return r === "unavailable" ? p!.unavailable : REFUSAL_TEXT[r];
+    if (r !== null) {
+      this.refused[r]++;
+      return r === "unavailable" ? p!.unavailable : REFUSAL_TEXT[r];
+    }
+    if (now - p!.acceptWindowStart >= ACCEPT_WINDOW_MS) {
+      p!.acceptWindowStart = now;
+      p!.acceptsInWindow = 0;
+    }
+    if (++p!.acceptsInWindow <= MAX_ACCEPTS) return null;
+    this.refused.rate++;
+    return `more than ${MAX_ACCEPTS} connections from it in ${ACCEPT_WINDOW_MS / 1000} s`;
   }
 
   private accepted(id: number, local: Connection["remote"], remote: Connection["remote"]): void {

@@ -90,7 +90,7 @@ export function registerSpeakerMetrics(registry: Registry, speaker: Speaker): vo
 
   snapshotCounter(registry, {
     name: "kbgp_connections_refused_total",
-    help: "Incoming BGP connections closed at once, by reason: unconfigured (not a neighbor), down, unavailable (a session this kbgpd cannot run), established (a session is up).",
+    help: "Incoming BGP connections closed at once, by reason: unconfigured (not a neighbor), down, unavailable (a session this kbgpd cannot run), established (a session is up), rate (more than 20 from one neighbor in 10 s).",
     labelNames: ["reason"],
     fill: (put) => {
       for (const [reason, n] of Object.entries(speaker.refused)) put({ reason }, n);

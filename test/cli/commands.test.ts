@@ -186,7 +186,7 @@ describe("kbgp global", () => {
       asn: 65001,
       routerId: "10.255.9.1",
       routes: { received: 4, max: 4_000_000 },
-      connectionsRefused: { unconfigured: 0, down: 0, unavailable: 0, established: 0 },
+      connectionsRefused: { unconfigured: 0, down: 0, unavailable: 0, established: 0, rate: 0 },
     });
   });
 

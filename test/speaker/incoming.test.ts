@@ -43,13 +43,13 @@ const notifications = (out: Output[], conn: number) =>
 describe("screening incoming connections", () => {
   it("refuses strangers, neighbors shut down and neighbors it cannot run, counting each", () => {
     const s = speaker((a) => (a === B ? "no TCP MD5 here" : null));
-    expect(s.screen("192.0.2.99")).toBe("not a configured neighbor");
-    expect(s.screen("192.0.2.98")).toBe("not a configured neighbor");
-    expect(s.screen(C)).toBe("neighbor is down");
-    expect(s.screen(B)).toBe("no TCP MD5 here");
-    expect(s.refused).toEqual({ unconfigured: 2, down: 1, unavailable: 1, established: 0 });
+    expect(s.screen("192.0.2.99", 0)).toBe("not a configured neighbor");
+    expect(s.screen("192.0.2.98", 0)).toBe("not a configured neighbor");
+    expect(s.screen(C, 0)).toBe("neighbor is down");
+    expect(s.screen(B, 0)).toBe("no TCP MD5 here");
+    expect(s.refused).toEqual({ unconfigured: 2, down: 1, unavailable: 1, established: 0, rate: 0 });
     // An IPv4 neighbor arriving on a dual-stack socket is still that neighbor.
-    expect(s.screen(`::ffff:${C}`)).toBe("neighbor is down");
+    expect(s.screen(`::ffff:${C}`, 0)).toBe("neighbor is down");
     // What screen refuses, `accepted` refuses too (inputs replayed from a recording skip the screen).
     expect(accept(s, 2, B)).toEqual([
       expect.objectContaining({ kind: "log", msg: `refused connection from ${B}: no TCP MD5 here` }),
@@ -63,11 +63,17 @@ describe("screening incoming connections", () => {
     net.add("a", A, speakerConfig(65001, A, [neighbor(B, 65002, { gracefulRestart: NO_GR })]));
     net.add("b", B, speakerConfig(65002, B, [neighbor(A, 65001, { gracefulRestart: NO_GR })]));
     net.input(A, { kind: "start" });
-    expect(net.speaker(A).screen(B)).toBeNull();
+    expect(net.speaker(A).screen(B, 0)).toBeNull();
     net.input(B, { kind: "start" });
     net.until(() => state(net.speaker(A), B) === "established");
-    expect(net.speaker(A).screen(B)).toBe("session already established");
-    expect(net.speaker(A).refused).toEqual({ unconfigured: 0, down: 0, unavailable: 0, established: 1 });
+    expect(net.speaker(A).screen(B, 0)).toBe("session already established");
+    expect(net.speaker(A).refused).toEqual({
+      unconfigured: 0,
+      down: 0,
+      unavailable: 0,
+      established: 1,
+      rate: 0,
+    });
   });
 
   it("keeps at most two connections from one neighbor waiting for the OPEN exchange: a new one replaces the oldest", () => {
@@ -83,6 +89,18 @@ describe("screening incoming connections", () => {
     // A hundred more hold no more than two.
     for (let conn = 8; conn < 208; conn += 2) accept(s, conn, B);
     expect(s.peers.get(B)!.connections.size).toBe(2);
+  });
+});
+
+describe("the accept rate", () => {
+  it("takes at most 20 connections from one neighbor per 10 s, the rest refused and counted", () => {
+    const s = speaker();
+    const taken = Array.from({ length: 30 }, (_, i) => s.screen(B, 1000 + i * 100));
+    expect(taken.filter((x) => x === null)).toHaveLength(20);
+    expect(taken[20]).toBe("more than 20 connections from it in 10 s");
+    expect(s.refused.rate).toBe(10);
+    // A new window: taken again.
+    expect(s.screen(B, 11_000)).toBeNull();
   });
 });
 
