@@ -108,6 +108,7 @@ export class LocRib {
   upsert(family: FamilyKey, key: Keyed, path: Path): Destination | null {
     const t = this.table(family);
     let d = t.get(key.afi, key.v4, key.addr, key.length);
+    let old: Path | null = null;
     if (!d) {
       d = {
         family,
@@ -115,7 +116,8 @@ export class LocRib {
         length: key.length,
         v4: key.v4,
         addr: key.addr.slice(),
-        paths: [],
+        // The path in the array literal: `[]` then a push reserves 17 slots (152 bytes) per prefix.
+        paths: [path],
         best: null,
         reason: R.ONLY_PATH,
         multipath: [],
@@ -123,13 +125,15 @@ export class LocRib {
         bestChanged: false,
       };
       t.set(d);
-    }
-    const i = d.paths.findIndex((p) => p.source === path.source && p.pathId === path.pathId);
-    const old = i >= 0 ? d.paths[i] : null;
-    if (i >= 0) d.paths[i] = path;
-    else {
-      d.paths.push(path);
       this.pathCounts.set(family, (this.pathCounts.get(family) ?? 0) + 1);
+    } else {
+      const i = d.paths.findIndex((p) => p.source === path.source && p.pathId === path.pathId);
+      old = i >= 0 ? d.paths[i] : null;
+      if (i >= 0) d.paths[i] = path;
+      else {
+        d.paths.push(path);
+        this.pathCounts.set(family, (this.pathCounts.get(family) ?? 0) + 1);
+      }
     }
     const before = d.best;
     this.decide(d, path.source.onlyTo !== undefined);
