@@ -151,7 +151,8 @@ export async function startKbgpd(
   const nodeArgs = process.env.KBGP_BENCH_KBGPD_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
   const r = start(lab, "kbgpd", process.execPath, [
     ...nodeArgs,
-    join(root, "bin/kbgpd.mjs"),
+    // KBGP_BENCH_KBGPD_ROOT: another built checkout's kbgpd (a before/after comparison of a change).
+    join(process.env.KBGP_BENCH_KBGPD_ROOT ?? root, "bin/kbgpd.mjs"),
     "--config",
     config,
     "--socket",

@@ -103,9 +103,10 @@ export class LocRib {
 
   /**
    * Add or replace the path of (source, pathId); returns the destination (its set of paths changed, and
-   * `bestChanged` says whether its best path did).
+   * `bestChanged` says whether its best path did). `addr`: the prefix's address bytes to keep for a new
+   * destination, owned by the caller and never changed (Adj-RIB-In's copy); else a copy of `key.addr`.
    */
-  upsert(family: FamilyKey, key: Keyed, path: Path): Destination | null {
+  upsert(family: FamilyKey, key: Keyed, path: Path, addr?: Uint8Array): Destination | null {
     const t = this.table(family);
     let d = t.get(key.afi, key.v4, key.addr, key.length);
     let old: Path | null = null;
@@ -115,7 +116,7 @@ export class LocRib {
         afi: key.afi,
         length: key.length,
         v4: key.v4,
-        addr: key.addr.slice(),
+        addr: addr ?? key.addr.slice(),
         // The path in the array literal: `[]` then a push reserves 17 slots (152 bytes) per prefix.
         paths: [path],
         best: null,
