@@ -13,7 +13,8 @@
  * bench/results/ingest.md. Environment: KBGP_BENCH_RUNS (3), KBGP_BENCH_INGEST_V4 (1000000),
  * KBGP_BENCH_INGEST_V6 (200000), KBGP_BENCH_INGEST_CAP (seconds per run from Established, 120),
  * KBGP_BENCH_INGEST_RECEIVERS (comma list, default kbgpd,gobgpd,bird), KBGP_BENCH_KBGPD_NODE_ARGS (extra
- * Node options for kbgpd, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ * Node options for kbgpd, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), KBGP_BENCH_KBGPD_ROOT (another built
+ * checkout's kbgpd, for before/after comparisons).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
