@@ -1,6 +1,6 @@
 // `npm run bench`: runs each benchmark in its own Node process (a clean heap each), compares with the
 // peer tools in the same run where one exists, and writes bench/results/<name>.json.
-// `node bench/run.mjs [codec] [rib-update] [cli] [shell]` runs only the sections named (default: all of them).
+// `node bench/run.mjs [codec] [rib-update] [cli] [shell] [ingest]` runs only the sections named (default: all of them).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -41,7 +41,7 @@ function wall(cmd, args, runs = 5) {
   return Number(times[Math.floor(runs / 2)].toFixed(3));
 }
 
-const SECTIONS = ["codec", "rib-update", "cli", "shell"];
+const SECTIONS = ["codec", "rib-update", "cli", "shell", "ingest"];
 const wanted = process.argv.slice(2);
 for (const s of wanted)
   if (!SECTIONS.includes(s))
@@ -103,6 +103,10 @@ const cliSection = () => bundledSection("cli", 30);
 // `kbgp shell` start-up to its first frame in a terminal (bench/shell.ts; needs tmux, bird2).
 const shellSection = () => bundledSection("shell", 10);
 
+// Full-table ingest from a BIRD sender into kbgpd, gobgpd and BIRD (bench/ingest.ts; needs gobgpd, bird2).
+// Its cap per run bounds it: 3 receivers × runs × (sender load + cap + teardown).
+const ingestSection = () => bundledSection("ingest", 60);
+
 // The receive path into Adj-RIB-In and Loc-RIB, with nobody monitoring and with a monitor's observer
 // attached (a no-op): monitoring off must cost nothing noticeable.
 async function ribUpdateSection() {
@@ -126,3 +130,4 @@ if (sections.includes("codec")) await codecSection();
 if (sections.includes("rib-update")) await ribUpdateSection();
 if (sections.includes("cli")) await cliSection();
 if (sections.includes("shell")) await shellSection();
+if (sections.includes("ingest")) await ingestSection();

@@ -210,3 +210,61 @@ export function timedRun(cmd: string, args: string[], opts: TimedOptions): Promi
     });
   });
 }
+
+/** Clock ticks per second of /proc/PID/stat's utime and stime (USER_HZ: 100 on every Linux we run on). */
+const CLK_TCK = ((): number => {
+  const r = spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" });
+  const v = Number(r.stdout?.trim());
+  return Number.isInteger(v) && v > 0 ? v : 100;
+})();
+
+/** CPU seconds (user + system, every thread) a process has used so far, or null once it is gone. */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // comm (in parentheses) may hold spaces: count fields after its closing parenthesis; utime and stime
+    // are fields 14 and 15 of stat(5), i.e. 12 and 13 after it.
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+/** Samples a process's CPU seconds and VmRSS every `intervalMs` from this process (never waiting on the
+ *  process itself, which may be too busy to answer anything), so that their values at a moment known only
+ *  afterwards (a session's Established time as the daemon reports it) can be read back. */
+export class ProcSampler {
+  private samples: [at: number, cpu: number, rssKB: number | null][] = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly pid: number,
+    private readonly clock: () => number,
+    intervalMs = 20,
+  ) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+  }
+
+  private sample(): void {
+    const cpu = cpuSeconds(this.pid);
+    if (cpu !== null) this.samples.push([this.clock(), cpu, statusKB(this.pid, "VmRSS")]);
+    // Bounded: at 20 ms, 30,000 samples are 10 minutes; beyond that every other one is dropped.
+    if (this.samples.length > 30_000) this.samples = this.samples.filter((_, i) => i % 2 === 0);
+  }
+
+  /** CPU seconds and VmRSS of the last sample taken at or before `at` (the first sample if none). */
+  at(at: number): { cpu: number; rssKB: number | null } | null {
+    let v = this.samples[0];
+    for (const s of this.samples) {
+      if (s[0] > at) break;
+      v = s;
+    }
+    return v ? { cpu: v[1], rssKB: v[2] } : null;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -36,7 +36,8 @@ export interface Running {
   pid: number;
 }
 
-function start(lab: Lab, name: string, cmd: string, args: string[]): Running {
+/** A daemon under `timeout` in the lab's directory, its output in NAME.log there. */
+export function start(lab: Lab, name: string, cmd: string, args: string[]): Running {
   const daemon = Daemon.spawn(name, cmd, args, {
     cwd: lab.dir,
     logFile: join(lab.dir, `${name}.log`),

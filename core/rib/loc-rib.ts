@@ -103,19 +103,22 @@ export class LocRib {
 
   /**
    * Add or replace the path of (source, pathId); returns the destination (its set of paths changed, and
-   * `bestChanged` says whether its best path did).
+   * `bestChanged` says whether its best path did). `addr`: the prefix's address bytes to keep for a new
+   * destination, owned by the caller and never changed (Adj-RIB-In's copy); else a copy of `key.addr`.
    */
-  upsert(family: FamilyKey, key: Keyed, path: Path): Destination | null {
+  upsert(family: FamilyKey, key: Keyed, path: Path, addr?: Uint8Array): Destination | null {
     const t = this.table(family);
     let d = t.get(key.afi, key.v4, key.addr, key.length);
+    let old: Path | null = null;
     if (!d) {
       d = {
         family,
         afi: key.afi,
         length: key.length,
         v4: key.v4,
-        addr: key.addr.slice(),
-        paths: [],
+        addr: addr ?? key.addr.slice(),
+        // The path in the array literal: `[]` then a push reserves 17 slots (152 bytes) per prefix.
+        paths: [path],
         best: null,
         reason: R.ONLY_PATH,
         multipath: [],
@@ -123,13 +126,15 @@ export class LocRib {
         bestChanged: false,
       };
       t.set(d);
-    }
-    const i = d.paths.findIndex((p) => p.source === path.source && p.pathId === path.pathId);
-    const old = i >= 0 ? d.paths[i] : null;
-    if (i >= 0) d.paths[i] = path;
-    else {
-      d.paths.push(path);
       this.pathCounts.set(family, (this.pathCounts.get(family) ?? 0) + 1);
+    } else {
+      const i = d.paths.findIndex((p) => p.source === path.source && p.pathId === path.pathId);
+      old = i >= 0 ? d.paths[i] : null;
+      if (i >= 0) d.paths[i] = path;
+      else {
+        d.paths.push(path);
+        this.pathCounts.set(family, (this.pathCounts.get(family) ?? 0) + 1);
+      }
     }
     const before = d.best;
     this.decide(d, path.source.onlyTo !== undefined);

@@ -93,7 +93,8 @@ function announce(
     const old = peer.ribIn.put(family, k, received);
     if (old) ctx.interner.release(old.attrs);
     if (accepted) {
-      const d = ctx.locRib.upsert(family, k, accepted);
+      // One copy of the prefix's address for both tables (Adj-RIB-In's, never changed).
+      const d = ctx.locRib.upsert(family, k, accepted, peer.ribIn.lastAddr);
       if (d) ctx.changed(d);
     } else if (old?.accepted) {
       const d = ctx.locRib.remove(family, k, peer, old.pathId);
