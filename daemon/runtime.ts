@@ -17,7 +17,7 @@ import {
 } from "./listeners.js";
 import type { Logger } from "./log.js";
 import type { TcpMd5Addon } from "./native/tcp-md5.js";
-import { applyTtl, fdOf, type ListenerTtl, listenerTtl, type TtlPolicy, ttlPolicy } from "./ttl.js";
+import { applyTtl, fdOf, type ListenerTtl, listenerTtl, NO_TTL, type TtlPolicy, ttlPolicy } from "./ttl.js";
 
 export type { ListenOptions, ListenStatus } from "./listeners.js";
 
@@ -29,9 +29,9 @@ export interface RuntimeOptions {
   readonly onInput?: ((at: number, input: Input) => void) | null;
   /** After every change of the listeners (start, reload, a retry): readiness reports what does not listen. */
   readonly onListenStatus?: (status: ListenStatus) => void;
-  /** The TCP MD5 addon (daemon/native/tcp-md5.ts), or null where it is not built: neighbors with a password
-   *  are refused before they reach the speaker then (daemon/main.ts), and connecting to one fails; so does
-   *  connecting to a neighbor with a TTL setting, and connections accepted from one are closed. */
+  /** The TCP MD5 addon (daemon/native/tcp-md5.ts), or null where it is not built: the speaker then keeps
+   *  neighbors with a password or TTL setting Idle(Unavail) (daemon/main.ts), so the no-addon paths here
+   *  (connect fails, accepted connections closed) are a second line that should never be reached. */
   readonly tcpMd5?: TcpMd5Addon | null;
 }
 
@@ -42,7 +42,6 @@ const REFUSED_LOG_ADDRESSES = 1024;
 const familyOf = (address: string): 4 | 6 => (address.includes(":") ? 6 : 4);
 
 /** A listener as the system makes it: default TTL, no minimum. */
-const NO_TTL: ListenerTtl = { ttl: -1, minTtl: 0 };
 
 /** "::ffff:192.0.2.1" from a dual-stack socket is the IPv4 peer 192.0.2.1. */
 export function plainAddress(a: string | undefined): string {

@@ -40,8 +40,13 @@ export interface ListenerTtl {
   readonly minTtl: number;
 }
 
+/** A listener (or socket) left at the system's TTL, checking nothing. */
+export const NO_TTL: ListenerTtl = { ttl: -1, minTtl: 0 };
+
 export function listenerTtl(policies: readonly (TtlPolicy | null)[]): ListenerTtl {
   const gtsm = policies.filter((p) => p !== null && p.minTtl > 0) as TtlPolicy[];
+  // The one object meaning "the system's defaults", so callers can compare by identity.
+  if (gtsm.length === 0) return NO_TTL;
   return {
     ttl: gtsm.length > 0 ? GTSM_TTL : -1,
     minTtl: gtsm.length > 0 && gtsm.length === policies.length ? Math.min(...gtsm.map((p) => p.minTtl)) : 0,

@@ -38,6 +38,9 @@ export interface GlobalConfig {
 /** The route guard's default: room for three full Internet tables (about 1.3M IPv4 and IPv6 paths each in
  *  2026) at a few hundred bytes a path. */
 export const DEFAULT_MAX_ROUTES = 4_000_000;
+/** The route guard's limit in force: the configured one, the default when absent, null when off. */
+export const maxRoutesOf = (g: Pick<GlobalConfig, "maxRoutes">): number | null =>
+  g.maxRoutes === undefined ? DEFAULT_MAX_ROUTES : g.maxRoutes;
 /** Every eBGP neighbor's prefix limit unless configured (`max-prefix`): above a full table, far below what
  *  would exhaust a node. */
 export const DEFAULT_EBGP_MAX_PREFIX = { limit: 2_000_000, warningPercent: 90, restartAfter: 300 } as const;

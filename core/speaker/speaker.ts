@@ -7,7 +7,7 @@
  * Per input, in order: the FSM acts on the input; RIB changes mark destinations dirty in every session
  * that carries their family; then each session not waiting on its socket sends its next batch.
  */
-import { DEFAULT_MAX_ROUTES, type NeighborConfig, type SpeakerConfig } from "../config/types.js";
+import { maxRoutesOf, type NeighborConfig, type SpeakerConfig } from "../config/types.js";
 import { Exporter, type ExportTarget } from "../policy/export.js";
 import type { RibInTally } from "../rib/adj-rib-in.js";
 import { AdjRibOut } from "../rib/adj-rib-out.js";
@@ -55,9 +55,12 @@ const ACCEPT_WINDOW_MS = 10_000;
 const REFUSAL_TEXT = {
   unconfigured: "not a configured neighbor",
   down: "neighbor is down",
-  unavailable: "",
+  unavailable: "this kbgpd cannot run the session",
   established: "session already established",
 } as const;
+/** Why a connection is refused, in words: an unavailable neighbor's own reason. */
+const refusalText = (p: Peer | undefined, r: keyof typeof REFUSAL_TEXT): string =>
+  (r === "unavailable" ? p?.unavailable : null) ?? REFUSAL_TEXT[r];
 /** RFC 9687 §4: SendHoldTime, 8 minutes or twice the negotiated hold time if that is longer. */
 export const sendHoldSeconds = (holdTime: number): number => Math.max(480, 2 * holdTime);
 /** How long the route guard keeps a peer down before it may send its routes again. */
@@ -264,7 +267,8 @@ export class Speaker implements SpeakerContext {
 
   /** RFC 4271 §8.1.2 ManualStart/AutomaticStart: Connect (or Active when passive), connect-retry armed. */
   private startPeer(p: Peer): void {
-    if (p.adminDown || p.prefixLimitDown || p.unavailable) return;
+    // A session up means started already (a restart timer may fire after an operator's reset started it).
+    if (p.adminDown || p.prefixLimitDown || p.unavailable || p.session) return;
     this.setState(p, p.config.passive ? "active" : "connect");
     if (!p.config.passive) this.openConnection(p);
     this.armRetry(p, p.config.connectRetry);
@@ -358,14 +362,15 @@ export class Speaker implements SpeakerContext {
    * one at once, so a stranger (or a flood of them) costs one lookup and no session, timer or OPEN. A
    * neighbor's address is taken at most MAX_ACCEPTS times per ACCEPT_WINDOW_MS: each accepted connection
    * costs an OPEN and a timer, and a peer reconnecting in a loop (or someone spoofing it) must not turn that
-   * into a flood. Returns why it is refused, or null. Counted in `refused`.
+   * into a flood. Returns why it is refused, or null. Counted in `refused`. Not an input: what it refuses
+   * never reaches the speaker, so recordings (which hold inputs) need not see it.
    */
   screen(address: string, now: number): string | null {
     const p = this.findPeer(address);
     const r = this.refusal(p);
     if (r !== null) {
       this.refused[r]++;
-      return r === "unavailable" ? p!.unavailable : REFUSAL_TEXT[r];
+      return refusalText(p, r);
     }
     if (now - p!.acceptWindowStart >= ACCEPT_WINDOW_MS) {
       p!.acceptWindowStart = now;
@@ -380,7 +385,7 @@ export class Speaker implements SpeakerContext {
     const p = this.findPeer(remote.address);
     const r = this.refusal(p);
     if (r !== null || !p) {
-      const why = r === "unavailable" ? p!.unavailable : REFUSAL_TEXT[r ?? "unconfigured"];
+      const why = refusalText(p, r ?? "unconfigured");
       this.log(
         "info",
         `refused connection from ${remote.address}: ${why}`,
@@ -394,7 +399,7 @@ export class Speaker implements SpeakerContext {
     if (p.session) this.closeConn(p.session, "peer reconnected (graceful restart)", null, true);
     // Bound what one address can hold open: a peer that restarts leaves half-open connections behind, and a
     // misbehaving one may open many. The newest is the one that can still work; the oldest waiting goes.
-    const waiting = [...p.connections].filter((c) => c.direction === "in");
+    const waiting = [...p.connections].filter((c) => c.direction === "in" && c.state === "opensent");
     if (waiting.length >= MAX_WAITING_IN) {
       this.log("info", "an older incoming connection waiting for OPEN replaced by a newer one", p.id);
       this.closeConn(
@@ -478,6 +483,7 @@ export class Speaker implements SpeakerContext {
   private hardResetIfDue(c: Connection, err: BgpError): BgpError {
     const flushing: number[] = [
       CeaseSubcode.MAX_PREFIXES,
+      CeaseSubcode.OUT_OF_RESOURCES,
       CeaseSubcode.ADMINISTRATIVE_SHUTDOWN,
       CeaseSubcode.PEER_DECONFIGURED,
     ];
@@ -537,13 +543,11 @@ export class Speaker implements SpeakerContext {
   /**
    * RFC 9687: a peer that sends KEEPALIVEs but stops reading would otherwise hold the session, and what we
    * queued for it, forever. When nothing sent has been written for SendHoldTime — 8 minutes, or twice the
-   * hold time if longer (§4) — the session is closed with Send Hold Timer Expired. With a hold time of 0 no
-   * KEEPALIVEs are expected either way, and there is no timer.
+   * hold time if longer (§4) — the session is closed with Send Hold Timer Expired. A hold time of 0 gets
+   * the 8 minutes too: otherwise a peer could offer 0 to be exempt (only our UPDATEs arm it then).
    */
   watchSending(c: Connection): void {
-    const hold = c.negotiated?.holdTime ?? 0;
-    if (hold === 0) return;
-    const seconds = sendHoldSeconds(hold);
+    const seconds = sendHoldSeconds(c.negotiated?.holdTime ?? 0);
     this.timers.set(`conn:${c.id}:send-hold`, this.now + seconds * 1000, () =>
       this.fail(
         c,
@@ -867,7 +871,7 @@ export class Speaker implements SpeakerContext {
    * ROUTE_GUARD_RETRY_SECONDS, as a prefix limit with restart-after would keep it.
    */
   private checkRouteGuard(p: Peer, c: Connection): void {
-    const max = this.global.maxRoutes === undefined ? DEFAULT_MAX_ROUTES : this.global.maxRoutes;
+    const max = maxRoutesOf(this.global);
     if (max === null || this.ribInTally.paths <= max) return;
     const n = this.ribInTally.paths;
     this.log(
@@ -957,10 +961,12 @@ export class Speaker implements SpeakerContext {
       case "enable":
         p.adminDown = false;
         p.prefixLimitDown = false;
+        this.timers.clear(`peer:${p.id}:prefix-limit`);
         if (p.state === "idle" && !p.session) this.startPeer(p);
         return;
       case "reset":
         p.prefixLimitDown = false;
+        this.timers.clear(`peer:${p.id}:prefix-limit`);
         for (const c of [...p.connections]) this.fail(c, cease(CeaseSubcode.ADMINISTRATIVE_RESET));
         this.timers.clear(`peer:${p.id}:retry`);
         this.startPeer(p);

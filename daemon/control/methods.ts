@@ -2,7 +2,7 @@
 
 import { VERSION } from "../../cli/version.js";
 import type { KbgpdConfig } from "../../core/config/helpers.js";
-import { DEFAULT_MAX_ROUTES } from "../../core/config/types.js";
+import { maxRoutesOf } from "../../core/config/types.js";
 import type { AdminAction } from "../../core/speaker/io.js";
 import type { Speaker } from "../../core/speaker/speaker.js";
 import { formatIpv4Number } from "../../core/wire/index.js";
@@ -141,7 +141,7 @@ export function controlMethods(
         // The route guard: paths in all Adj-RIB-Ins together and their limit (null: none).
         routes: {
           received: speaker.ribInTally.paths,
-          max: g.maxRoutes === undefined ? DEFAULT_MAX_ROUTES : g.maxRoutes,
+          max: maxRoutesOf(g),
         },
       };
     }),

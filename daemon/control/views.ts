@@ -84,7 +84,8 @@ export function neighborView(p: Peer, now: number) {
     state: p.state,
     adminDown: p.adminDown,
     prefixLimitReached: p.prefixLimitDown,
-    /** Why this kbgpd cannot run the session (a password without the TCP MD5 addon), or null. */
+    /** Why this kbgpd cannot run the session (a password, ttl-security or ebgp-multihop without the native
+     *  addon), or null. */
     unavailable: p.unavailable,
     upSince: p.upSince,
     downSince: p.upSince ? null : p.downSince,
@@ -134,8 +135,8 @@ export function neighborDetail(p: Peer, now: number) {
       : null,
     advertised: s?.ribOut?.totalCount() ?? 0,
     /** RFC 9687: how long what we send may stay unwritten before the session is closed; null without a
-     *  session or with a hold time of 0. */
-    sendHoldTime: s?.negotiated?.holdTime ? sendHoldSeconds(s.negotiated.holdTime) : null,
+     *  session. */
+    sendHoldTime: s?.negotiated ? sendHoldSeconds(s.negotiated.holdTime) : null,
     staleFamilies: [...p.staleFamilies].map(familyName),
   };
 }

@@ -10,7 +10,7 @@
  * gobgp_exporter's `gobgp_peer_session_state` does too.
  */
 import type { Registry } from "prom-client";
-import { DEFAULT_MAX_ROUTES } from "../../core/config/types.js";
+import { maxRoutesOf } from "../../core/config/types.js";
 import type { Peer, PeerState } from "../../core/speaker/peer.js";
 import type { Speaker } from "../../core/speaker/speaker.js";
 import { type FamilyKey, familyName, MessageType } from "../../core/wire/index.js";
@@ -116,7 +116,7 @@ export function registerSpeakerMetrics(registry: Registry, speaker: Speaker): vo
     help: "global max-routes: the route guard's limit on kbgp_rib_in_paths; absent when off.",
     labelNames: [],
     fill: (put) => {
-      const max = speaker.global.maxRoutes === undefined ? DEFAULT_MAX_ROUTES : speaker.global.maxRoutes;
+      const max = maxRoutesOf(speaker.global);
       if (max !== null) put({}, max);
     },
   });

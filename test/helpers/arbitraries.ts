@@ -170,7 +170,8 @@ export function pathAttributesArb(opts: PathAttributesOptions = {}): fc.Arbitrar
     med: u32,
     localPref: u32,
     atomicAggregate: fc.constant(true),
-    aggregator: fc.record({ asn, address: ipv4Text }),
+    // RFC 7607 §2: AS 0 makes AGGREGATOR malformed too (discarded on a session).
+    aggregator: fc.record({ asn: asn.filter((x) => x !== 0), address: ipv4Text }),
     communities: list(fc.oneof(u32, fc.constantFrom(0xffffff01, 0xffff0000)), 80),
     originatorId: ipv4Text,
     clusterList: list(ipv4Text, 70),

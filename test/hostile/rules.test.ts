@@ -74,6 +74,37 @@ describe("RFC 7607: AS number zero", () => {
   });
 });
 
+describe("RFC 7607: AS 0 in AGGREGATOR and AS4_AGGREGATOR", () => {
+  it("is malformed on a session: the attribute is discarded, the route kept (§2, RFC 7606 §7.7)", () => {
+    const body = updateBody(
+      attrs(
+        ORIGIN_IGP,
+        attr(0x40, 2, "02 01 0000fdea"),
+        nextHop("192.0.2.1"),
+        attr(0xc0, 7, "00000000 c0000201"),
+      ),
+      nlri("10.0.0.0/8"),
+    );
+    const u = decodeUpdate(body, codecContext({ ebgp: true }));
+    expect(u.action).toBe(UpdateAction.ATTRIBUTE_DISCARD);
+    expect(u.problems.map((p) => p.error.reason)).toEqual(["AGGREGATOR with AS 0"]);
+    // From a 2-octet speaker, AS4_AGGREGATOR (18) with AS 0 likewise.
+    const two = updateBody(
+      attrs(
+        ORIGIN_IGP,
+        attr(0x40, 2, "02 01 fdea"),
+        nextHop("192.0.2.1"),
+        attr(0xc0, 18, "00000000 c0000201"),
+      ),
+      hex("08 0a"),
+    );
+    const u2 = decodeUpdate(two, codecContext({ as4: false, ebgp: true }));
+    expect(u2.problems.map((p) => p.error.reason)).toEqual(["AS4_AGGREGATOR with AS 0"]);
+    // Read from an MRT file (no session), kept as recorded.
+    expect(decodeUpdate(body, codecContext({})).problems).toEqual([]);
+  });
+});
+
 describe("RFC 6286 §2.3: connection collision between speakers with the same BGP Identifier", () => {
   it("keeps the connection opened by the speaker with the larger AS number, on both sides", () => {
     // Both speakers connect at once and each sees both OPENs before any KEEPALIVE: both detect the

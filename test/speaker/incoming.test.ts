@@ -122,12 +122,30 @@ describe("the route guard (global maxRoutes)", () => {
     // B's two routes fit, C's two would make four: C is closed and holds nothing, B is untouched.
     expect(state(a, B)).toBe("established");
     expect(state(a, C_)).toBe("idle");
-    expect(a.peers.get(C_)!.lastNotification).toMatchObject({ direction: "sent", code: 6, subcode: 8 });
+    // With graceful restart's N bit (RFC 8538) it goes as Hard Reset, so C flushes our routes too.
+    expect(a.peers.get(C_)!.lastNotification).toMatchObject({ direction: "sent", code: 6, subcode: 9 });
+    expect(a.peers.get(C_)!.lastNotification!.message).toMatch(
+      /^Cease \/ Hard Reset \(Cease \/ Out of Resources\): /,
+    );
     expect(a.ribInTally.paths).toBe(2);
     expect(locRib(a).map((r) => r.from)).toEqual([B, B]);
     // Five minutes later C may try again (and is closed again while the guard still holds).
     net.advance(310_000);
     expect(a.peers.get(C_)!.establishedCount).toBe(2);
     expect(a.ribInTally.paths).toBe(2);
+    // With the guard off, an operator's reset brings C up at once, and the restart that was pending is gone:
+    // it must not start C a second time under its live session.
+    expect(a.timers.has(`peer:${C_}:prefix-limit`)).toBe(true);
+    net.input(A, {
+      kind: "reconfigure",
+      config: speakerConfig(65001, A, [neighbor(B, 65002), neighbor(C_, 65003)], [], { maxRoutes: null }),
+    });
+    net.input(A, { kind: "admin", neighbor: C_, action: "reset" });
+    net.until(() => state(a, C_) === "established");
+    expect(a.timers.has(`peer:${C_}:prefix-limit`)).toBe(false);
+    const up = a.peers.get(C_)!.establishedCount;
+    net.advance(310_000);
+    expect(state(a, C_)).toBe("established");
+    expect(a.peers.get(C_)!.establishedCount).toBe(up);
   });
 });

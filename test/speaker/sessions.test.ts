@@ -1,5 +1,6 @@
 /** Sessions and route exchange between speakers on the in-memory network (no sockets, virtual time). */
 import { describe, expect, it } from "vitest";
+import { sendHoldSeconds } from "../../core/speaker/speaker.js";
 import { locRib, state, v6 } from "../helpers/rib-view.js";
 import { neighbor, route, speakerConfig } from "../helpers/speaker-config.js";
 import { VirtualNet } from "../helpers/virtual-net.js";
@@ -176,6 +177,10 @@ describe("Send Hold Timer (RFC 9687)", () => {
     expect(sent.message).toBe("Send Hold Timer Expired: nothing sent was written for 480 s");
     expect(sent.at - since).toBeGreaterThanOrEqual(480_000);
     expect(sent.at - since).toBeLessThanOrEqual(480_000 + 30_000);
+  });
+
+  it("waits 8 minutes, or twice a longer hold time; a hold time of 0 is no exemption", () => {
+    expect([0, 90, 240, 300].map(sendHoldSeconds)).toEqual([480, 480, 480, 600]);
   });
 
   it("leaves a session that reads alone however long it lasts", () => {

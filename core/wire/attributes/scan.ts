@@ -180,6 +180,12 @@ export function scanAttributes(b: Uint8Array, start: number, end: number, ctx: C
         r.summary.localPref = u32(b, vs);
         break;
       case AttrType.AGGREGATOR:
+        // RFC 7607 §2: AS 0 in AGGREGATOR is malformed, which RFC 7606 §7.7 answers with attribute discard
+        // (sessions only: MRT analysis shows what was recorded).
+        if (ctx.ebgp !== undefined && (as4 ? u32(b, vs) : u16(b, vs)) === 0) {
+          r.discard(type, S.OPTIONAL_ATTRIBUTE_ERROR, "AGGREGATOR with AS 0");
+          continue;
+        }
         if (!as4) {
           spans.aggregator = vs;
           keep.push(AGGREGATOR_SLOT, as);
@@ -212,6 +218,8 @@ export function scanAttributes(b: Uint8Array, start: number, end: number, ctx: C
       case AttrType.AS4_AGGREGATOR:
         if (as4) r.discard(type, S.OPTIONAL_ATTRIBUTE_ERROR, "AS4_AGGREGATOR from a 4-octet AS speaker");
         else if (len !== 8) r.discard(type, S.OPTIONAL_ATTRIBUTE_ERROR, "AS4_AGGREGATOR length is not 8");
+        else if (ctx.ebgp !== undefined && u32(b, vs) === 0)
+          r.discard(type, S.OPTIONAL_ATTRIBUTE_ERROR, "AS4_AGGREGATOR with AS 0"); // RFC 7607 §2
         else spans.as4Aggregator = vs;
         continue;
     }
