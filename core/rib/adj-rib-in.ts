@@ -17,6 +17,9 @@ export interface ReceivedPath {
   readonly accepted: Path | null;
   /** Why import policy rejected it (null when accepted). */
   readonly filtered: string | null;
+  /** A filtered path waiting to be announced again (graceful restart, enhanced route refresh): purged if it
+   *  is not. An accepted path's staleness is its `accepted.stale`; absent means false. */
+  stale?: boolean;
 }
 
 export interface InEntry extends Keyed {

@@ -108,7 +108,7 @@ export function purgePaths(ctx: SpeakerContext, peer: Peer, family: number, only
   let n = 0;
   for (const e of [...peer.ribIn.entries(family)]) {
     for (const p of [...e.paths]) {
-      if (onlyStale && !p.accepted?.stale) continue;
+      if (onlyStale && !isStale(p)) continue;
       const old = peer.ribIn.take(family, e, p.pathId);
       if (old) {
         dropReceived(ctx, peer, family, e, old);
@@ -119,10 +119,17 @@ export function purgePaths(ctx: SpeakerContext, peer: Peer, family: number, only
   return n;
 }
 
-/** Mark the peer's accepted paths of `family` stale (graceful restart, enhanced route refresh). */
+/** Whether a received path waits to be announced again: filtered ones too, or they would never be purged and
+ *  would count against the route guard forever. */
+const isStale = (p: ReceivedPath): boolean => (p.accepted ? p.accepted.stale : p.stale === true);
+
+/** Mark the peer's paths of `family` stale (graceful restart, enhanced route refresh), filtered ones too. */
 export function markStale(peer: Peer, family: number): void {
   for (const e of peer.ribIn.entries(family))
-    for (const p of e.paths) if (p.accepted) p.accepted.stale = true;
+    for (const p of e.paths) {
+      if (p.accepted) p.accepted.stale = true;
+      else p.stale = true;
+    }
 }
 
 /**
@@ -190,6 +197,8 @@ export function reimport(ctx: SpeakerContext, peer: Peer): number {
         const filtered = importReason(policy, e, old.attrs, old.nextHop);
         if (filtered === old.filtered) continue;
         changed++;
+        // A path waiting to be announced again still waits, accepted or filtered now.
+        const stale = isStale(old);
         const accepted: Path | null = filtered
           ? null
           : {
@@ -198,9 +207,9 @@ export function reimport(ctx: SpeakerContext, peer: Peer): number {
               attrs: old.attrs,
               nextHop: old.nextHop,
               since: ctx.now,
-              stale: false,
+              stale,
             };
-        peer.ribIn.put(family, e, { ...old, accepted, filtered });
+        peer.ribIn.put(family, e, { ...old, accepted, filtered, ...(stale && !accepted ? { stale } : {}) });
         const d = accepted
           ? ctx.locRib.upsert(family, e, accepted)
           : ctx.locRib.remove(family, e, peer, old.pathId);

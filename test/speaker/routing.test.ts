@@ -2,7 +2,7 @@
  *  graceful restart, limits, operator actions, refresh. */
 import { describe, expect, it } from "vitest";
 import type { NeighborConfig, RouteConfig } from "../../core/config/types.js";
-import { parsePrefix } from "../../core/wire/index.js";
+import { IPV4_UNICAST as IPV4, parsePrefix } from "../../core/wire/index.js";
 import { locRib, state } from "../helpers/rib-view.js";
 import { neighbor, route, speakerConfig } from "../helpers/speaker-config.js";
 import { VirtualNet } from "../helpers/virtual-net.js";
@@ -150,6 +150,33 @@ describe("graceful restart, helper side (RFC 4724 §4.2)", () => {
     net.until(() => state(net.speaker(A), B) === "established");
     net.advance(100);
     expect(locRib(net.speaker(A)).map((r) => [r.prefix, r.stale])).toEqual([["192.0.2.0/24", false]]);
+  });
+
+  it("purges a filtered path the restarted peer does not announce again, so the route guard's count falls", () => {
+    const reject = [{ prefix: parsePrefix("192.0.2.128/25")!, ge: 25, le: 25 }];
+    const net = network([
+      { name: "a", address: A, asn: 65001, neighbors: [neighbor(B, 65002, { importReject: reject })] },
+      {
+        name: "b",
+        address: B,
+        asn: 65002,
+        neighbors: [neighbor(A, 65001)],
+        routes: [route("192.0.2.0/24"), route("192.0.2.128/25")],
+      },
+    ]);
+    const a = net.speaker(A);
+    expect(a.ribInTally.paths).toBe(2); // one accepted, one filtered
+    net.remove(B);
+    net.advance(100);
+    net.add("b", B, speakerConfig(65002, B, [neighbor(A, 65001)], [route("192.0.2.0/24")]), {
+      restarting: true,
+    });
+    net.input(B, { kind: "start" });
+    net.until(() => state(a, B) === "established");
+    net.advance(100);
+    // End-of-RIB removed the filtered path B no longer sends, as it does an accepted one.
+    expect(a.peers.get(B)!.ribIn.received.get(IPV4)).toBe(1);
+    expect(a.ribInTally.paths).toBe(1);
   });
 
   it("drops the stale routes when the peer does not return within its restart time", () => {
