@@ -248,9 +248,10 @@ let running: SpeakerConfig = speakerPart(config);
 /** The speaker's configuration now; reconfigured only when it changed, so an unchanged cluster is free. */
 function effective(): PeeringApplied {
   const template = fileConfig.kubernetes?.peering.template;
+  const ebgpMaxPrefix = fileConfig.kubernetes?.peering.ebgpMaxPrefix ?? null;
   // A peering without a `kubernetes` section cannot happen: the module is off then.
   if (!template) return { config: speakerPart(fileConfig), peers: [], problems: [] };
-  return applyPeering(speakerPart(fileConfig), peering, template);
+  return applyPeering(speakerPart(fileConfig), peering, template, ebgpMaxPrefix);
 }
 function reconfigure(): PeeringApplied {
   const applied = effective();

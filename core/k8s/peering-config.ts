@@ -7,6 +7,7 @@
 import {
   DEFAULT_EBGP_MAX_PREFIX,
   MAX_PASSWORD_BYTES,
+  type MaxPrefixConfig,
   type NeighborConfig,
   type SpeakerConfig,
 } from "../config/types.js";
@@ -25,6 +26,8 @@ export function applyPeering(
   base: SpeakerConfig,
   peering: Peering | null,
   template: NeighborConfig,
+  /** KubernetesConfig.peering.ebgpMaxPrefix: the group's max-prefix for eBGP peers, or the default. */
+  ebgpMaxPrefix: MaxPrefixConfig | null = template.maxPrefix ?? DEFAULT_EBGP_MAX_PREFIX,
 ): PeeringApplied {
   if (!peering) return { config: base, peers: [], problems: [] };
   const problems: ObjectProblem[] = [];
@@ -69,9 +72,8 @@ export function applyPeering(
       // Each node announces its own routes to its routers; the others' would draw their traffic through it.
       learnedToEbgp: p.kind !== "mesh",
       importReject: [...template.importReject, ...reject],
-      // The template is resolved as an internal neighbor: an eBGP peer gets the eBGP default limit unless
-      // the group sets one.
-      maxPrefix: template.maxPrefix ?? (p.asn !== ourAs ? DEFAULT_EBGP_MAX_PREFIX : null),
+      // The template is resolved as an internal neighbor; one in another AS gets the eBGP limit.
+      maxPrefix: p.asn !== ourAs ? ebgpMaxPrefix : template.maxPrefix,
     });
   }
   const server = peering.routeReflector?.role === "server" ? peering.routeReflector.clusterId : null;

@@ -6,7 +6,7 @@
  * Object shapes are the API's JSON (as @kubernetes/client-node's informers deliver them, field names
  * unchanged), narrowed to what is read; every field is optional because the API server may leave it out.
  */
-import type { NeighborConfig, PrefixFilter, RouteConfig } from "../config/types.js";
+import type { MaxPrefixConfig, NeighborConfig, PrefixFilter, RouteConfig } from "../config/types.js";
 import type { FamilyKey } from "../wire/constants.js";
 
 export interface ObjectMeta {
@@ -154,6 +154,9 @@ export interface PeeringConfig {
    *  configuration's defaults, or the group named in `peering.group`. Address, AS, port, local address,
    *  families, next hops and route-reflector-client are the cluster's. */
   readonly template: NeighborConfig;
+  /** The prefix limit of a peer from the cluster in another AS: the group's `max-prefix` (null for `off`),
+   *  else the eBGP default (the template itself is resolved as an internal neighbor). */
+  readonly ebgpMaxPrefix: MaxPrefixConfig | null;
 }
 
 /** The speaker this module runs in, as the pure function needs it. */

@@ -3,7 +3,7 @@
  * presence is what makes the module available; `enabled` only says whether it starts on.
  */
 import os from "node:os";
-import type { NeighborConfig } from "../../core/config/types.js";
+import type { MaxPrefixConfig, NeighborConfig } from "../../core/config/types.js";
 import type { KubernetesConfig } from "../../core/k8s/types.js";
 import { kubernetesSchema } from "./kubernetes-schema.js";
 import { check, type RawIssue } from "./schema.js";
@@ -20,20 +20,26 @@ const DEFAULT_DRAIN: KubernetesConfig["drain"] = {
   localPref: null,
 };
 
+/** The settings peers from the cluster start from, and the prefix limit of those in another AS. */
+export interface PeerTemplate {
+  readonly template: NeighborConfig;
+  readonly ebgpMaxPrefix: MaxPrefixConfig | null;
+}
+
 export function resolveKubernetes(
   value: unknown,
   nodeName: () => string,
   /** The settings peers from the cluster start from: the defaults, or those of group `group` (undefined
    *  when there is no such group, which has been reported). */
-  peerTemplate: (group: string | undefined) => NeighborConfig | undefined,
+  peerTemplate: (group: string | undefined) => PeerTemplate | undefined,
   out: RawIssue[],
 ): KubernetesConfig | null {
   if (value === undefined || value === null) return null;
   const k = check(kubernetesSchema, value, ["kubernetes"], out);
   if (!k) return null;
   const p = k.peering ?? {};
-  const template = peerTemplate(p.group);
-  if (!template) return null;
+  const resolved = peerTemplate(p.group);
+  if (!resolved) return null;
   const a = k.announce ?? {};
   const d = k.drain ?? {};
   return {
@@ -62,7 +68,7 @@ export function resolveKubernetes(
       mesh: p.mesh ?? false,
       nodeSelector: p["node-selector"] ?? {},
       nodeAnnotations: p["node-annotations"] ?? true,
-      template,
+      ...resolved,
     },
   };
 }

@@ -25,7 +25,7 @@ import {
 } from "../../core/wire/index.js";
 import { formatPath, type Path } from "./errors.js";
 import { resolveHealthchecks, resolveProcesses } from "./helpers.js";
-import { hostNodeName, resolveKubernetes } from "./kubernetes.js";
+import { hostNodeName, type PeerTemplate, resolveKubernetes } from "./kubernetes.js";
 import { isMapping, listOf, noDuplicates } from "./lists.js";
 import { hostRouterId } from "./router-id.js";
 import { resolveRoutes } from "./routes.js";
@@ -160,19 +160,25 @@ export function resolveConfig(data: unknown, opts: ResolveOptions, out: RawIssue
 }
 
 /** The neighbor settings peers from the Kubernetes cluster start from: a neighbor with no settings of its
- *  own, in `group` if one is named (its problems are reported at `kubernetes.peering`). */
+ *  own, in `group` if one is named (its problems are reported at `kubernetes.peering`), and the prefix limit
+ *  an eBGP one gets (the same neighbor resolved as external: the group's max-prefix, `off`, or the default). */
 function peerTemplate(
   group: string | undefined,
   groups: Groups,
   global: GlobalConfig | undefined,
   out: RawIssue[],
-): NeighborConfig | undefined {
+): PeerTemplate | undefined {
   const input: NeighborInput = {
     address: { text: "0.0.0.0", bytes: new Uint8Array(4) },
     asn: "internal",
     ...(group === undefined ? {} : { group }),
   };
-  return resolveNeighbors([{ input, path: ["kubernetes", "peering"] }], groups, global, out)[0];
+  const path = ["kubernetes", "peering"];
+  const template = resolveNeighbors([{ input, path }], groups, global, out)[0];
+  if (!template) return undefined;
+  // Its problems are the template's, reported once above (an internal-only key would add a false one).
+  const external = resolveNeighbors([{ input: { ...input, asn: "external" }, path }], groups, global, []);
+  return { template, ebgpMaxPrefix: external[0]?.maxPrefix ?? template.maxPrefix };
 }
 
 /** Stands in for a global section with problems, so neighbors are still checked against the defaults. */

@@ -46,7 +46,13 @@ describe("the kubernetes section", () => {
       },
       communities: [],
       largeCommunities: [],
-      peering: { mesh: false, nodeSelector: {}, nodeAnnotations: true, template: expect.anything() },
+      peering: {
+        mesh: false,
+        nodeSelector: {},
+        nodeAnnotations: true,
+        template: expect.anything(),
+        ebgpMaxPrefix: expect.anything(),
+      },
     });
   });
 
@@ -82,7 +88,13 @@ describe("the kubernetes section", () => {
       },
       communities: [65001 * 65536 + 100, 0xffffff01],
       largeCommunities: [[65001, 1, 2]],
-      peering: { mesh: false, nodeSelector: {}, nodeAnnotations: true, template: expect.anything() },
+      peering: {
+        mesh: false,
+        nodeSelector: {},
+        nodeAnnotations: true,
+        template: expect.anything(),
+        ebgpMaxPrefix: expect.anything(),
+      },
     });
   });
 
@@ -112,11 +124,22 @@ describe("the kubernetes section", () => {
       gracefulRestart: { restartTime: 30 },
       group: "nodes",
     });
-    // Without a group: the defaults every neighbor has.
-    expect(load("kubernetes: {}\n").kubernetes!.peering.template).toMatchObject({
-      holdTime: 90,
-      connectRetry: 120,
-    });
+    // eBGP peers from the cluster take the group's limit too.
+    expect(k.peering.ebgpMaxPrefix).toMatchObject({ limit: 100 });
+    // Without a group: the defaults every neighbor has, and the eBGP default limit for eBGP peers.
+    const plain = load("kubernetes: {}\n").kubernetes!.peering;
+    expect(plain.template).toMatchObject({ holdTime: 90, connectRetry: 120, maxPrefix: null });
+    expect(plain.ebgpMaxPrefix).toEqual({ limit: 2_000_000, warningPercent: 90, restartAfter: 300 });
+    // `off` in the group means no limit for them either.
+    const off = load(
+      [
+        "groups: { nodes: { max-prefix: off, route-reflector-client: true } }",
+        "kubernetes:",
+        "  peering: { group: nodes }",
+        "",
+      ].join("\n"),
+    ).kubernetes!.peering;
+    expect(off.ebgpMaxPrefix).toBeNull();
   });
 
   it("peering: refuses a group that is not there, and a bad value, with their position", () => {

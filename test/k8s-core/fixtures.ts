@@ -2,6 +2,7 @@
  * Cluster objects and configuration for the derivation's tests, built from small descriptions so each test
  * says only what matters to it. Objects are plain API JSON, as the informers deliver them.
  */
+import { DEFAULT_EBGP_MAX_PREFIX } from "../../core/config/types.js";
 import { derive } from "../../core/k8s/desired-routes.js";
 import type {
   ClusterState,
@@ -28,6 +29,7 @@ export const PEERING: KubernetesConfig["peering"] = {
   nodeSelector: {},
   nodeAnnotations: true,
   template: neighbor("0.0.0.0", "internal"),
+  ebgpMaxPrefix: DEFAULT_EBGP_MAX_PREFIX,
 };
 
 export function config(more: DeepPartial<KubernetesConfig> = {}): KubernetesConfig {

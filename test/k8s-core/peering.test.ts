@@ -301,6 +301,9 @@ describe("applyPeering", () => {
     expect(limits(template)).toEqual([["192.0.2.2", 2_000_000]]);
     const own = { limit: 50, warningPercent: 90, restartAfter: null };
     expect(limits({ ...template, maxPrefix: own })).toEqual([["192.0.2.2", 50]]);
+    // The configuration's ebgpMaxPrefix decides, `off` (null) included.
+    const off = applyPeering(base, p, template, null).config.neighbors.slice(1);
+    expect(off.map((n) => n.maxPrefix)).toEqual([null]);
     // A mesh peer in our own AS is iBGP: no default limit.
     const mesh = applyPeering(base, derive(cluster({ name: "node-b" })), template).config.neighbors;
     expect(mesh.find((n) => n.address === "10.0.0.2")?.maxPrefix).toBeNull();
