@@ -203,7 +203,15 @@ export class Speaker implements SpeakerContext {
       if (!s?.ribOut) continue;
       const neg = s.negotiated!;
       if (!neg.families.includes(d.family)) continue;
-      if (d.bestChanged || neg.addPathSend.has(d.family)) s.ribOut.markDirty(d);
+      if (!d.bestChanged && !neg.addPathSend.has(d.family)) continue;
+      // Reconciling would change nothing when the peer is to get no path here and has none: the destination
+      // has no path left, or only the peer's own (never sent back to it: `exportBlocked`), and nothing was
+      // sent to it for the prefix. Skipping it spares a session a million no-op entries when its peer
+      // sends a full table. When the peer's path displaces another's that was sent to it, `holds` is true
+      // and the withdrawal goes out as before.
+      const n = d.paths.length;
+      if ((n === 0 || (n === 1 && d.paths[0].source === p)) && !s.ribOut.holds(d)) continue;
+      s.ribOut.markDirty(d);
     }
   }
 

@@ -2,7 +2,7 @@
  *  graceful restart, limits, operator actions, refresh. */
 import { describe, expect, it } from "vitest";
 import type { NeighborConfig, RouteConfig } from "../../core/config/types.js";
-import { parsePrefix } from "../../core/wire/index.js";
+import { IPV4_UNICAST, parsePrefix } from "../../core/wire/index.js";
 import { locRib, state } from "../helpers/rib-view.js";
 import { neighbor, route, speakerConfig } from "../helpers/speaker-config.js";
 import { VirtualNet } from "../helpers/virtual-net.js";
@@ -402,5 +402,41 @@ describe("limits and operator actions", () => {
     expect(filtered).toEqual(["import-reject 10.0.0.0/8 ge 8 le 24"]);
     expect(p.ribIn.received.get((1 << 8) | 1)).toBe(2);
     expect(p.ribIn.accepted.get((1 << 8) | 1)).toBe(1);
+  });
+});
+
+describe("split horizon and the Adj-RIB-Out", () => {
+  const A = "10.0.0.1";
+  const B = "10.0.0.2";
+  const C = "10.0.0.3";
+  const prefix = "198.51.100.0/24";
+
+  it("withdraws from a peer what was sent to it once that peer's own path becomes best, and sends it again after", () => {
+    const net = network([
+      { name: "a", address: A, asn: 65000, neighbors: [neighbor(B, 65001), neighbor(C, 65002)] },
+      { name: "b", address: B, asn: 65001, neighbors: [neighbor(A, 65000)] },
+      {
+        name: "c",
+        address: C,
+        asn: 65002,
+        neighbors: [neighbor(A, 65000)],
+        routes: [route(prefix, { origin: 2 })],
+      },
+    ]);
+    net.advance(100);
+    const toB = () => net.speaker(A).peers.get(B)!.session!.ribOut!.count(IPV4_UNICAST);
+    const fromA = () => net.speaker(B).peers.get(A)!.ribIn.received.get(IPV4_UNICAST) ?? 0;
+    expect(locRib(net.speaker(A))).toMatchObject([{ prefix, from: C }]);
+    expect([toB(), fromA()]).toEqual([1, 1]);
+    // B's own path (origin IGP) beats C's at A: A must take back what it sent B, and send B nothing.
+    net.input(B, { kind: "routes", source: "api", op: "add", routes: [route(prefix)] });
+    net.advance(100);
+    expect(locRib(net.speaker(A))).toMatchObject([{ prefix, from: B, paths: 2 }]);
+    expect([toB(), fromA()]).toEqual([0, 0]);
+    // B withdraws it: C's path is best again and goes to B again.
+    net.input(B, { kind: "routes", source: "api", op: "clear" });
+    net.advance(100);
+    expect(locRib(net.speaker(A))).toMatchObject([{ prefix, from: C, paths: 1 }]);
+    expect([toB(), fromA()]).toEqual([1, 1]);
   });
 });
