@@ -103,6 +103,8 @@ export class Speaker implements SpeakerContext {
   private restarting: boolean;
   /** After a graceful restart, until the peers' End-of-RIBs are in: nothing is advertised. */
   private deferral: SelectionDeferral | null = null;
+  /** Set by a `stop` whose process exits right after: sessions going down leave their routes in place. */
+  private exiting = false;
   /** The monitor's observer while anybody subscribes (observer.ts). */
   private observer: SpeakerObserver | null = null;
   now = 0;
@@ -158,7 +160,7 @@ export class Speaker implements SpeakerContext {
         this.reconfigure(input.config);
         break;
       case "stop":
-        this.stop(input.gracefulRestart, input.message);
+        this.stop(input.gracefulRestart, input.message, input.exiting === true);
         break;
       case "routes":
         if (input.op === "remove") this.originator.remove(input.source, input.routes);
@@ -822,7 +824,7 @@ export class Speaker implements SpeakerContext {
       this.timers.set(`peer:${p.id}:gr`, this.now + gr.restartTime * 1000, () =>
         this.purgeStale(p, "restart time expired"),
       );
-    } else {
+    } else if (!this.exiting) {
       for (const f of p.ribIn.families()) purgePaths(this, p, f, false);
       p.staleFamilies.clear();
     }
@@ -997,7 +999,8 @@ export class Speaker implements SpeakerContext {
     } else reimport(this, p);
   }
 
-  private stop(gracefulRestart: boolean, message = ""): void {
+  private stop(gracefulRestart: boolean, message = "", exiting = false): void {
+    this.exiting = exiting;
     this.deferral = null;
     this.timers.clear("gr:deferral");
     for (const p of this.peers.values()) {

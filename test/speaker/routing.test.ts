@@ -190,6 +190,27 @@ describe("graceful restart, helper side (RFC 4724 §4.2)", () => {
     });
     expect(locRib(net.speaker(A))).toEqual([]);
   });
+
+  it("a stop before the process exits still sends each peer its Cease, and leaves the peers' routes in place", () => {
+    const net = network([
+      {
+        name: "a",
+        address: A,
+        asn: 65001,
+        neighbors: [neighbor(B, 65002)],
+        routes: [route("198.51.100.0/24")],
+      },
+      { name: "b", address: B, asn: 65002, neighbors: [neighbor(A, 65001)], routes: [route("192.0.2.0/24")] },
+    ]);
+    net.advance(100);
+    net.input(B, { kind: "stop", gracefulRestart: false, message: "bye", exiting: true });
+    net.advance(50);
+    expect(net.speaker(A).peers.get(B)!.lastNotification).toMatchObject({ direction: "received", code: 6 });
+    expect(locRib(net.speaker(A)).map((r) => r.prefix)).toEqual(["198.51.100.0/24"]);
+    // B's tables go with its process: A's route was not withdrawn from them one by one.
+    expect(state(net.speaker(B), A)).toBe("idle");
+    expect(locRib(net.speaker(B)).map((r) => r.prefix)).toEqual(["192.0.2.0/24", "198.51.100.0/24"]);
+  });
 });
 
 describe("graceful restart, restarting side (RFC 4724 §4.1)", () => {
