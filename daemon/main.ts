@@ -390,7 +390,14 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   }
   // Without graceful restart, the Kubernetes routes are withdrawn before the sessions close.
   await k8s.stop(!gr);
-  runtime.dispatch({ kind: "stop", gracefulRestart: gr, message: `kbgpd stopping (${signal})` });
+  // `exiting`: the sessions still get their NOTIFICATION (or, for a graceful restart, just the close), but
+  // the routes they brought are not withdrawn one by one from tables about to go with the process.
+  runtime.dispatch({
+    kind: "stop",
+    gracefulRestart: gr,
+    message: `kbgpd stopping (${signal})`,
+    exiting: true,
+  });
   peerProcess?.kill("SIGINT");
   control?.close();
   readOnlyControl?.close();

@@ -6,7 +6,7 @@
 import type { AttrSet } from "../wire/attr-set.js";
 import type { Afi, FamilyKey } from "../wire/constants.js";
 import type { Path } from "./path.js";
-import { type Keyed, PrefixMap } from "./prefix-map.js";
+import { type Keyed, type PrefixKey, PrefixMap } from "./prefix-map.js";
 
 export interface ReceivedPath {
   readonly pathId: number;
@@ -57,15 +57,15 @@ export class AdjRibIn {
   }
 
   /** Store `path` for the prefix, returning the one it replaces. */
-  put(family: FamilyKey, key: Keyed, path: ReceivedPath): ReceivedPath | null {
+  put(family: FamilyKey, key: PrefixKey, path: ReceivedPath): ReceivedPath | null {
     const t = this.table(family);
-    const e = t.get(key.afi, key.v4, key.addr, key.length);
+    const e = t.find(key);
     if (!e) {
       // The path in the array literal: `[]` then a push reserves 17 slots (152 bytes) for every prefix,
       // where nearly all hold one path (a full table: 300 MB over Adj-RIB-In and Loc-RIB).
       const paths = [path];
       const addr = key.addr.slice();
-      t.set({ family, afi: key.afi, length: key.length, v4: key.v4, addr, paths });
+      t.set({ family, afi: key.afi, length: key.length, v4: key.v4, addr, paths }, key.v6);
       this.lastAddr = addr;
       this.bump(family, path, 1);
       return null;
@@ -82,14 +82,14 @@ export class AdjRibIn {
   }
 
   /** Remove and return the path (prefix, pathId), if present. */
-  take(family: FamilyKey, key: Keyed, pathId: number): ReceivedPath | null {
+  take(family: FamilyKey, key: PrefixKey, pathId: number): ReceivedPath | null {
     const t = this.tables.get(family);
-    const e = t?.get(key.afi, key.v4, key.addr, key.length);
+    const e = t?.find(key);
     if (!t || !e) return null;
     const i = e.paths.findIndex((p) => p.pathId === pathId);
     if (i < 0) return null;
     const [old] = e.paths.splice(i, 1);
-    if (e.paths.length === 0) t.delete(e);
+    if (e.paths.length === 0) t.delete(e, key.v6);
     this.bump(family, old, -1);
     return old;
   }

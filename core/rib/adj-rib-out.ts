@@ -53,6 +53,12 @@ export class AdjRibOut {
     return this.tables.get(family)?.get(key.afi, key.v4, key.addr, key.length);
   }
 
+  /** Whether anything was sent for `d`'s prefix; an empty table answers without a lookup. */
+  holds(d: Destination): boolean {
+    const t = this.tables.get(d.family);
+    return t !== undefined && t.size > 0 && t.get(d.afi, d.v4, d.addr, d.length) !== undefined;
+  }
+
   count(family: FamilyKey): number {
     return this.tables.get(family)?.size ?? 0;
   }

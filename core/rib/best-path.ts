@@ -33,11 +33,27 @@ export const DEFAULT_LOCAL_PREF = 100;
 export interface Selection {
   readonly best: Path | null;
   readonly reason: BestReason;
-  /** Paths equal to the best up to the multipath cut (best included, best first). */
+  /**
+   * Paths equal to the best up to the multipath cut (best included, best first) when there are several;
+   * empty when the best is the only one (`multipathCount`).
+   */
   readonly multipath: readonly Path[];
 }
 
-const NONE: Selection = { best: null, reason: BestReason.ONLY_PATH, multipath: [] };
+/** The multipath set of a lone best path (or of none): one frozen array shared by every such destination,
+ *  so a table of single-path prefixes allocates none (56 bytes each); nothing writes to a multipath set. */
+export const NO_MULTIPATH: readonly Path[] = Object.freeze([]);
+
+/** How many paths the multipath set of a destination (or selection) with this best holds: the best alone
+ *  counts one. */
+export function multipathCount(s: {
+  readonly best: Path | null;
+  readonly multipath: readonly Path[];
+}): number {
+  return s.multipath.length > 0 ? s.multipath.length : s.best ? 1 : 0;
+}
+
+const NONE: Selection = { best: null, reason: BestReason.ONLY_PATH, multipath: NO_MULTIPATH };
 
 const localPref = (p: Path) => (p.attrs.localPref >= 0 ? p.attrs.localPref : DEFAULT_LOCAL_PREF);
 /** RFC 4271 §9.1.2.2 (c): a missing MED counts as the lowest value. */
@@ -76,7 +92,7 @@ function keepMed(cands: Path[], neighborAs: (p: Path) => number): Path[] {
  */
 export function selectBest(paths: readonly Path[], neighborAs: (p: Path) => number): Selection {
   if (paths.length === 0) return NONE;
-  if (paths.length === 1) return { best: paths[0], reason: BestReason.ONLY_PATH, multipath: [paths[0]] };
+  if (paths.length === 1) return { best: paths[0], reason: BestReason.ONLY_PATH, multipath: NO_MULTIPATH };
   let c = paths.slice();
   let multipath: Path[] | null = null;
   const steps: [BestReason, (c: Path[]) => Path[]][] = [
@@ -96,8 +112,8 @@ export function selectBest(paths: readonly Path[], neighborAs: (p: Path) => numb
     if (reason === BestReason.EXTERNAL) multipath = c;
     if (c.length === 1) {
       const best = c[0];
-      const mp = multipath ?? [best];
-      return { best, reason, multipath: [best, ...mp.filter((p) => p !== best)] };
+      if (!multipath || multipath.length === 1) return { best, reason, multipath: NO_MULTIPATH };
+      return { best, reason, multipath: [best, ...multipath.filter((p) => p !== best)] };
     }
   }
   // Unreachable: peer address and path id together are unique.

@@ -7,15 +7,16 @@
 import { findAttribute } from "../wire/attr-set.js";
 import { neighborAs } from "../wire/attributes/as-path.js";
 import { type Afi, AttrType, type FamilyKey } from "../wire/constants.js";
-import { type BestReason, BestReason as R, selectBest } from "./best-path.js";
+import { type BestReason, NO_MULTIPATH, BestReason as R, selectBest } from "./best-path.js";
 import type { Path, PathSource } from "./path.js";
-import { type Keyed, PrefixMap } from "./prefix-map.js";
+import { type Keyed, type PrefixKey, PrefixMap } from "./prefix-map.js";
 
 export interface Destination extends Keyed {
   readonly family: FamilyKey;
   paths: Path[];
   best: Path | null;
   reason: BestReason;
+  /** Equal paths up to the multipath cut, best first; empty when the best is alone (`multipathCount`). */
   multipath: readonly Path[];
   /** ADD-PATH send: identifiers given to this destination's paths, shared by every session (RFC 7911). */
   sendIds: Map<string, number> | null;
@@ -84,6 +85,12 @@ export interface RibObserver {
   bestChanged(d: Destination, before: Path | null): void;
 }
 
+/** Whether any of the paths is limited to some neighbors (a loop, not `some` with a new closure per call). */
+function anyScoped(paths: readonly Path[]): boolean {
+  for (let i = 0; i < paths.length; i++) if (paths[i].source.onlyTo !== undefined) return true;
+  return false;
+}
+
 export class LocRib {
   private readonly tables = new Map<FamilyKey, PrefixMap<Destination>>();
   /** Paths per family, kept as they come and go so a summary costs nothing. */
@@ -106,9 +113,9 @@ export class LocRib {
    * `bestChanged` says whether its best path did). `addr`: the prefix's address bytes to keep for a new
    * destination, owned by the caller and never changed (Adj-RIB-In's copy); else a copy of `key.addr`.
    */
-  upsert(family: FamilyKey, key: Keyed, path: Path, addr?: Uint8Array): Destination | null {
+  upsert(family: FamilyKey, key: PrefixKey, path: Path, addr?: Uint8Array): Destination | null {
     const t = this.table(family);
-    let d = t.get(key.afi, key.v4, key.addr, key.length);
+    let d = t.find(key);
     let old: Path | null = null;
     if (!d) {
       d = {
@@ -121,11 +128,11 @@ export class LocRib {
         paths: [path],
         best: null,
         reason: R.ONLY_PATH,
-        multipath: [],
+        multipath: NO_MULTIPATH,
         sendIds: null,
         bestChanged: false,
       };
-      t.set(d);
+      t.set(d, key.v6);
       this.pathCounts.set(family, (this.pathCounts.get(family) ?? 0) + 1);
     } else {
       const i = d.paths.findIndex((p) => p.source === path.source && p.pathId === path.pathId);
@@ -143,9 +150,9 @@ export class LocRib {
   }
 
   /** Remove the path of (source, pathId); returns the destination when it had that path (see `upsert`). */
-  remove(family: FamilyKey, key: Keyed, source: PathSource, pathId: number): Destination | null {
+  remove(family: FamilyKey, key: PrefixKey, source: PathSource, pathId: number): Destination | null {
     const t = this.tables.get(family);
-    const d = t?.get(key.afi, key.v4, key.addr, key.length);
+    const d = t?.find(key);
     if (!t || !d) return null;
     const i = d.paths.findIndex((p) => p.source === source && p.pathId === pathId);
     if (i < 0) return null;
@@ -155,7 +162,7 @@ export class LocRib {
     d.sendIds?.delete(sendKey(source, pathId));
     const before = d.best;
     this.decide(d, source.onlyTo !== undefined);
-    if (d.paths.length === 0) t.delete(d);
+    if (d.paths.length === 0) t.delete(d, key.v6);
     if (this.observer) this.report(this.observer, d, old, null, before);
     return d;
   }
@@ -177,11 +184,18 @@ export class LocRib {
    */
   decide(d: Destination, scoped = false): boolean {
     const before = d.best;
-    const s = selectBest(d.paths, pathNeighborAs);
-    d.best = s.best;
-    d.reason = s.reason;
-    d.multipath = s.multipath;
-    d.bestChanged = s.best !== before || scoped || d.paths.some((p) => p.source.onlyTo !== undefined);
+    if (d.paths.length === 1) {
+      // Nearly every destination has one path: decided without selectBest's result object.
+      d.best = d.paths[0];
+      d.reason = R.ONLY_PATH;
+      d.multipath = NO_MULTIPATH;
+    } else {
+      const s = selectBest(d.paths, pathNeighborAs);
+      d.best = s.best;
+      d.reason = s.reason;
+      d.multipath = s.multipath;
+    }
+    d.bestChanged = d.best !== before || scoped || anyScoped(d.paths);
     return d.bestChanged;
   }
 

@@ -15,6 +15,14 @@ export interface Keyed {
   readonly addr: Uint8Array;
 }
 
+/**
+ * A prefix to look up. `v6`, when present, is its `v6Key`: a caller looking one IPv6 prefix up in several
+ * tables (an UPDATE's prefix in Adj-RIB-In, then Loc-RIB) builds that string once instead of per lookup.
+ */
+export interface PrefixKey extends Keyed {
+  readonly v6?: string;
+}
+
 /** The IPv6 key: the address bytes a prefix of `length` covers, two per character. */
 export function v6Key(addr: Uint8Array, length: number): string {
   const n = (length + 7) >>> 3;
@@ -37,31 +45,38 @@ export class PrefixMap<V extends Keyed> {
     return this.v4[length].get(v4 | 0);
   }
 
-  getV6(addr: Uint8Array, length: number): V | undefined {
-    return this.v6[length].get(v6Key(addr, length));
+  getV6(addr: Uint8Array, length: number, v6?: string): V | undefined {
+    return this.v6[length].get(v6 ?? v6Key(addr, length));
   }
 
-  get(afi: Afi, v4: number, addr: Uint8Array, length: number): V | undefined {
-    return afi === Afi.IPV4 ? this.getV4(v4, length) : this.getV6(addr, length);
+  /** `v6`: the prefix's `v6Key` if the caller has it (IPv6 only). */
+  get(afi: Afi, v4: number, addr: Uint8Array, length: number, v6?: string): V | undefined {
+    return afi === Afi.IPV4 ? this.getV4(v4, length) : this.getV6(addr, length, v6);
   }
 
-  /** Insert a value keyed by its own prefix; replaces any value for that prefix. */
-  set(value: V): void {
+  /** The value for `key`'s prefix, using its precomputed `v6` key when it has one. */
+  find(key: PrefixKey): V | undefined {
+    return key.afi === Afi.IPV4 ? this.getV4(key.v4, key.length) : this.getV6(key.addr, key.length, key.v6);
+  }
+
+  /** Insert a value keyed by its own prefix; replaces any value for that prefix. `v6`: its `v6Key` if the
+   *  caller has it (IPv6 only). */
+  set(value: V, v6?: string): void {
     const l = value.length;
     if (value.afi === Afi.IPV4 && this.v4[l] === UNUSED) this.v4[l] = new Map();
     else if (value.afi !== Afi.IPV4 && this.v6[l] === UNUSED) this.v6[l] = new Map();
     const before = value.afi === Afi.IPV4 ? this.v4[l].size : this.v6[l].size;
     if (value.afi === Afi.IPV4) this.v4[l].set(value.v4 | 0, value);
-    else this.v6[l].set(v6Key(value.addr, l), value);
+    else this.v6[l].set(v6 ?? v6Key(value.addr, l), value);
     const after = value.afi === Afi.IPV4 ? this.v4[l].size : this.v6[l].size;
     this.size += after - before;
   }
 
-  delete(value: Keyed): boolean {
+  delete(value: Keyed, v6?: string): boolean {
     const gone =
       value.afi === Afi.IPV4
         ? this.v4[value.length].delete(value.v4 | 0)
-        : this.v6[value.length].delete(v6Key(value.addr, value.length));
+        : this.v6[value.length].delete(v6 ?? v6Key(value.addr, value.length));
     if (gone) this.size--;
     return gone;
   }

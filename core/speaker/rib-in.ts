@@ -8,7 +8,7 @@
 import { type ImportPeer, importReason } from "../policy/import.js";
 import type { ReceivedPath } from "../rib/adj-rib-in.js";
 import type { Path } from "../rib/path.js";
-import type { Keyed } from "../rib/prefix-map.js";
+import { type PrefixKey, v6Key } from "../rib/prefix-map.js";
 import type { AttrSet } from "../wire/attr-set.js";
 import { type Afi, familyKey, familyName, IPV4_UNICAST } from "../wire/constants.js";
 import { UPDATE_ACTION_NAMES, UpdateAction } from "../wire/errors.js";
@@ -18,14 +18,23 @@ import type { SpeakerContext } from "./context.js";
 import type { Peer } from "./peer.js";
 
 const cursor = new NlriCursor();
-/** The prefix being processed, as a key (reused: PrefixMap and RIBs copy what they keep). */
-const key = { afi: 1 as Afi, length: 0, v4: 0, addr: new Uint8Array(16) };
+/** The prefix being processed, as a key (reused: PrefixMap and RIBs copy what they keep). `v6`: its IPv6
+ *  key string, built once here for the two to four lookups and inserts of the prefix in Adj-RIB-In and
+ *  Loc-RIB rather than by each. */
+const key: { afi: Afi; length: number; v4: number; addr: Uint8Array; v6: string | undefined } = {
+  afi: 1 as Afi,
+  length: 0,
+  v4: 0,
+  addr: new Uint8Array(16),
+  v6: undefined,
+};
 
-function keyFromCursor(afi: Afi): Keyed {
+function keyFromCursor(afi: Afi): PrefixKey {
   key.afi = afi;
   key.length = cursor.length;
   key.v4 = cursor.v4;
   key.addr = afi === 1 ? cursor.addr.subarray(0, 4) : cursor.addr;
+  key.v6 = afi === 1 ? undefined : v6Key(cursor.addr, cursor.length);
   return key;
 }
 
@@ -34,7 +43,7 @@ export function dropReceived(
   ctx: SpeakerContext,
   peer: Peer,
   family: number,
-  k: Keyed,
+  k: PrefixKey,
   old: ReceivedPath,
 ): void {
   ctx.interner.release(old.attrs);

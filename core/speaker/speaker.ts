@@ -103,6 +103,8 @@ export class Speaker implements SpeakerContext {
   private restarting: boolean;
   /** After a graceful restart, until the peers' End-of-RIBs are in: nothing is advertised. */
   private deferral: SelectionDeferral | null = null;
+  /** Set by a `stop` whose process exits right after: sessions going down leave their routes in place. */
+  private exiting = false;
   /** The monitor's observer while anybody subscribes (observer.ts). */
   private observer: SpeakerObserver | null = null;
   now = 0;
@@ -158,7 +160,7 @@ export class Speaker implements SpeakerContext {
         this.reconfigure(input.config);
         break;
       case "stop":
-        this.stop(input.gracefulRestart, input.message);
+        this.stop(input.gracefulRestart, input.message, input.exiting === true);
         break;
       case "routes":
         if (input.op === "remove") this.originator.remove(input.source, input.routes);
@@ -203,7 +205,15 @@ export class Speaker implements SpeakerContext {
       if (!s?.ribOut) continue;
       const neg = s.negotiated!;
       if (!neg.families.includes(d.family)) continue;
-      if (d.bestChanged || neg.addPathSend.has(d.family)) s.ribOut.markDirty(d);
+      if (!d.bestChanged && !neg.addPathSend.has(d.family)) continue;
+      // Reconciling would change nothing when the peer is to get no path here and has none: the destination
+      // has no path left, or only the peer's own (never sent back to it: `exportBlocked`), and nothing was
+      // sent to it for the prefix. Skipping it spares a session a million no-op entries when its peer
+      // sends a full table. When the peer's path displaces another's that was sent to it, `holds` is true
+      // and the withdrawal goes out as before.
+      const n = d.paths.length;
+      if ((n === 0 || (n === 1 && d.paths[0].source === p)) && !s.ribOut.holds(d)) continue;
+      s.ribOut.markDirty(d);
     }
   }
 
@@ -814,7 +824,7 @@ export class Speaker implements SpeakerContext {
       this.timers.set(`peer:${p.id}:gr`, this.now + gr.restartTime * 1000, () =>
         this.purgeStale(p, "restart time expired"),
       );
-    } else {
+    } else if (!this.exiting) {
       for (const f of p.ribIn.families()) purgePaths(this, p, f, false);
       p.staleFamilies.clear();
     }
@@ -989,7 +999,8 @@ export class Speaker implements SpeakerContext {
     } else reimport(this, p);
   }
 
-  private stop(gracefulRestart: boolean, message = ""): void {
+  private stop(gracefulRestart: boolean, message = "", exiting = false): void {
+    this.exiting = exiting;
     this.deferral = null;
     this.timers.clear("gr:deferral");
     for (const p of this.peers.values()) {

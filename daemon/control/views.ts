@@ -4,6 +4,7 @@
  */
 import type { ReceivedPath } from "../../core/rib/adj-rib-in.js";
 import type { SentPath } from "../../core/rib/adj-rib-out.js";
+import { multipathCount } from "../../core/rib/best-path.js";
 import type { Destination } from "../../core/rib/loc-rib.js";
 import type { Path } from "../../core/rib/path.js";
 import type { Keyed, PrefixMap } from "../../core/rib/prefix-map.js";
@@ -179,7 +180,7 @@ export function destinationView(d: Destination) {
   return {
     prefix: formatPrefix({ afi: d.afi, length: d.length, addr: d.addr }),
     reason: d.reason,
-    multipath: d.multipath.length,
+    multipath: multipathCount(d),
     paths: [d.best, ...d.paths.filter((p) => p !== d.best)]
       .filter((p): p is Path => !!p)
       .map((p) => pathView(p, p === d.best)),
@@ -243,7 +244,7 @@ const quote = (s: string) => {
 /** A Loc-RIB destination's row: all its paths, the best first. */
 export function destinationJson(d: Destination, cache: AttrsJsonCache): RawJson {
   const prefix = formatPrefix({ afi: d.afi, length: d.length, addr: d.addr });
-  let json = `{"prefix":"${prefix}","reason":${quote(d.reason)},"multipath":${d.multipath.length},"paths":[`;
+  let json = `{"prefix":"${prefix}","reason":${quote(d.reason)},"multipath":${multipathCount(d)},"paths":[`;
   const path = (p: Path, best: boolean) =>
     `{"best":${best},"from":${quote(p.source.id)},"stale":${p.stale},"pathId":${p.pathId},"since":${JSON.stringify(p.since)},${attributesMembers(p, cache)}}`;
   let sep = "";

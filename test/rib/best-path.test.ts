@@ -1,7 +1,7 @@
 /** The decision process, step by step (RFC 4271 §9.1.2.2, RFC 4456 §9): each case differs in exactly the
  *  attribute the step looks at, and the reason names that step. */
 import { describe, expect, it } from "vitest";
-import { BestReason, selectBest } from "../../core/rib/best-path.js";
+import { BestReason, multipathCount, NO_MULTIPATH, selectBest } from "../../core/rib/best-path.js";
 import type { Path, PathSource } from "../../core/rib/path.js";
 import { LOCAL_SOURCE } from "../../core/rib/path.js";
 import { internAttributes } from "../../core/speaker/local-routes.js";
@@ -123,5 +123,17 @@ describe("decision process", () => {
     const s = pick(a, b, worse);
     expect(s.best).toBe(b);
     expect(s.multipath).toEqual([b, a]);
+    expect(multipathCount(s)).toBe(2);
+  });
+
+  it("a best path alone shares the one empty multipath set, and counts as one", () => {
+    const a = path(source("10.0.0.1"));
+    const worse = path(source("10.0.0.3"), { origin: 2 });
+    for (const s of [pick(a), pick(a, worse)]) {
+      expect(s.multipath).toBe(NO_MULTIPATH);
+      expect(multipathCount(s)).toBe(1);
+    }
+    expect(multipathCount(selectBest([], () => 0))).toBe(0);
+    expect(Object.isFrozen(NO_MULTIPATH)).toBe(true);
   });
 });

@@ -2,7 +2,7 @@
  *  graceful restart, limits, operator actions, refresh. */
 import { describe, expect, it } from "vitest";
 import type { NeighborConfig, RouteConfig } from "../../core/config/types.js";
-import { IPV4_UNICAST as IPV4, parsePrefix } from "../../core/wire/index.js";
+import { IPV4_UNICAST, parsePrefix } from "../../core/wire/index.js";
 import { locRib, state } from "../helpers/rib-view.js";
 import { neighbor, route, speakerConfig } from "../helpers/speaker-config.js";
 import { VirtualNet } from "../helpers/virtual-net.js";
@@ -175,7 +175,7 @@ describe("graceful restart, helper side (RFC 4724 §4.2)", () => {
     net.until(() => state(a, B) === "established");
     net.advance(100);
     // End-of-RIB removed the filtered path B no longer sends, as it does an accepted one.
-    expect(a.peers.get(B)!.ribIn.received.get(IPV4)).toBe(1);
+    expect(a.peers.get(B)!.ribIn.received.get(IPV4_UNICAST)).toBe(1);
     expect(a.ribInTally.paths).toBe(1);
   });
 
@@ -216,6 +216,27 @@ describe("graceful restart, helper side (RFC 4724 §4.2)", () => {
       message: 'Cease / Hard Reset (Cease / Administrative Shutdown): "maintenance"',
     });
     expect(locRib(net.speaker(A))).toEqual([]);
+  });
+
+  it("a stop before the process exits still sends each peer its Cease, and leaves the peers' routes in place", () => {
+    const net = network([
+      {
+        name: "a",
+        address: A,
+        asn: 65001,
+        neighbors: [neighbor(B, 65002)],
+        routes: [route("198.51.100.0/24")],
+      },
+      { name: "b", address: B, asn: 65002, neighbors: [neighbor(A, 65001)], routes: [route("192.0.2.0/24")] },
+    ]);
+    net.advance(100);
+    net.input(B, { kind: "stop", gracefulRestart: false, message: "bye", exiting: true });
+    net.advance(50);
+    expect(net.speaker(A).peers.get(B)!.lastNotification).toMatchObject({ direction: "received", code: 6 });
+    expect(locRib(net.speaker(A)).map((r) => r.prefix)).toEqual(["198.51.100.0/24"]);
+    // B's tables go with its process: A's route was not withdrawn from them one by one.
+    expect(state(net.speaker(B), A)).toBe("idle");
+    expect(locRib(net.speaker(B)).map((r) => r.prefix)).toEqual(["192.0.2.0/24", "198.51.100.0/24"]);
   });
 });
 
@@ -429,5 +450,41 @@ describe("limits and operator actions", () => {
     expect(filtered).toEqual(["import-reject 10.0.0.0/8 ge 8 le 24"]);
     expect(p.ribIn.received.get((1 << 8) | 1)).toBe(2);
     expect(p.ribIn.accepted.get((1 << 8) | 1)).toBe(1);
+  });
+});
+
+describe("split horizon and the Adj-RIB-Out", () => {
+  const A = "10.0.0.1";
+  const B = "10.0.0.2";
+  const C = "10.0.0.3";
+  const prefix = "198.51.100.0/24";
+
+  it("withdraws from a peer what was sent to it once that peer's own path becomes best, and sends it again after", () => {
+    const net = network([
+      { name: "a", address: A, asn: 65000, neighbors: [neighbor(B, 65001), neighbor(C, 65002)] },
+      { name: "b", address: B, asn: 65001, neighbors: [neighbor(A, 65000)] },
+      {
+        name: "c",
+        address: C,
+        asn: 65002,
+        neighbors: [neighbor(A, 65000)],
+        routes: [route(prefix, { origin: 2 })],
+      },
+    ]);
+    net.advance(100);
+    const toB = () => net.speaker(A).peers.get(B)!.session!.ribOut!.count(IPV4_UNICAST);
+    const fromA = () => net.speaker(B).peers.get(A)!.ribIn.received.get(IPV4_UNICAST) ?? 0;
+    expect(locRib(net.speaker(A))).toMatchObject([{ prefix, from: C }]);
+    expect([toB(), fromA()]).toEqual([1, 1]);
+    // B's own path (origin IGP) beats C's at A: A must take back what it sent B, and send B nothing.
+    net.input(B, { kind: "routes", source: "api", op: "add", routes: [route(prefix)] });
+    net.advance(100);
+    expect(locRib(net.speaker(A))).toMatchObject([{ prefix, from: B, paths: 2 }]);
+    expect([toB(), fromA()]).toEqual([0, 0]);
+    // B withdraws it: C's path is best again and goes to B again.
+    net.input(B, { kind: "routes", source: "api", op: "clear" });
+    net.advance(100);
+    expect(locRib(net.speaker(A))).toMatchObject([{ prefix, from: C, paths: 1 }]);
+    expect([toB(), fromA()]).toEqual([1, 1]);
   });
 });
