@@ -43,6 +43,10 @@ const familyOf = (address: string): 4 | 6 => (address.includes(":") ? 6 : 4);
 
 /** A listener as the system makes it: default TTL, no minimum. */
 
+/** `listener 192.0.2.1:179`, for messages about one listening socket (built only when one is logged). */
+const listenerName = (server: net.Server, address: string): string =>
+  `listener ${formatListenAddress(address, (server.address() as net.AddressInfo | null)?.port ?? 0)}`;
+
 /** "::ffff:192.0.2.1" from a dual-stack socket is the IPv4 peer 192.0.2.1. */
 export function plainAddress(a: string | undefined): string {
   if (!a) return "";
@@ -195,30 +199,33 @@ export class Runtime {
   }
 
   private setListenerTtl(server: net.Server, address: string, ttl: ListenerTtl): void {
-    const where = `listener ${formatListenAddress(address, (server.address() as net.AddressInfo | null)?.port ?? 0)}`;
     if (!this.tcpMd5) {
       // Connections still get their own checks at accept; without the addon those are refused there.
       if (ttl !== NO_TTL)
-        this.logger.log("error", `cannot set the TTL on ${where}: the native addon is not loaded`);
+        this.logger.log(
+          "error",
+          `cannot set the TTL on ${listenerName(server, address)}: the native addon is not loaded`,
+        );
       return;
     }
     const fd = fdOf(server);
     if (fd < 0) return; // closed meanwhile
     const error = applyTtl(this.tcpMd5, fd, ttl);
-    if (error) this.logger.log("error", `cannot set the TTL on ${where}: ${error}`);
+    if (error) this.logger.log("error", `cannot set the TTL on ${listenerName(server, address)}: ${error}`);
   }
 
   /** Set (or, with null, remove) `peer`'s key on one listener of the same family; failures are logged. */
   private setKey(server: net.Server, address: string, peer: string, password: string | null): void {
     if (familyOf(address) !== familyOf(peer)) return;
-    // Only for the messages: most calls succeed.
-    const where = () =>
-      `listener ${formatListenAddress(address, (server.address() as net.AddressInfo | null)?.port ?? 0)}`;
     if (!this.tcpMd5) {
       if (password !== null)
-        this.logger.log("error", `cannot set the TCP MD5 key on ${where()}: TCP MD5 unavailable`, {
-          neighbor: peer,
-        });
+        this.logger.log(
+          "error",
+          `cannot set the TCP MD5 key on ${listenerName(server, address)}: TCP MD5 unavailable`,
+          {
+            neighbor: peer,
+          },
+        );
       return;
     }
     const fd = fdOf(server);
@@ -230,7 +237,7 @@ export class Runtime {
       if (password === null && (e as NodeJS.ErrnoException).code === "ENOENT") return;
       this.logger.log(
         "error",
-        `cannot ${password === null ? "remove" : "set"} the TCP MD5 key on ${where()}: ${(e as Error).message}`,
+        `cannot ${password === null ? "remove" : "set"} the TCP MD5 key on ${listenerName(server, address)}: ${(e as Error).message}`,
         { neighbor: peer },
       );
     }
