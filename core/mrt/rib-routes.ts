@@ -68,6 +68,7 @@ export function ribRoutes(item: MrtItem, opts: RibRouteOptions): RibRoutes {
       nextHop: p.attributes.mpNextHop,
       since: 0,
       stale: false,
+      filtered: null,
     }));
     const best = selectBest(paths, pathNeighborAs).best!;
     chosen = [good[paths.indexOf(best)]];

@@ -1,30 +1,21 @@
 /**
- * Adj-RIB-In of one peer: every path the peer announced, as received (pre-policy) and, when import policy
- * accepted it, the path handed to Loc-RIB (post-policy); a rejected path keeps the reason, so the CLI can
- * show what was filtered and why. Counts are kept, never recomputed.
+ * Adj-RIB-In of one peer: every path the peer announced, as received (pre-policy). A path import policy
+ * accepted is also in Loc-RIB, the same object; a rejected one keeps the reason (`Path.filtered`), so the
+ * CLI can show what was filtered and why. Counts are kept, never recomputed.
  */
-import type { AttrSet } from "../wire/attr-set.js";
 import type { Afi, FamilyKey } from "../wire/constants.js";
 import type { Path } from "./path.js";
-import { type Keyed, type PrefixKey, PrefixMap } from "./prefix-map.js";
+import { type Keyed, type PrefixKey, PrefixMap, StoredPrefix } from "./prefix-map.js";
 
-export interface ReceivedPath {
-  readonly pathId: number;
-  readonly attrs: AttrSet;
-  readonly nextHop: Uint8Array | null;
-  readonly since: number;
-  /** The path in Loc-RIB, or null when filtered. */
-  readonly accepted: Path | null;
-  /** Why import policy rejected it (null when accepted). */
-  readonly filtered: string | null;
-  /** A filtered path waiting to be announced again (graceful restart, enhanced route refresh): purged if it
-   *  is not. An accepted path's staleness is its `accepted.stale`; absent means false. */
-  stale?: boolean;
-}
-
-export interface InEntry extends Keyed {
-  readonly family: FamilyKey;
-  paths: ReceivedPath[];
+/** A prefix's paths from one peer: one, or several with ADD-PATH (RFC 7911), accepted or filtered. */
+export class InEntry extends StoredPrefix {
+  constructor(
+    readonly family: FamilyKey,
+    key: Keyed,
+    public paths: Path[],
+  ) {
+    super(key);
+  }
 }
 
 /** Paths held in every Adj-RIB-In together, kept by each as it changes: the speaker's route guard. */
@@ -38,10 +29,6 @@ export class AdjRibIn {
   readonly received = new Map<FamilyKey, number>();
   readonly accepted = new Map<FamilyKey, number>();
 
-  /** The stored (immutable) address of the prefix the last `put` was for: Loc-RIB shares it rather than
-   *  keeping a copy of its own (a 4- or 16-byte Uint8Array costs 184 bytes of heap). */
-  lastAddr: Uint8Array = new Uint8Array(4);
-
   constructor(private readonly tally: RibInTally = { paths: 0 }) {}
 
   table(family: FamilyKey): PrefixMap<InEntry> {
@@ -50,27 +37,23 @@ export class AdjRibIn {
     return t;
   }
 
-  private bump(family: FamilyKey, p: ReceivedPath, by: 1 | -1): void {
+  private bump(family: FamilyKey, p: Path, by: 1 | -1): void {
     this.received.set(family, (this.received.get(family) ?? 0) + by);
     this.tally.paths += by;
-    if (p.accepted) this.accepted.set(family, (this.accepted.get(family) ?? 0) + by);
+    if (p.filtered === null) this.accepted.set(family, (this.accepted.get(family) ?? 0) + by);
   }
 
   /** Store `path` for the prefix, returning the one it replaces. */
-  put(family: FamilyKey, key: PrefixKey, path: ReceivedPath): ReceivedPath | null {
+  put(family: FamilyKey, key: PrefixKey, path: Path): Path | null {
     const t = this.table(family);
     const e = t.find(key);
     if (!e) {
       // The path in the array literal: `[]` then a push reserves 17 slots (152 bytes) for every prefix,
       // where nearly all hold one path (a full table: 300 MB over Adj-RIB-In and Loc-RIB).
-      const paths = [path];
-      const addr = key.addr.slice();
-      t.set({ family, afi: key.afi, length: key.length, v4: key.v4, addr, paths }, key.v6);
-      this.lastAddr = addr;
+      t.set(new InEntry(family, key, [path]), key.v6);
       this.bump(family, path, 1);
       return null;
     }
-    this.lastAddr = e.addr;
     const i = e.paths.findIndex((p) => p.pathId === path.pathId);
     const old = i >= 0 ? e.paths[i] : null;
     if (old) {
@@ -82,14 +65,14 @@ export class AdjRibIn {
   }
 
   /** Remove and return the path (prefix, pathId), if present. */
-  take(family: FamilyKey, key: PrefixKey, pathId: number): ReceivedPath | null {
+  take(family: FamilyKey, key: PrefixKey, pathId: number): Path | null {
     const t = this.tables.get(family);
     const e = t?.find(key);
     if (!t || !e) return null;
     const i = e.paths.findIndex((p) => p.pathId === pathId);
     if (i < 0) return null;
     const [old] = e.paths.splice(i, 1);
-    if (e.paths.length === 0) t.delete(e, key.v6);
+    if (e.paths.length === 0) t.delete(e);
     this.bump(family, old, -1);
     return old;
   }

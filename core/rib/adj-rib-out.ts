@@ -5,7 +5,7 @@
  */
 import type { Afi, FamilyKey } from "../wire/constants.js";
 import type { Destination } from "./loc-rib.js";
-import { type Keyed, PrefixMap } from "./prefix-map.js";
+import { type Keyed, PrefixMap, StoredPrefix } from "./prefix-map.js";
 
 /** The attributes as sent to this peer: wire bytes, shared by every prefix announced with them. */
 export interface Exported {
@@ -18,13 +18,19 @@ export interface SentPath {
   readonly exported: Exported;
   /** MP_REACH_NLRI next hop, or null for classic IPv4 (the NEXT_HOP is in `exported`). */
   readonly nextHop: Uint8Array | null;
+  /** When it was sent, in whole seconds since the epoch (as `Path.since`). */
   readonly since: number;
 }
 
 /** A prefix as sent: one path, or several with ADD-PATH. */
-export interface SentRoute extends Keyed {
-  readonly family: FamilyKey;
-  paths: SentPath[];
+export class SentRoute extends StoredPrefix {
+  constructor(
+    readonly family: FamilyKey,
+    key: Keyed,
+    public paths: SentPath[],
+  ) {
+    super(key);
+  }
 }
 
 export class AdjRibOut {
@@ -50,13 +56,13 @@ export class AdjRibOut {
   }
 
   sent(family: FamilyKey, key: Keyed): SentRoute | undefined {
-    return this.tables.get(family)?.get(key.afi, key.v4, key.addr, key.length);
+    return this.tables.get(family)?.find(key);
   }
 
   /** Whether anything was sent for `d`'s prefix; an empty table answers without a lookup. */
   holds(d: Destination): boolean {
     const t = this.tables.get(d.family);
-    return t !== undefined && t.size > 0 && t.get(d.afi, d.v4, d.addr, d.length) !== undefined;
+    return t !== undefined && t.size > 0 && t.find(d) !== undefined;
   }
 
   count(family: FamilyKey): number {

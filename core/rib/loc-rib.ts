@@ -6,26 +6,32 @@
 
 import { findAttribute } from "../wire/attr-set.js";
 import { neighborAs } from "../wire/attributes/as-path.js";
-import { type Afi, AttrType, type FamilyKey } from "../wire/constants.js";
+import { AttrType, type FamilyKey } from "../wire/constants.js";
 import { type BestReason, NO_MULTIPATH, BestReason as R, selectBest } from "./best-path.js";
 import type { Path, PathSource } from "./path.js";
-import { type Keyed, type PrefixKey, PrefixMap } from "./prefix-map.js";
+import { type Keyed, type PrefixKey, PrefixMap, StoredPrefix } from "./prefix-map.js";
 
-export interface Destination extends Keyed {
-  readonly family: FamilyKey;
-  paths: Path[];
-  best: Path | null;
-  reason: BestReason;
+export class Destination extends StoredPrefix {
+  best: Path | null = null;
+  reason: BestReason = R.ONLY_PATH;
   /** Equal paths up to the multipath cut, best first; empty when the best is alone (`multipathCount`). */
-  multipath: readonly Path[];
+  multipath: readonly Path[] = NO_MULTIPATH;
   /** ADD-PATH send: identifiers given to this destination's paths, shared by every session (RFC 7911). */
-  sendIds: Map<string, number> | null;
+  sendIds: Map<string, number> | null = null;
   /**
    * Set by the last change: whether every session must look again — the best path moved, or paths limited
    * to some neighbors are involved (each session's best is then its own). Otherwise only sessions sending
    * several paths (ADD-PATH) care.
    */
-  bestChanged: boolean;
+  bestChanged = false;
+
+  constructor(
+    readonly family: FamilyKey,
+    key: Keyed,
+    public paths: Path[],
+  ) {
+    super(key);
+  }
 }
 
 const sendKey = (source: PathSource, pathId: number) => `${source.id}#${pathId}`;
@@ -104,35 +110,22 @@ export class LocRib {
     return t;
   }
 
-  get(family: FamilyKey, afi: Afi, v4: number, addr: Uint8Array, length: number): Destination | undefined {
-    return this.tables.get(family)?.get(afi, v4, addr, length);
+  get(family: FamilyKey, key: PrefixKey): Destination | undefined {
+    return this.tables.get(family)?.find(key);
   }
 
   /**
    * Add or replace the path of (source, pathId); returns the destination (its set of paths changed, and
-   * `bestChanged` says whether its best path did). `addr`: the prefix's address bytes to keep for a new
-   * destination, owned by the caller and never changed (Adj-RIB-In's copy); else a copy of `key.addr`.
+   * `bestChanged` says whether its best path did).
    */
-  upsert(family: FamilyKey, key: PrefixKey, path: Path, addr?: Uint8Array): Destination | null {
+  upsert(family: FamilyKey, key: PrefixKey, path: Path): Destination | null {
     const t = this.table(family);
     let d = t.find(key);
     let old: Path | null = null;
     if (!d) {
-      d = {
-        family,
-        afi: key.afi,
-        length: key.length,
-        v4: key.v4,
-        addr: addr ?? key.addr.slice(),
-        // The path in the array literal: `[]` then a push reserves 17 slots (152 bytes) per prefix.
-        paths: [path],
-        best: null,
-        reason: R.ONLY_PATH,
-        multipath: NO_MULTIPATH,
-        sendIds: null,
-        bestChanged: false,
-      };
-      t.set(d, key.v6);
+      // The path in the array literal: `[]` then a push reserves 17 slots (152 bytes) per prefix.
+      d = new Destination(family, key, [path]);
+      t.set(d);
       this.pathCounts.set(family, (this.pathCounts.get(family) ?? 0) + 1);
     } else {
       const i = d.paths.findIndex((p) => p.source === path.source && p.pathId === path.pathId);
@@ -162,7 +155,7 @@ export class LocRib {
     d.sendIds?.delete(sendKey(source, pathId));
     const before = d.best;
     this.decide(d, source.onlyTo !== undefined);
-    if (d.paths.length === 0) t.delete(d, key.v6);
+    if (d.paths.length === 0) t.delete(d);
     if (this.observer) this.report(this.observer, d, old, null, before);
     return d;
   }

@@ -9,18 +9,53 @@ import { Afi } from "../wire/constants.js";
 export interface Keyed {
   readonly afi: Afi;
   readonly length: number;
-  /** Masked IPv4 address as an unsigned number (IPv4 only). */
+  /** Masked IPv4 address as a 32-bit number, unsigned or (stored prefixes) signed: compare `v4 | 0`. */
   readonly v4: number;
-  /** Masked address bytes: 4 for IPv4, 16 for IPv6. */
+  /** Masked address bytes: 4 for IPv4, 16 for IPv6. A `StoredPrefix` decodes them on every read. */
   readonly addr: Uint8Array;
+  /** The IPv6 prefix's `v6Key`, when the value has it: lookups then need not build it from `addr`. */
+  readonly v6?: string;
 }
 
 /**
  * A prefix to look up. `v6`, when present, is its `v6Key`: a caller looking one IPv6 prefix up in several
  * tables (an UPDATE's prefix in Adj-RIB-In, then Loc-RIB) builds that string once instead of per lookup.
  */
-export interface PrefixKey extends Keyed {
-  readonly v6?: string;
+export type PrefixKey = Keyed;
+
+/**
+ * A prefix as the tables keep it, without its address bytes: a 4- or 16-byte `Uint8Array` costs 184 bytes
+ * of heap, more than the rest of a table entry. IPv4 keeps the address as a number, IPv6 as its `v6Key` (the
+ * very string the table's Map is keyed by, so it is shared). `addr` builds a new array on each read, for
+ * display and queries; the hot paths use `v4` and `v6`.
+ */
+export class StoredPrefix implements Keyed {
+  readonly afi: Afi;
+  readonly length: number;
+  readonly v4: number;
+  readonly v6: string | undefined;
+
+  constructor(key: Keyed) {
+    this.afi = key.afi;
+    this.length = key.length;
+    // Signed, so that it is a small integer in the object: above 2^31 an unsigned one is a heap number.
+    this.v4 = key.afi === Afi.IPV4 ? key.v4 | 0 : 0;
+    this.v6 = key.afi === Afi.IPV4 ? undefined : (key.v6 ?? v6Key(key.addr, key.length));
+  }
+
+  get addr(): Uint8Array {
+    if (this.v6 === undefined) {
+      const n = this.v4;
+      return Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+    }
+    const out = new Uint8Array(16);
+    for (let i = 0; i < this.v6.length; i++) {
+      const c = this.v6.charCodeAt(i);
+      out[2 * i] = c >>> 8;
+      if (2 * i + 1 < 16) out[2 * i + 1] = c & 0xff;
+    }
+    return out;
+  }
 }
 
 /** The IPv6 key: the address bytes a prefix of `length` covers, two per character. */
@@ -56,7 +91,9 @@ export class PrefixMap<V extends Keyed> {
 
   /** The value for `key`'s prefix, using its precomputed `v6` key when it has one. */
   find(key: PrefixKey): V | undefined {
-    return key.afi === Afi.IPV4 ? this.getV4(key.v4, key.length) : this.getV6(key.addr, key.length, key.v6);
+    return key.afi === Afi.IPV4
+      ? this.getV4(key.v4, key.length)
+      : this.v6[key.length].get(key.v6 ?? v6Key(key.addr, key.length));
   }
 
   /** Insert a value keyed by its own prefix; replaces any value for that prefix. `v6`: its `v6Key` if the
@@ -67,7 +104,7 @@ export class PrefixMap<V extends Keyed> {
     else if (value.afi !== Afi.IPV4 && this.v6[l] === UNUSED) this.v6[l] = new Map();
     const before = value.afi === Afi.IPV4 ? this.v4[l].size : this.v6[l].size;
     if (value.afi === Afi.IPV4) this.v4[l].set(value.v4 | 0, value);
-    else this.v6[l].set(v6 ?? v6Key(value.addr, l), value);
+    else this.v6[l].set(v6 ?? value.v6 ?? v6Key(value.addr, l), value);
     const after = value.afi === Afi.IPV4 ? this.v4[l].size : this.v6[l].size;
     this.size += after - before;
   }
@@ -76,7 +113,7 @@ export class PrefixMap<V extends Keyed> {
     const gone =
       value.afi === Afi.IPV4
         ? this.v4[value.length].delete(value.v4 | 0)
-        : this.v6[value.length].delete(v6 ?? v6Key(value.addr, value.length));
+        : this.v6[value.length].delete(v6 ?? value.v6 ?? v6Key(value.addr, value.length));
     if (gone) this.size--;
     return gone;
   }
@@ -117,6 +154,11 @@ export class PrefixMap<V extends Keyed> {
           const v = afi === Afi.IPV4 ? this.v4[l].get(v4Of(a, l) | 0) : this.v6[l].get(v6Key(a, l));
           if (v) yield v;
         }
+      } else if (afi === Afi.IPV4) {
+        // By number: a stored prefix's `addr` would be a new array per value.
+        const mask = length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
+        const want = v4Of(outer, length);
+        for (const v of table.values() as IterableIterator<V>) if ((v.v4 & mask) >>> 0 === want) yield v;
       } else {
         for (const v of table.values() as IterableIterator<V>) if (startsWith(v.addr, outer, length)) yield v;
       }

@@ -4,8 +4,7 @@
  * terms.
  */
 import type { RouteConfig } from "../config/types.js";
-import type { Path } from "../rib/path.js";
-import { LOCAL_SOURCE } from "../rib/path.js";
+import { LOCAL_SOURCE, newPath, type Path } from "../rib/path.js";
 import type { AttrInterner, AttrSet } from "../wire/attr-set.js";
 import type { PathAttributes } from "../wire/attributes/decode.js";
 import { encodeAttributes } from "../wire/attributes/encode.js";
@@ -38,14 +37,7 @@ export function localPath(interner: AttrInterner, r: RouteConfig, now: number): 
   if (r.communities.length) a.communities = r.communities.slice();
   if (r.largeCommunities.length) a.largeCommunities = r.largeCommunities.slice();
   if (r.extCommunities.length) a.extCommunities = r.extCommunities.slice();
-  return {
-    source: LOCAL_SOURCE,
-    pathId: 0,
-    attrs: internAttributes(interner, a),
-    nextHop,
-    since: now,
-    stale: false,
-  };
+  return newPath(LOCAL_SOURCE, 0, internAttributes(interner, a), nextHop, now);
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { routeKey } from "../config/route-key.js";
 import type { RouteConfig } from "../config/types.js";
-import { LOCAL_SOURCE, type Path, type PathSource } from "../rib/path.js";
+import { LOCAL_SOURCE, newPath, type Path, type PathSource } from "../rib/path.js";
 import type { Keyed } from "../rib/prefix-map.js";
 import { Afi } from "../wire/constants.js";
 import type { Prefix } from "../wire/prefix.js";
@@ -64,14 +64,13 @@ export class Originator {
       if (old && sameRoute(old.route, r)) continue;
       const base =
         prev && sameAttributes(prev.route, r) ? prev.path : localPath(this.ctx.interner, r, this.ctx.now);
-      const path: Path = {
-        source: localSource(source, r.neighbors),
-        pathId: r.identifier,
-        attrs: base.attrs,
-        nextHop: base.nextHop,
-        since: this.ctx.now,
-        stale: false,
-      };
+      const path = newPath(
+        localSource(source, r.neighbors),
+        r.identifier,
+        base.attrs,
+        base.nextHop,
+        this.ctx.now,
+      );
       prev = { route: r, path };
       this.ctx.interner.retain(path.attrs);
       if (old) this.ctx.interner.release(old.path.attrs);

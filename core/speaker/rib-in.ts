@@ -6,8 +6,7 @@
  */
 
 import { type ImportPeer, importReason } from "../policy/import.js";
-import type { ReceivedPath } from "../rib/adj-rib-in.js";
-import type { Path } from "../rib/path.js";
+import { newPath, type Path, refiltered } from "../rib/path.js";
 import { type PrefixKey, v6Key } from "../rib/prefix-map.js";
 import type { AttrSet } from "../wire/attr-set.js";
 import { type Afi, familyKey, familyName, IPV4_UNICAST } from "../wire/constants.js";
@@ -38,16 +37,10 @@ function keyFromCursor(afi: Afi): PrefixKey {
   return key;
 }
 
-/** Drop a received path: release its attributes and take its accepted path out of Loc-RIB. */
-export function dropReceived(
-  ctx: SpeakerContext,
-  peer: Peer,
-  family: number,
-  k: PrefixKey,
-  old: ReceivedPath,
-): void {
+/** Drop a received path: release its attributes and, when accepted, take it out of Loc-RIB. */
+export function dropReceived(ctx: SpeakerContext, peer: Peer, family: number, k: PrefixKey, old: Path): void {
   ctx.interner.release(old.attrs);
-  if (old.accepted) {
+  if (old.filtered === null) {
     const d = ctx.locRib.remove(family, k, peer, old.pathId);
     if (d) ctx.changed(d);
   }
@@ -87,25 +80,14 @@ function announce(
   while (cursor.next()) {
     const k = keyFromCursor(list.afi as Afi);
     const filtered = importReason(policy, k, attrs, nextHop);
-    const accepted: Path | null = filtered
-      ? null
-      : { source: peer, pathId: cursor.pathId, attrs, nextHop, since: ctx.now, stale: false };
+    const path = newPath(peer, cursor.pathId, attrs, nextHop, ctx.now, filtered);
     ctx.interner.retain(attrs);
-    const received: ReceivedPath = {
-      pathId: cursor.pathId,
-      attrs,
-      nextHop,
-      since: ctx.now,
-      accepted,
-      filtered,
-    };
-    const old = peer.ribIn.put(family, k, received);
+    const old = peer.ribIn.put(family, k, path);
     if (old) ctx.interner.release(old.attrs);
-    if (accepted) {
-      // One copy of the prefix's address for both tables (Adj-RIB-In's, never changed).
-      const d = ctx.locRib.upsert(family, k, accepted, peer.ribIn.lastAddr);
+    if (filtered === null) {
+      const d = ctx.locRib.upsert(family, k, path);
       if (d) ctx.changed(d);
-    } else if (old?.accepted) {
+    } else if (old && old.filtered === null) {
       const d = ctx.locRib.remove(family, k, peer, old.pathId);
       if (d) ctx.changed(d);
     }
@@ -117,7 +99,7 @@ export function purgePaths(ctx: SpeakerContext, peer: Peer, family: number, only
   let n = 0;
   for (const e of [...peer.ribIn.entries(family)]) {
     for (const p of [...e.paths]) {
-      if (onlyStale && !isStale(p)) continue;
+      if (onlyStale && !p.stale) continue;
       const old = peer.ribIn.take(family, e, p.pathId);
       if (old) {
         dropReceived(ctx, peer, family, e, old);
@@ -128,17 +110,10 @@ export function purgePaths(ctx: SpeakerContext, peer: Peer, family: number, only
   return n;
 }
 
-/** Whether a received path waits to be announced again: filtered ones too, or they would never be purged and
- *  would count against the route guard forever. */
-const isStale = (p: ReceivedPath): boolean => (p.accepted ? p.accepted.stale : p.stale === true);
-
-/** Mark the peer's paths of `family` stale (graceful restart, enhanced route refresh), filtered ones too. */
+/** Mark the peer's paths of `family` stale (graceful restart, enhanced route refresh), filtered ones too:
+ *  else those would never be purged, and would count against the route guard forever. */
 export function markStale(peer: Peer, family: number): void {
-  for (const e of peer.ribIn.entries(family))
-    for (const p of e.paths) {
-      if (p.accepted) p.accepted.stale = true;
-      else p.stale = true;
-    }
+  for (const e of peer.ribIn.entries(family)) for (const p of e.paths) p.stale = true;
 }
 
 /**
@@ -207,21 +182,12 @@ export function reimport(ctx: SpeakerContext, peer: Peer): number {
         if (filtered === old.filtered) continue;
         changed++;
         // A path waiting to be announced again still waits, accepted or filtered now.
-        const stale = isStale(old);
-        const accepted: Path | null = filtered
-          ? null
-          : {
-              source: peer,
-              pathId: old.pathId,
-              attrs: old.attrs,
-              nextHop: old.nextHop,
-              since: ctx.now,
-              stale,
-            };
-        peer.ribIn.put(family, e, { ...old, accepted, filtered, ...(stale && !accepted ? { stale } : {}) });
-        const d = accepted
-          ? ctx.locRib.upsert(family, e, accepted)
-          : ctx.locRib.remove(family, e, peer, old.pathId);
+        const path = refiltered(old, filtered);
+        peer.ribIn.put(family, e, path);
+        const d =
+          filtered === null
+            ? ctx.locRib.upsert(family, e, path)
+            : ctx.locRib.remove(family, e, peer, old.pathId);
         if (d) ctx.changed(d);
       }
     }

@@ -5,9 +5,9 @@
  * in flight at a time: the next is built when the daemon reports the last one written, so a slow peer
  * holds back only its own queue.
  */
-import type { Exported, SentPath } from "../rib/adj-rib-out.js";
+import { type Exported, type SentPath, SentRoute } from "../rib/adj-rib-out.js";
 import { type Destination, rankPaths, sendPathId } from "../rib/loc-rib.js";
-import type { Path } from "../rib/path.js";
+import { type Path, sinceSeconds } from "../rib/path.js";
 import { Afi, familyName } from "../wire/constants.js";
 import type { Prefix } from "../wire/prefix.js";
 import { encodeRouteRefresh, RefreshSubtype } from "../wire/route-refresh.js";
@@ -67,6 +67,7 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
     const opts = { maxLength: neg.maxSendLength, addPath };
     const table = out.table(family);
     const eligible = (p: Path) => !p.source.onlyTo || p.source.onlyTo.has(peer.id);
+    const since = sinceSeconds(ctx.now);
     let estimate = 0;
     if (dirty) {
       for (const d of dirty) {
@@ -80,7 +81,7 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
               pathId: addPath ? sendPathId(d, p) : 0,
               exported: r.exported,
               nextHop: r.nextHop,
-              since: ctx.now,
+              since,
             });
         }
         const sent = out.sent(family, d);
@@ -112,7 +113,7 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
         }
         if (kept.length > 0) {
           if (sent) sent.paths = kept;
-          else table.set({ family, afi: d.afi, length: d.length, v4: d.v4, addr: d.addr, paths: kept });
+          else table.set(new SentRoute(family, d, kept));
         } else if (sent) table.delete(sent);
       }
     }

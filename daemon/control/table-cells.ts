@@ -3,9 +3,8 @@
  * of display cells, so a client pads and prints them without building a view object per route. Rows are
  * JSON text; the cells of one attribute set (next hop, AS_PATH, Attrs) are written once per listing.
  */
-import type { ReceivedPath } from "../../core/rib/adj-rib-in.js";
 import type { Destination } from "../../core/rib/loc-rib.js";
-import type { Path } from "../../core/rib/path.js";
+import { type Path, sinceMs } from "../../core/rib/path.js";
 import { type AttrSet, formatIp, formatPrefix } from "../../core/wire/index.js";
 import { attrsText, nextHopText } from "./attrs-text.js";
 import { RawJson } from "./server.js";
@@ -51,7 +50,7 @@ export function destinationCells(d: Destination, cache: SetCellCache, only?: str
     if (only !== undefined && p.source.id !== only) return;
     const mark = p.stale ? (p === d.best ? '"S*>"' : '"S* "') : p === d.best ? '"*>"' : '"* "';
     const c = cache.cells(p.attrs, p.nextHop);
-    row += `${row ? "," : ""}[${mark},${prefix},${c.head},${p.since},${c.attrs}]`;
+    row += `${row ? "," : ""}[${mark},${prefix},${c.head},${sinceMs(p.since)},${c.attrs}]`;
   };
   if (d.best) line(d.best);
   for (const p of d.paths) if (p !== d.best) line(p);
@@ -62,11 +61,11 @@ export function destinationCells(d: Destination, cache: SetCellCache, only?: str
  * An Adj-RIB-In path's line: `[marker, pathId, prefix, next hop, AS_PATH, since, Attrs]`, or for the
  * `filtered` table the rule that rejected it in the last cell instead of Attrs.
  */
-export function inCells(prefix: string, r: ReceivedPath, filtered: boolean, cache: SetCellCache): RawJson {
-  const mark = r.accepted ? (r.accepted.stale ? '"S*>"' : '"*>"') : '"  "';
+export function inCells(prefix: string, r: Path, filtered: boolean, cache: SetCellCache): RawJson {
+  const mark = r.filtered === null ? (r.stale ? '"S*>"' : '"*>"') : '"  "';
   const c = cache.cells(r.attrs, r.nextHop);
   const last = filtered ? text(r.filtered ?? "") : c.attrs;
-  return new RawJson(`[[${mark},"${r.pathId}","${prefix}",${c.head},${r.since},${last}]]`);
+  return new RawJson(`[[${mark},"${r.pathId}","${prefix}",${c.head},${sinceMs(r.since)},${last}]]`);
 }
 
 /** An Adj-RIB-Out path's line: `["*>", pathId, prefix, next hop, AS_PATH, Attrs]`. */

@@ -2,11 +2,10 @@
  * What the control API returns: plain JSON views of the speaker's state, with string enums and stable
  * field names (documented in docs/api.md). Reading only; nothing here changes the speaker.
  */
-import type { ReceivedPath } from "../../core/rib/adj-rib-in.js";
 import type { SentPath } from "../../core/rib/adj-rib-out.js";
 import { multipathCount } from "../../core/rib/best-path.js";
 import type { Destination } from "../../core/rib/loc-rib.js";
-import type { Path } from "../../core/rib/path.js";
+import { type Path, sinceMs } from "../../core/rib/path.js";
 import type { Keyed, PrefixMap } from "../../core/rib/prefix-map.js";
 import type { Peer } from "../../core/speaker/peer.js";
 import { sendHoldSeconds } from "../../core/speaker/speaker.js";
@@ -167,7 +166,7 @@ export function pathFields(p: Path) {
     from: p.source.id,
     stale: p.stale,
     pathId: p.pathId,
-    since: p.since,
+    since: sinceMs(p.since),
     ...attributesView(p.attrs.decoded(), p.nextHop),
   };
 }
@@ -246,7 +245,7 @@ export function destinationJson(d: Destination, cache: AttrsJsonCache): RawJson 
   const prefix = formatPrefix({ afi: d.afi, length: d.length, addr: d.addr });
   let json = `{"prefix":"${prefix}","reason":${quote(d.reason)},"multipath":${multipathCount(d)},"paths":[`;
   const path = (p: Path, best: boolean) =>
-    `{"best":${best},"from":${quote(p.source.id)},"stale":${p.stale},"pathId":${p.pathId},"since":${JSON.stringify(p.since)},${attributesMembers(p, cache)}}`;
+    `{"best":${best},"from":${quote(p.source.id)},"stale":${p.stale},"pathId":${p.pathId},"since":${sinceMs(p.since)},${attributesMembers(p, cache)}}`;
   let sep = "";
   if (d.best) {
     json += path(d.best, true);
@@ -267,13 +266,13 @@ export function destinationFromView(d: Destination, neighbor: string) {
 }
 
 /** One path of a neighbor's Adj-RIB-In, before import policy, and whether (or why not) it was accepted. */
-export function inRow(prefix: string, r: ReceivedPath) {
+export function inRow(prefix: string, r: Path) {
   return {
     prefix,
     pathId: r.pathId,
-    since: r.since,
-    accepted: r.accepted !== null,
-    stale: r.accepted?.stale ?? false,
+    since: sinceMs(r.since),
+    accepted: r.filtered === null,
+    stale: r.stale,
     ...(r.filtered ? { filtered: r.filtered } : {}),
     ...attributesView(r.attrs.decoded(), r.nextHop),
   };
@@ -284,7 +283,7 @@ export function outRow(prefix: string, x: SentPath, asSize: 2 | 4) {
   return {
     prefix,
     pathId: x.pathId,
-    since: x.since,
+    since: sinceMs(x.since),
     ...attributesView(decodeAttributes(x.exported.bytes, asSize), x.nextHop),
     // Where the next hop went: MP_REACH_NLRI (IPv6, or IPv4 routes under RFC 8950) or NEXT_HOP.
     mpReach: x.nextHop !== null,

@@ -55,7 +55,15 @@ function src(address: string, more: Partial<PathSource> = {}): PathSource {
 }
 
 function path(s: PathSource, a: PathAttributes, nextHop: Uint8Array | null = null): Path {
-  return { source: s, pathId: 0, attrs: internAttributes(interner, a), nextHop, since: 0, stale: false };
+  return {
+    source: s,
+    pathId: 0,
+    attrs: internAttributes(interner, a),
+    nextHop,
+    since: 0,
+    stale: false,
+    filtered: null,
+  };
 }
 
 const learned = {

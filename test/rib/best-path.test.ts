@@ -29,7 +29,7 @@ function path(src: PathSource, attrs: PathAttributes = {}, pathId = 0): Path {
     nextHop: "192.0.2.1",
     ...attrs,
   });
-  return { source: src, pathId, attrs: a, nextHop: null, since: 0, stale: false };
+  return { source: src, pathId, attrs: a, nextHop: null, since: 0, stale: false, filtered: null };
 }
 
 const firstAs = (p: Path) => p.attrs.decoded().asPath?.[0]?.asns[0] ?? 0;

@@ -48,7 +48,7 @@ function* bestPaths(speaker: Speaker, f: FamilyKey): IterableIterator<[Keyed, Pa
 
 function* acceptedPaths(peer: Peer, f: FamilyKey): IterableIterator<[Keyed, Path]> {
   for (const e of peer.ribIn.table(f).values((f >>> 8) as Afi))
-    for (const r of e.paths) if (r.accepted) yield [e, r.accepted];
+    for (const p of e.paths) if (p.filtered === null) yield [e, p];
 }
 
 /** Copy the topic's current state now; render its rows later, as they are read. */

@@ -5,7 +5,7 @@
  * agree on which rows and in what order by construction, and skipping (`offset`) or counting (`total`)
  * builds nothing.
  */
-import type { InEntry, ReceivedPath } from "../../../core/rib/adj-rib-in.js";
+import type { InEntry } from "../../../core/rib/adj-rib-in.js";
 import type { SentPath, SentRoute } from "../../../core/rib/adj-rib-out.js";
 import type { Destination } from "../../../core/rib/loc-rib.js";
 import type { Path } from "../../../core/rib/path.js";
@@ -86,7 +86,7 @@ function localFromTable(sp: Speaker, r: RibListRequest, from: Peer): Table<Desti
   function* items() {
     // Walk the neighbor's routes rather than the whole Loc-RIB: O(its routes).
     for (const e of select(from.ribIn.table(r.family), afi, r.query)) {
-      const d = sp.locRib.get(r.family, e.afi, e.v4, e.addr, e.length);
+      const d = sp.locRib.get(r.family, e);
       if (d) yield d;
     }
   }
@@ -101,15 +101,15 @@ function localFromTable(sp: Speaker, r: RibListRequest, from: Peer): Table<Desti
 }
 
 /** A neighbor's Adj-RIB-In before import policy, one row per path; `filtered`: only the rejected ones. */
-function inTable(r: RibListRequest, from: Peer): Table<PathCursor<InEntry, ReceivedPath>> {
+function inTable(r: RibListRequest, from: Peer): Table<PathCursor<InEntry, Path>> {
   const { filter } = r;
   const afi = (r.family >>> 8) as Afi;
   const filteredOnly = r.table === "filtered";
   function* items() {
-    const c = new PathCursor<InEntry, ReceivedPath>();
+    const c = new PathCursor<InEntry, Path>();
     for (const e of select(from.ribIn.table(r.family), afi, r.query))
       for (const p of e.paths) {
-        if (filteredOnly && p.accepted) continue;
+        if (filteredOnly && p.filtered === null) continue;
         c.entry = e;
         c.path = p;
         yield c;
