@@ -5,17 +5,16 @@
  */
 import type { Afi, FamilyKey } from "../wire/constants.js";
 import type { Path } from "./path.js";
-import { type Keyed, type PrefixKey, PrefixMap, StoredPrefix } from "./prefix-map.js";
+import { type PrefixKey, PrefixMap } from "./prefix-map.js";
+import { PrefixPaths } from "./prefix-paths.js";
 
 /** A prefix's paths from one peer: one, or several with ADD-PATH (RFC 7911), accepted or filtered. */
-export class InEntry extends StoredPrefix {
-  constructor(
-    readonly family: FamilyKey,
-    key: Keyed,
-    public paths: Path[],
-  ) {
-    super(key);
-  }
+export class InEntry extends PrefixPaths<Path> {}
+
+/** Where the path with `pathId` is in `e`, or -1. */
+function indexOf(e: InEntry, pathId: number): number {
+  for (let i = 0; i < e.count; i++) if (e.at(i).pathId === pathId) return i;
+  return -1;
 }
 
 /** Paths held in every Adj-RIB-In together, kept by each as it changes: the speaker's route guard. */
@@ -48,18 +47,16 @@ export class AdjRibIn {
     const t = this.table(family);
     const e = t.find(key);
     if (!e) {
-      // The path in the array literal: `[]` then a push reserves 17 slots (152 bytes) for every prefix,
-      // where nearly all hold one path (a full table: 300 MB over Adj-RIB-In and Loc-RIB).
-      t.set(new InEntry(family, key, [path]), key.v6);
+      t.set(new InEntry(family, key, path), key.v6);
       this.bump(family, path, 1);
       return null;
     }
-    const i = e.paths.findIndex((p) => p.pathId === path.pathId);
-    const old = i >= 0 ? e.paths[i] : null;
+    const i = indexOf(e, path.pathId);
+    const old = i >= 0 ? e.at(i) : null;
     if (old) {
       this.bump(family, old, -1);
-      e.paths[i] = path;
-    } else e.paths.push(path);
+      e.replaceAt(i, path);
+    } else e.add(path);
     this.bump(family, path, 1);
     return old;
   }
@@ -69,10 +66,10 @@ export class AdjRibIn {
     const t = this.tables.get(family);
     const e = t?.find(key);
     if (!t || !e) return null;
-    const i = e.paths.findIndex((p) => p.pathId === pathId);
+    const i = indexOf(e, pathId);
     if (i < 0) return null;
-    const [old] = e.paths.splice(i, 1);
-    if (e.paths.length === 0) t.delete(e);
+    const old = e.removeAt(i);
+    if (e.count === 0) t.delete(e);
     this.bump(family, old, -1);
     return old;
   }

@@ -5,7 +5,8 @@
  */
 import type { Afi, FamilyKey } from "../wire/constants.js";
 import type { Destination } from "./loc-rib.js";
-import { type Keyed, PrefixMap, StoredPrefix } from "./prefix-map.js";
+import { type Keyed, PrefixMap } from "./prefix-map.js";
+import { PrefixPaths } from "./prefix-paths.js";
 
 /** The attributes as sent to this peer: wire bytes, shared by every prefix announced with them. */
 export interface Exported {
@@ -23,15 +24,7 @@ export interface SentPath {
 }
 
 /** A prefix as sent: one path, or several with ADD-PATH. */
-export class SentRoute extends StoredPrefix {
-  constructor(
-    readonly family: FamilyKey,
-    key: Keyed,
-    public paths: SentPath[],
-  ) {
-    super(key);
-  }
-}
+export class SentRoute extends PrefixPaths<SentPath> {}
 
 export class AdjRibOut {
   private readonly tables = new Map<FamilyKey, PrefixMap<SentRoute>>();

@@ -9,9 +9,10 @@ import { neighborAs } from "../wire/attributes/as-path.js";
 import { AttrType, type FamilyKey } from "../wire/constants.js";
 import { type BestReason, NO_MULTIPATH, BestReason as R, selectBest } from "./best-path.js";
 import type { Path, PathSource } from "./path.js";
-import { type Keyed, type PrefixKey, PrefixMap, StoredPrefix } from "./prefix-map.js";
+import { type PrefixKey, PrefixMap } from "./prefix-map.js";
+import { PrefixPaths } from "./prefix-paths.js";
 
-export class Destination extends StoredPrefix {
+export class Destination extends PrefixPaths<Path> {
   best: Path | null = null;
   reason: BestReason = R.ONLY_PATH;
   /** Equal paths up to the multipath cut, best first; empty when the best is alone (`multipathCount`). */
@@ -24,14 +25,15 @@ export class Destination extends StoredPrefix {
    * several paths (ADD-PATH) care.
    */
   bestChanged = false;
+}
 
-  constructor(
-    readonly family: FamilyKey,
-    key: Keyed,
-    public paths: Path[],
-  ) {
-    super(key);
+/** Where the path of (source, pathId) is in `d`, or -1. */
+function indexOf(d: Destination, source: PathSource, pathId: number): number {
+  for (let i = 0; i < d.count; i++) {
+    const p = d.at(i);
+    if (p.source === source && p.pathId === pathId) return i;
   }
+  return -1;
 }
 
 const sendKey = (source: PathSource, pathId: number) => `${source.id}#${pathId}`;
@@ -59,6 +61,7 @@ export function sendPathId(d: Destination, p: Path): number {
  */
 export function rankPaths(d: Destination, limit: number, eligible?: (p: Path) => boolean): Path[] {
   if (!d.best) return [];
+  if (d.count === 1) return !eligible || eligible(d.best) ? [d.best] : [];
   const pool = eligible && !d.paths.every(eligible) ? d.paths.filter(eligible) : d.paths;
   if (pool.length === 0) return [];
   const first = pool === d.paths ? d.best : selectBest(pool, pathNeighborAs).best!;
@@ -92,8 +95,8 @@ export interface RibObserver {
 }
 
 /** Whether any of the paths is limited to some neighbors (a loop, not `some` with a new closure per call). */
-function anyScoped(paths: readonly Path[]): boolean {
-  for (let i = 0; i < paths.length; i++) if (paths[i].source.onlyTo !== undefined) return true;
+function anyScoped(d: Destination): boolean {
+  for (let i = 0; i < d.count; i++) if (d.at(i).source.onlyTo !== undefined) return true;
   return false;
 }
 
@@ -123,16 +126,15 @@ export class LocRib {
     let d = t.find(key);
     let old: Path | null = null;
     if (!d) {
-      // The path in the array literal: `[]` then a push reserves 17 slots (152 bytes) per prefix.
-      d = new Destination(family, key, [path]);
+      d = new Destination(family, key, path);
       t.set(d);
       this.pathCounts.set(family, (this.pathCounts.get(family) ?? 0) + 1);
     } else {
-      const i = d.paths.findIndex((p) => p.source === path.source && p.pathId === path.pathId);
-      old = i >= 0 ? d.paths[i] : null;
-      if (i >= 0) d.paths[i] = path;
+      const i = indexOf(d, path.source, path.pathId);
+      old = i >= 0 ? d.at(i) : null;
+      if (i >= 0) d.replaceAt(i, path);
       else {
-        d.paths.push(path);
+        d.add(path);
         this.pathCounts.set(family, (this.pathCounts.get(family) ?? 0) + 1);
       }
     }
@@ -147,15 +149,14 @@ export class LocRib {
     const t = this.tables.get(family);
     const d = t?.find(key);
     if (!t || !d) return null;
-    const i = d.paths.findIndex((p) => p.source === source && p.pathId === pathId);
+    const i = indexOf(d, source, pathId);
     if (i < 0) return null;
-    const old = d.paths[i];
-    d.paths.splice(i, 1);
+    const old = d.removeAt(i);
     this.pathCounts.set(family, this.pathCounts.get(family)! - 1);
     d.sendIds?.delete(sendKey(source, pathId));
     const before = d.best;
     this.decide(d, source.onlyTo !== undefined);
-    if (d.paths.length === 0) t.delete(d);
+    if (d.count === 0) t.delete(d);
     if (this.observer) this.report(this.observer, d, old, null, before);
     return d;
   }
@@ -177,9 +178,9 @@ export class LocRib {
    */
   decide(d: Destination, scoped = false): boolean {
     const before = d.best;
-    if (d.paths.length === 1) {
+    if (d.count <= 1) {
       // Nearly every destination has one path: decided without selectBest's result object.
-      d.best = d.paths[0];
+      d.best = d.count === 1 ? d.at(0) : null;
       d.reason = R.ONLY_PATH;
       d.multipath = NO_MULTIPATH;
     } else {
@@ -188,7 +189,7 @@ export class LocRib {
       d.reason = s.reason;
       d.multipath = s.multipath;
     }
-    d.bestChanged = d.best !== before || scoped || anyScoped(d.paths);
+    d.bestChanged = d.best !== before || scoped || anyScoped(d);
     return d.bestChanged;
   }
 

@@ -40,6 +40,8 @@ export function send(
   if (notify && conn.unwritten++ === 0 && conn.state === "established") ctx.watchSending(conn);
 }
 
+const NOTHING_SENT: readonly SentPath[] = [];
+
 const withId = (d: Destination, pathId: number): Prefix => ({
   afi: d.afi,
   length: d.length,
@@ -85,7 +87,7 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
             });
         }
         const sent = out.sent(family, d);
-        const old = sent?.paths ?? [];
+        const old = sent?.paths ?? NOTHING_SENT;
         for (const o of old) {
           if (!desired.some((x) => x.pathId === o.pathId)) {
             withdrawn.push(withId(d, o.pathId));
@@ -112,8 +114,12 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
           kept.push(x);
         }
         if (kept.length > 0) {
-          if (sent) sent.paths = kept;
-          else table.set(new SentRoute(family, d, kept));
+          if (sent) sent.replaceAll(kept);
+          else {
+            const route = new SentRoute(family, d, kept[0]);
+            if (kept.length > 1) route.replaceAll(kept);
+            table.set(route);
+          }
         } else if (sent) table.delete(sent);
       }
     }
@@ -126,8 +132,9 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
           // RFC 4271 §9.2: a route that does not fit in one UPDATE is not advertised.
           const p = g.prefixes[i];
           const entry = table.get(p.afi, entryV4(p), p.addr, p.length);
-          if (entry) entry.paths = entry.paths.filter((x) => x.pathId !== (p.pathId ?? 0));
-          if (entry && entry.paths.length === 0) table.delete(entry);
+          const left = entry?.paths.filter((x) => x.pathId !== (p.pathId ?? 0));
+          if (entry && left?.length) entry.replaceAll(left);
+          else if (entry) table.delete(entry);
           ctx.log(
             "warn",
             `route too large to send: a ${familyName(family)} prefix was not advertised`,

@@ -211,8 +211,8 @@ export class Speaker implements SpeakerContext {
       // sent to it for the prefix. Skipping it spares a session a million no-op entries when its peer
       // sends a full table. When the peer's path displaces another's that was sent to it, `holds` is true
       // and the withdrawal goes out as before.
-      const n = d.paths.length;
-      if ((n === 0 || (n === 1 && d.paths[0].source === p)) && !s.ribOut.holds(d)) continue;
+      const n = d.count;
+      if ((n === 0 || (n === 1 && d.at(0).source === p)) && !s.ribOut.holds(d)) continue;
       s.ribOut.markDirty(d);
     }
   }
