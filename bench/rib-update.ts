@@ -61,7 +61,7 @@ function pass(): Pass {
     const noop = () => {};
     speaker.observe({ pathChanged: noop, bestChanged: noop, neighborChanged: noop, neighborRemoved: noop });
   }
-  const peer = new Peer(config.neighbors[0], peerAs, 0);
+  const peer = new Peer(config.neighbors[0], peerAs, 0, speaker.locRib);
   const c0 = cpu();
   const t0 = process.hrtime.bigint();
   for (const b of bodies) applyUpdate(speaker, peer, decodeUpdate(b, ctx, speaker.interner), [IPV4_UNICAST]);

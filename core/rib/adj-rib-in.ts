@@ -1,97 +1,123 @@
 /**
- * Adj-RIB-In of one peer: every path the peer announced, as received (pre-policy). A path import policy
- * accepted is also in Loc-RIB, the same object; a rejected one keeps the reason (`Path.filtered`), so the
- * CLI can show what was filtered and why. Counts are kept, never recomputed.
+ * Adj-RIB-In of one peer: every path the peer announced, as received (pre-policy). Import policy accepts or
+ * rejects a path, it never changes one, so an accepted path is kept once, in Loc-RIB, where the decision
+ * process needs it; only the rejected ones (`Path.filtered`, the reason, so the CLI can show what was
+ * filtered and why) are kept here, in a table of their own. A received prefix thus costs one table lookup
+ * and one entry, not two: a full table is a million prefixes. Walking one peer's paths walks Loc-RIB (as BIRD
+ * does): O(table), for the rare operations (session down, graceful restart, policy change, listing). Counts
+ * are kept, never recomputed.
  */
 import type { Afi, FamilyKey } from "../wire/constants.js";
-import type { Path } from "./path.js";
-import { type PrefixKey, PrefixMap } from "./prefix-map.js";
+import type { Destination, LocRib } from "./loc-rib.js";
+import type { Path, PathSource } from "./path.js";
+import { type Keyed, type PrefixKey, PrefixMap } from "./prefix-map.js";
 import { PrefixPaths } from "./prefix-paths.js";
 
-/** A prefix's paths from one peer: one, or several with ADD-PATH (RFC 7911), accepted or filtered. */
+/** A prefix's rejected paths from one peer: one, or several with ADD-PATH (RFC 7911). */
 export class InEntry extends PrefixPaths<Path> {}
-
-/** Where the path with `pathId` is in `e`, or -1. */
-function indexOf(e: InEntry, pathId: number): number {
-  for (let i = 0; i < e.count; i++) if (e.at(i).pathId === pathId) return i;
-  return -1;
-}
 
 /** Paths held in every Adj-RIB-In together, kept by each as it changes: the speaker's route guard. */
 export interface RibInTally {
   paths: number;
 }
 
+/** Where the path of (source, pathId) is among `e`'s paths, or -1. */
+export function pathIndex(e: PrefixPaths<Path>, source: PathSource | null, pathId: number): number {
+  for (let i = 0; i < e.count; i++) {
+    const p = e.at(i);
+    if ((source === null || p.source === source) && p.pathId === pathId) return i;
+  }
+  return -1;
+}
+
+/** One received path and its prefix. */
+export interface ReceivedRoute {
+  readonly prefix: Keyed;
+  readonly path: Path;
+}
+
 export class AdjRibIn {
-  private readonly tables = new Map<FamilyKey, PrefixMap<InEntry>>();
+  private readonly rejected = new Map<FamilyKey, PrefixMap<InEntry>>();
   /** Paths received / accepted per family. */
   readonly received = new Map<FamilyKey, number>();
   readonly accepted = new Map<FamilyKey, number>();
 
-  constructor(private readonly tally: RibInTally = { paths: 0 }) {}
+  constructor(
+    private readonly source: PathSource,
+    private readonly locRib: LocRib,
+    private readonly tally: RibInTally = { paths: 0 },
+  ) {}
 
-  table(family: FamilyKey): PrefixMap<InEntry> {
-    let t = this.tables.get(family);
-    if (!t) this.tables.set(family, (t = new PrefixMap<InEntry>()));
+  /** The rejected paths of a family. */
+  rejectedTable(family: FamilyKey): PrefixMap<InEntry> {
+    let t = this.rejected.get(family);
+    if (!t) this.rejected.set(family, (t = new PrefixMap<InEntry>()));
     return t;
   }
 
-  private bump(family: FamilyKey, p: Path, by: 1 | -1): void {
+  /** Count a path received (`by` 1) or gone (-1). */
+  count(family: FamilyKey, p: Path, by: 1 | -1): void {
     this.received.set(family, (this.received.get(family) ?? 0) + by);
     this.tally.paths += by;
     if (p.filtered === null) this.accepted.set(family, (this.accepted.get(family) ?? 0) + by);
   }
 
-  /** Store `path` for the prefix, returning the one it replaces. */
-  put(family: FamilyKey, key: PrefixKey, path: Path): Path | null {
-    const t = this.table(family);
-    const e = t.find(key);
-    if (!e) {
-      t.set(new InEntry(family, key, path), key.v6);
-      this.bump(family, path, 1);
-      return null;
-    }
-    const i = indexOf(e, path.pathId);
-    const old = i >= 0 ? e.at(i) : null;
-    if (old) {
-      this.bump(family, old, -1);
-      e.replaceAt(i, path);
-    } else e.add(path);
-    this.bump(family, path, 1);
-    return old;
+  /** This peer's accepted path (prefix, pathId) at Loc-RIB's destination `d` (looked up by the caller). */
+  acceptedAt(d: Destination | undefined, pathId: number): Path | null {
+    if (!d) return null;
+    const i = pathIndex(d, this.source, pathId);
+    return i < 0 ? null : d.at(i);
   }
 
-  /** Remove and return the path (prefix, pathId), if present. */
-  take(family: FamilyKey, key: PrefixKey, pathId: number): Path | null {
-    const t = this.tables.get(family);
-    const e = t?.find(key);
-    if (!t || !e) return null;
-    const i = indexOf(e, pathId);
-    if (i < 0) return null;
+  /** Store a rejected path (replacing any rejected one of its prefix and path ID). */
+  putRejected(family: FamilyKey, key: PrefixKey, path: Path): void {
+    const t = this.rejectedTable(family);
+    const e = t.find(key);
+    if (!e) return t.set(new InEntry(family, key, path), key.v6);
+    const i = pathIndex(e, null, path.pathId);
+    if (i >= 0) e.replaceAt(i, path);
+    else e.add(path);
+  }
+
+  /** Remove and return the rejected path (prefix, pathId), if there is one. */
+  takeRejected(family: FamilyKey, key: PrefixKey, pathId: number): Path | null {
+    const t = this.rejected.get(family);
+    if (!t || t.size === 0) return null;
+    const e = t.find(key);
+    const i = e ? pathIndex(e, null, pathId) : -1;
+    if (!e || i < 0) return null;
     const old = e.removeAt(i);
     if (e.count === 0) t.delete(e);
-    this.bump(family, old, -1);
     return old;
   }
 
-  entries(family: FamilyKey): IterableIterator<InEntry> {
-    return this.table(family).values((family >>> 8) as Afi);
+  /**
+   * Every path of the family, accepted (walking Loc-RIB, skipped when there are none) then rejected.
+   * Removing the route just yielded is safe (Maps iterate on past deleted entries; a destination's paths
+   * are walked last first).
+   */
+  *routes(family: FamilyKey): IterableIterator<ReceivedRoute> {
+    const afi = (family >>> 8) as Afi;
+    if ((this.accepted.get(family) ?? 0) > 0)
+      for (const d of this.locRib.table(family).values(afi))
+        for (let i = d.count - 1; i >= 0; i--) {
+          const p = d.at(i);
+          if (p !== undefined && p.source === this.source) yield { prefix: d, path: p };
+        }
+    const t = this.rejected.get(family);
+    if (t)
+      for (const e of t.values(afi))
+        for (let i = e.count - 1; i >= 0; i--) yield { prefix: e, path: e.at(i) };
   }
 
+  /** Families with paths received. */
   families(): FamilyKey[] {
-    return [...this.tables.keys()];
+    return [...this.received].filter(([, n]) => n > 0).map(([f]) => f);
   }
 
   acceptedCount(): number {
     let n = 0;
     for (const v of this.accepted.values()) n += v;
     return n;
-  }
-
-  clear(): void {
-    for (const n of this.received.values()) this.tally.paths -= n;
-    this.tables.clear();
-    this.received.clear();
-    this.accepted.clear();
   }
 }

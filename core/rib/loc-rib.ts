@@ -122,8 +122,18 @@ export class LocRib {
    * `bestChanged` says whether its best path did).
    */
   upsert(family: FamilyKey, key: PrefixKey, path: Path): Destination | null {
+    return this.upsertAt(family, key, path, this.table(family).find(key));
+  }
+
+  /** `upsert` where the caller has just looked the prefix up (`get`): `found` is its destination, if any. */
+  upsertAt(
+    family: FamilyKey,
+    key: PrefixKey,
+    path: Path,
+    found: Destination | undefined,
+  ): Destination | null {
     const t = this.table(family);
-    let d = t.find(key);
+    let d = found;
     let old: Path | null = null;
     if (!d) {
       d = new Destination(family, key, path);

@@ -4,6 +4,7 @@
  */
 import type { NeighborConfig } from "../config/types.js";
 import { AdjRibIn, type RibInTally } from "../rib/adj-rib-in.js";
+import type { LocRib } from "../rib/loc-rib.js";
 import type { PathSource } from "../rib/path.js";
 import type { FamilyKey } from "../wire/constants.js";
 import { parseIp } from "../wire/ip.js";
@@ -76,9 +77,10 @@ export class Peer implements PathSource {
     config: NeighborConfig,
     readonly localAs: number,
     now: number,
+    locRib: LocRib,
     tally?: RibInTally,
   ) {
-    this.ribIn = new AdjRibIn(tally);
+    this.ribIn = new AdjRibIn(this, locRib, tally);
     this.config = config;
     this.addressBytes = parseIp(config.address) ?? new Uint8Array(4);
     this.peerAs = typeof config.peerAs === "number" ? config.peerAs : localAs;

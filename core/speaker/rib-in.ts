@@ -6,8 +6,9 @@
  */
 
 import { type ImportPeer, importReason } from "../policy/import.js";
+import type { Destination } from "../rib/loc-rib.js";
 import { newPath, type Path, refiltered } from "../rib/path.js";
-import { type PrefixKey, v6Key } from "../rib/prefix-map.js";
+import { type Keyed, type PrefixKey, v6Key } from "../rib/prefix-map.js";
 import type { AttrSet } from "../wire/attr-set.js";
 import { type Afi, familyKey, familyName, IPV4_UNICAST } from "../wire/constants.js";
 import { UPDATE_ACTION_NAMES, UpdateAction } from "../wire/errors.js";
@@ -37,22 +38,30 @@ function keyFromCursor(afi: Afi): PrefixKey {
   return key;
 }
 
-/** Drop a received path: release its attributes and, when accepted, take it out of Loc-RIB. */
-export function dropReceived(ctx: SpeakerContext, peer: Peer, family: number, k: PrefixKey, old: Path): void {
-  ctx.interner.release(old.attrs);
-  if (old.filtered === null) {
-    const d = ctx.locRib.remove(family, k, peer, old.pathId);
+/** Take the peer's path (prefix, pathId) out of its Adj-RIB-In, and out of Loc-RIB when it was accepted
+ *  there, releasing its attributes; returns it, or null when there was none. */
+function takeReceived(
+  ctx: SpeakerContext,
+  peer: Peer,
+  family: number,
+  k: PrefixKey,
+  pathId: number,
+): Path | null {
+  const accepted = peer.ribIn.acceptedAt(ctx.locRib.get(family, k), pathId);
+  const old = accepted ?? peer.ribIn.takeRejected(family, k, pathId);
+  if (!old) return null;
+  if (accepted) {
+    const d = ctx.locRib.remove(family, k, peer, pathId);
     if (d) ctx.changed(d);
   }
+  peer.ribIn.count(family, old, -1);
+  ctx.interner.release(old.attrs);
+  return old;
 }
 
 function withdraw(ctx: SpeakerContext, peer: Peer, family: number, list: NlriList): void {
   cursor.reset(list);
-  while (cursor.next()) {
-    const k = keyFromCursor(list.afi as Afi);
-    const old = peer.ribIn.take(family, k, cursor.pathId);
-    if (old) dropReceived(ctx, peer, family, k, old);
-  }
+  while (cursor.next()) takeReceived(ctx, peer, family, keyFromCursor(list.afi as Afi), cursor.pathId);
 }
 
 function importPolicy(ctx: SpeakerContext, peer: Peer): ImportPeer {
@@ -81,15 +90,26 @@ function announce(
     const k = keyFromCursor(list.afi as Afi);
     const filtered = importReason(policy, k, attrs, nextHop);
     const path = newPath(peer, cursor.pathId, attrs, nextHop, ctx.now, filtered);
+    // One lookup: the prefix's destination holds the peer's accepted path; a rejected one is apart.
+    const found = ctx.locRib.get(family, k);
+    const accepted = peer.ribIn.acceptedAt(found, cursor.pathId);
+    const old = accepted ?? peer.ribIn.takeRejected(family, k, cursor.pathId);
     ctx.interner.retain(attrs);
-    const old = peer.ribIn.put(family, k, path);
-    if (old) ctx.interner.release(old.attrs);
+    if (old) {
+      peer.ribIn.count(family, old, -1);
+      ctx.interner.release(old.attrs);
+    }
+    peer.ribIn.count(family, path, 1);
     if (filtered === null) {
-      const d = ctx.locRib.upsert(family, k, path);
+      // Replaces the accepted one, if any.
+      const d = ctx.locRib.upsertAt(family, k, path, found);
       if (d) ctx.changed(d);
-    } else if (old && old.filtered === null) {
-      const d = ctx.locRib.remove(family, k, peer, old.pathId);
-      if (d) ctx.changed(d);
+    } else {
+      peer.ribIn.putRejected(family, k, path);
+      if (accepted) {
+        const d = ctx.locRib.remove(family, k, peer, accepted.pathId);
+        if (d) ctx.changed(d);
+      }
     }
   }
 }
@@ -97,15 +117,9 @@ function announce(
 /** Remove the peer's paths of `family` (all, or only the stale ones). */
 export function purgePaths(ctx: SpeakerContext, peer: Peer, family: number, onlyStale: boolean): number {
   let n = 0;
-  for (const e of [...peer.ribIn.entries(family)]) {
-    for (const p of [...e.paths]) {
-      if (onlyStale && !p.stale) continue;
-      const old = peer.ribIn.take(family, e, p.pathId);
-      if (old) {
-        dropReceived(ctx, peer, family, e, old);
-        n++;
-      }
-    }
+  for (const r of peer.ribIn.routes(family)) {
+    if (onlyStale && !r.path.stale) continue;
+    if (takeReceived(ctx, peer, family, r.prefix, r.path.pathId)) n++;
   }
   return n;
 }
@@ -113,7 +127,7 @@ export function purgePaths(ctx: SpeakerContext, peer: Peer, family: number, only
 /** Mark the peer's paths of `family` stale (graceful restart, enhanced route refresh), filtered ones too:
  *  else those would never be purged, and would count against the route guard forever. */
 export function markStale(peer: Peer, family: number): void {
-  for (const e of peer.ribIn.entries(family)) for (const p of e.paths) p.stale = true;
+  for (const r of peer.ribIn.routes(family)) r.path.stale = true;
 }
 
 /**
@@ -176,20 +190,27 @@ export function reimport(ctx: SpeakerContext, peer: Peer): number {
   const policy = importPolicy(ctx, peer);
   let changed = 0;
   for (const family of peer.ribIn.families()) {
-    for (const e of [...peer.ribIn.entries(family)]) {
-      for (const old of [...e.paths]) {
-        const filtered = importReason(policy, e, old.attrs, old.nextHop);
-        if (filtered === old.filtered) continue;
-        changed++;
-        // A path waiting to be announced again still waits, accepted or filtered now.
-        const path = refiltered(old, filtered);
-        peer.ribIn.put(family, e, path);
-        const d =
-          filtered === null
-            ? ctx.locRib.upsert(family, e, path)
-            : ctx.locRib.remove(family, e, peer, old.pathId);
-        if (d) ctx.changed(d);
+    // Judged first, changed after: a change moves paths between Loc-RIB and the rejected table.
+    const moves: [Keyed, Path, string | null][] = [];
+    for (const { prefix, path } of peer.ribIn.routes(family)) {
+      const filtered = importReason(policy, prefix, path.attrs, path.nextHop);
+      if (filtered !== path.filtered) moves.push([prefix, path, filtered]);
+    }
+    for (const [k, old, filtered] of moves) {
+      changed++;
+      // A path waiting to be announced again still waits, accepted or filtered now.
+      const path = refiltered(old, filtered);
+      peer.ribIn.count(family, old, -1);
+      peer.ribIn.count(family, path, 1);
+      let d: Destination | null;
+      if (filtered === null) {
+        peer.ribIn.takeRejected(family, k, old.pathId);
+        d = ctx.locRib.upsert(family, k, path);
+      } else {
+        peer.ribIn.putRejected(family, k, path);
+        d = ctx.locRib.remove(family, k, peer, old.pathId);
       }
+      if (d) ctx.changed(d);
     }
   }
   return changed;

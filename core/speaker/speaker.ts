@@ -263,7 +263,7 @@ export class Speaker implements SpeakerContext {
   }
 
   private addPeer(n: NeighborConfig): void {
-    const p = new Peer(n, this.global.asn, this.now, this.ribInTally);
+    const p = new Peer(n, this.global.asn, this.now, this.locRib, this.ribInTally);
     this.peers.set(n.address, p);
     p.adminDown = n.shutdown;
     p.unavailable = this.unavailable(n);

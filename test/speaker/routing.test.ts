@@ -444,8 +444,8 @@ describe("limits and operator actions", () => {
     ]);
     expect(locRib(net.speaker(A)).map((r) => r.prefix)).toEqual(["192.0.2.0/24"]);
     const p = net.speaker(A).peers.get(B)!;
-    const filtered = [...p.ribIn.entries((1 << 8) | 1)].flatMap((e) =>
-      e.paths.filter((x) => x.filtered).map((x) => x.filtered),
+    const filtered = [...p.ribIn.routes((1 << 8) | 1)].flatMap((r) =>
+      r.path.filtered ? [r.path.filtered] : [],
     );
     expect(filtered).toEqual(["import-reject 10.0.0.0/8 ge 8 le 24"]);
     expect(p.ribIn.received.get((1 << 8) | 1)).toBe(2);

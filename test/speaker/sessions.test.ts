@@ -103,9 +103,7 @@ describe("ADD-PATH (RFC 7911)", () => {
     net.advance(10);
     const neg = net.speaker(B).peers.get(A)!.session!.negotiated!;
     expect([...neg.addPathReceive].sort()).toEqual([0x101, 0x201]);
-    const paths = [...net.speaker(B).peers.get(A)!.ribIn.entries(0x101)].flatMap((e) =>
-      e.paths.map((p) => p.pathId),
-    );
+    const paths = [...net.speaker(B).peers.get(A)!.ribIn.routes(0x101)].map((r) => r.path.pathId);
     expect(paths).toEqual([1]);
     expect(locRib(net.speaker(B))).toMatchObject([{ prefix: "192.0.2.0/24", asPath: "65001" }]);
     expect(v6(net.speaker(B))).toHaveLength(1);
@@ -140,8 +138,8 @@ describe("ADD-PATH send of several paths", () => {
     net.until(() => [P1, P2, C].every((x) => state(net.speaker(A), x) === "established"));
     net.advance(10);
     const received = () =>
-      [...net.speaker(C).peers.get(A)!.ribIn.entries(0x101)].flatMap((e) =>
-        e.paths.map((p) => `${p.pathId}:${p.attrs.decoded().asPath![0].asns.join(" ")}`),
+      [...net.speaker(C).peers.get(A)!.ribIn.routes(0x101)].map(
+        ({ path: p }) => `${p.pathId}:${p.attrs.decoded().asPath![0].asns.join(" ")}`,
       );
     // Best path (P1: shorter AS path) first, with identifier 1; P2's path with identifier 2.
     expect(received().sort()).toEqual(["1:65001 65011", "2:65001 65012 1"]);

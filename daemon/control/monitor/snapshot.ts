@@ -47,8 +47,7 @@ function* bestPaths(speaker: Speaker, f: FamilyKey): IterableIterator<[Keyed, Pa
 }
 
 function* acceptedPaths(peer: Peer, f: FamilyKey): IterableIterator<[Keyed, Path]> {
-  for (const e of peer.ribIn.table(f).values((f >>> 8) as Afi))
-    for (const p of e.paths) if (p.filtered === null) yield [e, p];
+  for (const r of peer.ribIn.routes(f)) if (r.path.filtered === null) yield [r.prefix, r.path];
 }
 
 /** Copy the topic's current state now; render its rows later, as they are read. */

@@ -5,11 +5,11 @@
  * agree on which rows and in what order by construction, and skipping (`offset`) or counting (`total`)
  * builds nothing.
  */
-import type { InEntry } from "../../../core/rib/adj-rib-in.js";
 import type { SentPath, SentRoute } from "../../../core/rib/adj-rib-out.js";
 import type { Destination } from "../../../core/rib/loc-rib.js";
 import type { Path } from "../../../core/rib/path.js";
 import type { Keyed } from "../../../core/rib/prefix-map.js";
+import type { PrefixPaths } from "../../../core/rib/prefix-paths.js";
 import type { Peer } from "../../../core/speaker/peer.js";
 import type { Speaker } from "../../../core/speaker/speaker.js";
 import { Afi, formatPrefix } from "../../../core/wire/index.js";
@@ -83,37 +83,37 @@ function localTable(sp: Speaker, r: RibListRequest): Table<Destination> {
 function localFromTable(sp: Speaker, r: RibListRequest, from: Peer): Table<Destination> {
   const { filter } = r;
   const afi = (r.family >>> 8) as Afi;
-  function* items() {
-    // Walk the neighbor's routes rather than the whole Loc-RIB: O(its routes).
-    for (const e of select(from.ribIn.table(r.family), afi, r.query)) {
-      const d = sp.locRib.get(r.family, e);
-      if (d) yield d;
-    }
-  }
   const cells = new SetCellCache(afi === Afi.IPV6);
   return {
-    items: items(),
-    // Its paths may all have been rejected by import policy: then the destination is not its.
+    // Loc-RIB walked (O(table)): it holds the neighbor's accepted paths, there is no index of them apart.
+    items: select(sp.locRib.table(r.family), afi, r.query),
     keep: (d) => anyMatch(d.paths, filter, from.id),
     row: (d) => destinationFromView(d, from.id),
     cells: (d) => destinationCells(d, cells, from.id),
   };
 }
 
-/** A neighbor's Adj-RIB-In before import policy, one row per path; `filtered`: only the rejected ones. */
-function inTable(r: RibListRequest, from: Peer): Table<PathCursor<InEntry, Path>> {
+/**
+ * A neighbor's Adj-RIB-In before import policy, one row per path: its accepted paths (in Loc-RIB) then its
+ * rejected ones; `filtered`: only the rejected ones.
+ */
+function inTable(sp: Speaker, r: RibListRequest, from: Peer): Table<PathCursor<PrefixPaths<Path>, Path>> {
   const { filter } = r;
   const afi = (r.family >>> 8) as Afi;
   const filteredOnly = r.table === "filtered";
   function* items() {
-    const c = new PathCursor<InEntry, Path>();
-    for (const e of select(from.ribIn.table(r.family), afi, r.query))
-      for (const p of e.paths) {
-        if (filteredOnly && p.filtered === null) continue;
-        c.entry = e;
-        c.path = p;
-        yield c;
-      }
+    const c = new PathCursor<PrefixPaths<Path>, Path>();
+    const tables = [from.ribIn.rejectedTable(r.family)];
+    if (!filteredOnly) tables.unshift(sp.locRib.table(r.family));
+    for (const t of tables)
+      for (const e of select<PrefixPaths<Path>>(t, afi, r.query))
+        for (let i = 0; i < e.count; i++) {
+          const p = e.at(i);
+          if (p.source !== from) continue;
+          c.entry = e;
+          c.path = p;
+          yield c;
+        }
   }
   const cells = new SetCellCache(afi === Afi.IPV6);
   return {
@@ -164,7 +164,7 @@ export function ribList(sp: Speaker, r: RibListRequest): Stream {
       return n ? stream(localFromTable(sp, r, n), r) : stream(localTable(sp, r), r);
     case "in":
     case "filtered":
-      return stream(inTable(r, n!), r);
+      return stream(inTable(sp, r, n!), r);
     case "out":
       return stream(outTable(r, n!), r);
   }
