@@ -7,25 +7,46 @@
 import { findAttribute } from "../wire/attr-set.js";
 import { neighborAs } from "../wire/attributes/as-path.js";
 import { AttrType, type FamilyKey } from "../wire/constants.js";
-import { type BestReason, NO_MULTIPATH, BestReason as R, selectBest } from "./best-path.js";
+import { type BestReason, NO_MULTIPATH, BestReason as R, type Selection, selectBest } from "./best-path.js";
 import type { Path, PathSource } from "./path.js";
 import { type PrefixKey, PrefixMap } from "./prefix-map.js";
 import { PrefixPaths } from "./prefix-paths.js";
 
 export class Destination extends PrefixPaths<Path> {
   best: Path | null = null;
-  reason: BestReason = R.ONLY_PATH;
-  /** Equal paths up to the multipath cut, best first; empty when the best is alone (`multipathCount`). */
-  multipath: readonly Path[] = NO_MULTIPATH;
-  /** ADD-PATH send: identifiers given to this destination's paths, shared by every session (RFC 7911). */
-  sendIds: Map<string, number> | null = null;
+  /** The decision's reason and multipath set: one shared object for a lone path (`LONE`), the decision
+   *  process's result otherwise — one field for two, in every destination of the table. */
+  private decided: Pick<Selection, "reason" | "multipath"> = LONE;
   /**
    * Set by the last change: whether every session must look again — the best path moved, or paths limited
    * to some neighbors are involved (each session's best is then its own). Otherwise only sessions sending
    * several paths (ADD-PATH) care.
    */
   bestChanged = false;
+
+  get reason(): BestReason {
+    return this.decided.reason;
+  }
+
+  /** Equal paths up to the multipath cut, best first; empty when the best is alone (`multipathCount`). */
+  get multipath(): readonly Path[] {
+    return this.decided.multipath;
+  }
+
+  /** Record the decision process's result (null: a lone path or none). */
+  decide(best: Path | null, s: Selection | null): void {
+    this.best = best;
+    this.decided = s ?? LONE;
+  }
 }
+
+const LONE = Object.freeze({ reason: R.ONLY_PATH, multipath: NO_MULTIPATH });
+
+/**
+ * ADD-PATH send: the identifiers given to a destination's paths, shared by every session (RFC 7911). Apart
+ * from the destination, which would otherwise carry a field for it that nearly all of them leave empty.
+ */
+const sendIdsOf = new WeakMap<Destination, Map<string, number>>();
 
 /** Where the path of (source, pathId) is in `d`, or -1. */
 function indexOf(d: Destination, source: PathSource, pathId: number): number {
@@ -44,13 +65,14 @@ const sendKey = (source: PathSource, pathId: number) => `${source.id}#${pathId}`
  * implicit replacement — RFC 7911 §3 leaves identifier choice to the sender).
  */
 export function sendPathId(d: Destination, p: Path): number {
-  d.sendIds ??= new Map();
+  let ids = sendIdsOf.get(d);
+  if (!ids) sendIdsOf.set(d, (ids = new Map()));
   const k = sendKey(p.source, p.pathId);
-  let id = d.sendIds.get(k);
+  let id = ids.get(k);
   if (id === undefined) {
-    const used = new Set(d.sendIds.values());
+    const used = new Set(ids.values());
     for (id = 1; used.has(id); id++);
-    d.sendIds.set(k, id);
+    ids.set(k, id);
   }
   return id;
 }
@@ -163,7 +185,7 @@ export class LocRib {
     if (i < 0) return null;
     const old = d.removeAt(i);
     this.pathCounts.set(family, this.pathCounts.get(family)! - 1);
-    d.sendIds?.delete(sendKey(source, pathId));
+    sendIdsOf.get(d)?.delete(sendKey(source, pathId));
     const before = d.best;
     this.decide(d, source.onlyTo !== undefined);
     if (d.count === 0) t.delete(d);
@@ -190,14 +212,10 @@ export class LocRib {
     const before = d.best;
     if (d.count <= 1) {
       // Nearly every destination has one path: decided without selectBest's result object.
-      d.best = d.count === 1 ? d.at(0) : null;
-      d.reason = R.ONLY_PATH;
-      d.multipath = NO_MULTIPATH;
+      d.decide(d.count === 1 ? d.at(0) : null, null);
     } else {
       const s = selectBest(d.paths, pathNeighborAs);
-      d.best = s.best;
-      d.reason = s.reason;
-      d.multipath = s.multipath;
+      d.decide(s.best, s);
     }
     d.bestChanged = d.best !== before || scoped || anyScoped(d);
     return d.bestChanged;
