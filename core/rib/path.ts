@@ -2,7 +2,8 @@
  * A path: one way to reach a prefix, as learned from a peer or originated locally. A peer's Adj-RIB-In
  * holds every path it sent, and those import policy accepted (`filtered` null) are, as the same objects,
  * the peer's paths in Loc-RIB: policy accepts or rejects, it never changes attributes, so one object per
- * path serves both tables. Loc-RIB destinations hold the paths of every source; the decision process picks
+ * path serves both tables. Nothing in a path names its prefix: the prefixes of one UPDATE share one
+ * accepted path (core/speaker/rib-in.ts), so a path is told apart by identity only within a destination. Loc-RIB destinations hold the paths of every source; the decision process picks
  * among them.
  */
 import type { AttrSet } from "../wire/attr-set.js";
