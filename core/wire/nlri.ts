@@ -110,6 +110,10 @@ export class NlriCursor {
     this.stop = list.count < 0 ? 0 : list.bytes.length;
     this.addPath = list.addPath;
     this.ipv4 = list.afi === Afi.IPV4;
+    // Without ADD-PATH every prefix has path ID 0: a walk of an ADD-PATH list before must not leave its last
+    // ID here (one cursor serves every session: a non-ADD-PATH peer's routes took another peer's ID, and its
+    // withdrawals then matched nothing).
+    this.pathId = 0;
     return this;
   }
 

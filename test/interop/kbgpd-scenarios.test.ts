@@ -416,7 +416,8 @@ describe.concurrent("kbgpd scenarios", () => {
           timeoutMs: 30_000,
         });
       } catch (e) {
-        // Seen once under a heavily loaded full run and never alone: keep what each side held.
+        // What each side held, if it fails: it did under load when the NLRI cursor kept the last ADD-PATH ID
+        // (FRR's) for the next non-ADD-PATH UPDATE (BIRD's), so that its withdrawal matched nothing.
         const held = async (table: string, neighbor?: string) =>
           JSON.stringify(
             (await k.call<{ rows?: unknown[] }>("rib.list", { table, neighbor, prefix: "203.0.113.0/24" }))

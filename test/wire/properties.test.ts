@@ -779,4 +779,13 @@ describe("NlriCursor", () => {
       { numRuns: 150 },
     );
   });
+
+  it("reads path ID 0 in a list without ADD-PATH walked after one with it (one cursor serves every session)", () => {
+    const withIds = Uint8Array.of(0, 0, 0, 7, 24, 192, 0, 2);
+    const without = Uint8Array.of(24, 198, 51, 100);
+    const cur = new NlriCursor().reset(readNlri(withIds, 0, withIds.length, Afi.IPV4, 1, true)!);
+    expect([cur.next(), cur.pathId]).toEqual([true, 7]);
+    cur.reset(readNlri(without, 0, without.length, Afi.IPV4, 1, false)!);
+    expect([cur.next(), cur.pathId, cur.v4]).toEqual([true, 0, 0xc6336400]);
+  });
 });
