@@ -13,16 +13,20 @@ import { type PrefixKey, PrefixMap } from "./prefix-map.js";
 import { PrefixPaths } from "./prefix-paths.js";
 
 export class Destination extends PrefixPaths<Path> {
-  best: Path | null = null;
-  /** The decision's reason and multipath set: one shared object for a lone path (`LONE`), the decision
-   *  process's result otherwise — one field for two, in every destination of the table. */
-  private decided: Pick<Selection, "reason" | "multipath"> = LONE;
+  /** The decision process's result for several paths; for one (or none) the shared `LONE`. Best path,
+   *  reason and multipath set in one field (every field is 8 bytes in each of a million destinations). */
+  private decided: Selection = LONE;
   /**
    * Set by the last change: whether every session must look again — the best path moved, or paths limited
    * to some neighbors are involved (each session's best is then its own). Otherwise only sessions sending
    * several paths (ADD-PATH) care.
    */
   bestChanged = false;
+
+  /** The best path: the lone one, or the decision process's pick. */
+  get best(): Path | null {
+    return this.count === 1 ? this.at(0) : this.decided.best;
+  }
 
   get reason(): BestReason {
     return this.decided.reason;
@@ -34,13 +38,12 @@ export class Destination extends PrefixPaths<Path> {
   }
 
   /** Record the decision process's result (null: a lone path or none). */
-  decide(best: Path | null, s: Selection | null): void {
-    this.best = best;
+  decide(s: Selection | null): void {
     this.decided = s ?? LONE;
   }
 }
 
-const LONE = Object.freeze({ reason: R.ONLY_PATH, multipath: NO_MULTIPATH });
+const LONE: Selection = Object.freeze({ best: null, reason: R.ONLY_PATH, multipath: NO_MULTIPATH });
 
 /**
  * ADD-PATH send: the identifiers given to a destination's paths, shared by every session (RFC 7911). Apart
@@ -157,6 +160,8 @@ export class LocRib {
     const t = this.table(family);
     let d = found;
     let old: Path | null = null;
+    // Before the change: `best` is read from the paths.
+    const before = d ? d.best : null;
     if (!d) {
       d = new Destination(family, key, path);
       t.set(d);
@@ -170,8 +175,7 @@ export class LocRib {
         this.pathCounts.set(family, (this.pathCounts.get(family) ?? 0) + 1);
       }
     }
-    const before = d.best;
-    this.decide(d, path.source.onlyTo !== undefined);
+    this.decide(d, before, path.source.onlyTo !== undefined);
     if (this.observer) this.report(this.observer, d, old, path, before);
     return d;
   }
@@ -183,11 +187,11 @@ export class LocRib {
     if (!t || !d) return null;
     const i = indexOf(d, source, pathId);
     if (i < 0) return null;
+    const before = d.best;
     const old = d.removeAt(i);
     this.pathCounts.set(family, this.pathCounts.get(family)! - 1);
     sendIdsOf.get(d)?.delete(sendKey(source, pathId));
-    const before = d.best;
-    this.decide(d, source.onlyTo !== undefined);
+    this.decide(d, before, source.onlyTo !== undefined);
     if (d.count === 0) t.delete(d);
     if (this.observer) this.report(this.observer, d, old, null, before);
     return d;
@@ -205,18 +209,13 @@ export class LocRib {
   }
 
   /**
-   * Rerun the decision process; records and returns whether every session must look again (see
-   * `bestChanged`): the best path changed (object or attributes), or `scoped` paths are involved.
+   * Rerun the decision process after `d`'s paths changed (`before`: its best before the change); records
+   * and returns whether every session must look again (see `bestChanged`): the best path changed (object
+   * or attributes), or `scoped` paths are involved.
    */
-  decide(d: Destination, scoped = false): boolean {
-    const before = d.best;
-    if (d.count <= 1) {
-      // Nearly every destination has one path: decided without selectBest's result object.
-      d.decide(d.count === 1 ? d.at(0) : null, null);
-    } else {
-      const s = selectBest(d.paths, pathNeighborAs);
-      d.decide(s.best, s);
-    }
+  private decide(d: Destination, before: Path | null, scoped: boolean): boolean {
+    // Nearly every destination has one path: decided without selectBest's result object.
+    d.decide(d.count <= 1 ? null : selectBest(d.paths, pathNeighborAs));
     d.bestChanged = d.best !== before || scoped || anyScoped(d);
     return d.bestChanged;
   }

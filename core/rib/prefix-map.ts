@@ -4,7 +4,7 @@
  * per length by a short string of the significant address bytes. Values carry their own prefix, so
  * iteration needs no key decoding.
  */
-import { Afi } from "../wire/constants.js";
+import { Afi, type FamilyKey } from "../wire/constants.js";
 
 export interface Keyed {
   readonly afi: Afi;
@@ -26,23 +26,34 @@ export type PrefixKey = Keyed;
 /**
  * A prefix as the tables keep it, without its address bytes: a 4- or 16-byte `Uint8Array` costs 184 bytes
  * of heap, more than the rest of a table entry. IPv4 keeps the address as a number, IPv6 as its `v6Key` (the
- * very string the table's Map is keyed by, so it is shared) — in one field, `k`, with the family read from
- * its type: every field is 8 bytes in every entry of a million-entry table. `addr` builds a new array on
- * each read, for display and queries; the hot paths use `v4` and `v6`.
+ * very string the table's Map is keyed by, so it is shared) — in one field, `k`, with the AFI read from
+ * its type and the prefix length and SAFI in another: every field is 8 bytes in every entry of a
+ * million-entry table. `addr` builds a new array on each read, for display and queries; the hot paths use
+ * `v4` and `v6`.
  */
 export class StoredPrefix implements Keyed {
-  readonly length: number;
+  /** The prefix length, and the SAFI shifted by 8. */
+  private readonly ls: number;
   /** IPv4: the address as a signed 32-bit number (a small integer in the object; an unsigned one above
    *  2^31 would be a heap number). IPv6: its `v6Key`. */
   private readonly k: number | string;
 
-  constructor(key: Keyed) {
-    this.length = key.length;
+  constructor(family: FamilyKey, key: Keyed) {
+    this.ls = key.length | ((family & 0xff) << 8);
     this.k = key.afi === Afi.IPV4 ? key.v4 | 0 : (key.v6 ?? v6Key(key.addr, key.length));
+  }
+
+  get length(): number {
+    return this.ls & 0xff;
   }
 
   get afi(): Afi {
     return typeof this.k === "number" ? Afi.IPV4 : Afi.IPV6;
+  }
+
+  /** The table's family (AFI and SAFI). */
+  get family(): FamilyKey {
+    return (this.afi << 8) | (this.ls >>> 8);
   }
 
   get v4(): number {

@@ -10,12 +10,8 @@ import { type Keyed, StoredPrefix } from "./prefix-map.js";
 export class PrefixPaths<P extends object> extends StoredPrefix {
   private held: P | P[];
 
-  constructor(
-    readonly family: FamilyKey,
-    key: Keyed,
-    first: P,
-  ) {
-    super(key);
+  constructor(family: FamilyKey, key: Keyed, first: P) {
+    super(family, key);
     this.held = first;
   }
 
