@@ -191,7 +191,12 @@ async function oneRun(name: ReceiverName, index: number): Promise<ChurnRun> {
     if (r.rssBeforeMB && r.rssAfterMB) r.rssAfterOverBefore = round(r.rssAfterMB / r.rssBeforeMB, 3);
     const after = await f.receiver.probe();
     r.sessionHeld = f.sender.down === undefined && after.established;
-    r.uptimeKept = upBefore === undefined ? null : after.upSinceMs === upBefore;
+    // Within half a second: BIRD prints its stored (monotonic) times as times of day a few ms apart from one
+    // command to the next; a reset would come up again a second or more later.
+    r.uptimeKept =
+      upBefore === undefined
+        ? null
+        : after.upSinceMs !== undefined && Math.abs(after.upSinceMs - upBefore) < 500;
   } catch (err) {
     r.error = err instanceof Error ? err.message : String(err);
   } finally {
