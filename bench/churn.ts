@@ -274,6 +274,7 @@ function markdown(
       held(name),
       cell(s!.load1),
     ]),
+    note: "median (min–max) over the completed runs (a failed run's figures are in the JSON)",
     ratios: ratioRows(ratios, RATIO_METRICS, ["time to settle", "CPU", "peak RSS"]),
     checks: [
       check(
@@ -310,7 +311,8 @@ const summaries = summariesOf(
   runs,
   (x) => x.receiver,
   METRICS,
-  (x) => x.seconds !== null,
+  (x) => x.seconds !== null && x.error === undefined,
+  true,
 );
 const ratios = kbgpdRatios(summaries, RATIO_METRICS);
 const loadEnd = loadAverages();

@@ -348,7 +348,9 @@ function markdown(
       cell(s!.ingestSeconds),
       cell(s!.load1),
     ]),
-    note: "median (min–max) over the runs; a peer's time is from its own Established to its holding the table",
+    note:
+      "median (min–max) over the completed runs (a failed run's figures are in the JSON); a peer's time is " +
+      "from its own Established to its holding the table",
     ratios: ratioRows(ratios, RATIO_METRICS, ["time", "peak RSS", "CPU"]),
     checks: [
       check(
@@ -376,7 +378,8 @@ const summaries = summariesOf(
   runs,
   (x) => x.middle,
   METRICS,
-  (x) => x.seconds !== null,
+  (x) => x.seconds !== null && x.error === undefined,
+  true,
 );
 const ratios = kbgpdRatios(summaries, RATIO_METRICS);
 const loadEnd = loadAverages();

@@ -51,17 +51,20 @@ export const stat = (xs: (number | null)[]): Stat | null => {
     : null;
 };
 
-/** Median, min and max of each of `metrics` over the runs, how many runs there were and how many are
- *  `done` (completed within the cap, without error). */
+/** Median, min and max of each of `metrics` over the runs (with `doneOnly`, over the completed ones: a
+ *  failed run's figures stop wherever it failed), how many runs there were and how many are `done`
+ *  (completed within the cap, without error). */
 export type SummaryOf<M extends string> = Record<M, Stat | null> & { runs: number; completed: number };
 
 export function summarizeBy<R, M extends keyof R & string>(
   runs: R[],
   metrics: readonly M[],
   done: (r: R) => boolean,
+  doneOnly = false,
 ): SummaryOf<M> {
+  const counted = doneOnly ? runs.filter(done) : runs;
   const s = Object.fromEntries(
-    metrics.map((m) => [m, stat(runs.map((r) => r[m] as number | null))]),
+    metrics.map((m) => [m, stat(counted.map((r) => r[m] as number | null))]),
   ) as Record<M, Stat | null>;
   return { ...s, runs: runs.length, completed: runs.filter(done).length };
 }
@@ -110,6 +113,7 @@ export function summariesOf<N extends string, R, M extends keyof R & string>(
   nameOf: (r: R) => N,
   metrics: readonly M[],
   done: (r: R) => boolean,
+  doneOnly = false,
 ): Partial<Record<N, SummaryOf<M>>> {
   const out: Partial<Record<N, SummaryOf<M>>> = {};
   for (const n of names)
@@ -117,6 +121,7 @@ export function summariesOf<N extends string, R, M extends keyof R & string>(
       runs.filter((r) => nameOf(r) === n),
       metrics,
       done,
+      doneOnly,
     );
   return out;
 }
