@@ -16,86 +16,63 @@
  * Node options for kbgpd, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), KBGP_BENCH_KBGPD_ROOT (another built
  * checkout's kbgpd, for before/after comparisons).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Endpoint, Lab } from "../test/interop/harness/lab.js";
-import { run } from "../test/interop/harness/proc.js";
+import { Lab } from "../test/interop/harness/lab.js";
 import { sleep, waitUntil } from "../test/interop/harness/wait.js";
+import {
+  envInt,
+  header,
+  interleaved,
+  load1,
+  loadAverages,
+  now,
+  publish,
+  startBench,
+  thin,
+} from "./lib/bench-run.js";
 import {
   type Receiver,
   type ReceiverName,
   type Sender,
-  startBirdReceiver,
-  startGobgpd,
-  startKbgpd,
+  startReceiver,
   startSender,
 } from "./lib/ingest-daemons.js";
-import { markdown, type RunResult, ratios, type Summary, summarize, targets } from "./lib/ingest-report.js";
+import {
+  INGEST_RATIOS,
+  kbgpdRatios,
+  markdown,
+  type RunResult,
+  summarize,
+  targets,
+} from "./lib/ingest-report.js";
 import { cpuSeconds, mb, ProcSampler, round, statusKB } from "./lib/measure.js";
-import { BIRD, GOBGP, requirePeerTools } from "./lib/peers.js";
+import { PROBE_INTERVAL_MS } from "./lib/raw-feed.js";
 import { writeStaticRoutes } from "./lib/static-routes.js";
 
-const root = process.argv[2];
-if (!root) throw new Error("usage: ingest.mjs REPO_ROOT");
-const envInt = (name: string, fallback: number): number => {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
+const bench = await startBench("ingest", "KBGP_BENCH_INGEST_RECEIVERS");
+const { root, log, runs: RUNS, daemons: RECEIVERS } = bench;
 const N4 = envInt("KBGP_BENCH_INGEST_V4", 1_000_000);
 const N6 = envInt("KBGP_BENCH_INGEST_V6", 200_000);
 const TOTAL = N4 + N6;
-const RUNS = envInt("KBGP_BENCH_RUNS", 3);
 const CAP = envInt("KBGP_BENCH_INGEST_CAP", 120);
-const ALL: ReceiverName[] = ["kbgpd", "gobgpd", "bird"];
-const RECEIVERS = (process.env.KBGP_BENCH_INGEST_RECEIVERS?.split(",") ?? ALL).map((s) => s.trim());
-for (const r of RECEIVERS)
-  if (!ALL.includes(r as ReceiverName)) throw new Error(`unknown receiver '${r}' (${ALL.join(", ")})`);
-/** Probe intervals: cheap probes often; `gobgp neighbor` costs ~20 ms of CPU on a 2-CPU machine, and
- *  gobgpd takes tens of seconds, so a quarter second is well under 1 % of its time. */
-const INTERVAL_MS: Record<ReceiverName, number> = { kbgpd: 50, gobgpd: 250, bird: 50 };
 const ESTABLISH_TIMEOUT_MS = 30_000;
 const SENDER_LOAD_TIMEOUT_MS = 180_000;
-
-const now = (): number => Number(process.hrtime.bigint()) / 1e9;
-const started = now();
-const log = (msg: string): void => {
-  process.stderr.write(`[ingest bench ${(now() - started).toFixed(0).padStart(4)} s] ${msg}\n`);
-};
-
-requirePeerTools();
-const versions = {
-  gobgp: (await run(GOBGP, ["--version"])).stdout.trim(),
-  bird: await run(BIRD, ["--version"]).then((r) => (r.stderr || r.stdout).trim()),
-  kbgp: (await run(process.execPath, [join(root, "bin/kbgp.cjs"), "version"])).stdout.trim(),
-};
 
 const work = mkdtempSync(join(tmpdir(), "kbgp-bench-ingest-"));
 const v4File = join(work, "static4.conf");
 const v6File = join(work, "static6.conf");
-process.once("SIGINT", () => process.exit(130));
-process.once("SIGTERM", () => process.exit(143));
-
-/** Thins [t, count] samples to at most `max` points, keeping the first and the last. */
-const thin = (xs: [number, number][], max = 40): [number, number][] =>
-  xs.length <= max ? xs : xs.filter((_, i) => i === xs.length - 1 || i % Math.ceil(xs.length / max) === 0);
-
-function startReceiver(name: ReceiverName, lab: Lab, self: Endpoint, sender: Endpoint): Promise<Receiver> {
-  if (name === "kbgpd") return startKbgpd(lab, root!, self, sender);
-  if (name === "gobgpd") return startGobgpd(lab, self, sender);
-  return startBirdReceiver(lab, self, sender);
-}
 
 async function oneRun(name: ReceiverName, index: number): Promise<RunResult> {
   const lab = Lab.create(`ingest-${name}`);
-  const load1 = round(loadavg()[0]!, 2);
   let sender: Sender | undefined;
   let receiver: Receiver | undefined;
   const samplers: ProcSampler[] = [];
   const result: RunResult = {
     receiver: name,
     run: index,
-    load1,
+    load1: load1(),
     senderLoadSeconds: 0,
     establishedAfterSeconds: null,
     establishedSeenLateSeconds: null,
@@ -124,7 +101,7 @@ async function oneRun(name: ReceiverName, index: number): Promise<RunResult> {
     result.senderLoadSeconds = round(now() - t, 2);
 
     const t0 = now();
-    const r = await startReceiver(name, lab, receiverAt, senderAt);
+    const r = await startReceiver(name, lab, root!, receiverAt, senderAt);
     receiver = r;
     const rp = new ProcSampler(r.pid, now);
     const sp = new ProcSampler(s.pid, now);
@@ -182,7 +159,7 @@ async function oneRun(name: ReceiverName, index: number): Promise<RunResult> {
           break;
         }
         if (at > CAP) break;
-        await sleep(INTERVAL_MS[name]);
+        await sleep(PROBE_INTERVAL_MS[name]);
       }
     } finally {
       ingesting = false;
@@ -215,54 +192,30 @@ async function oneRun(name: ReceiverName, index: number): Promise<RunResult> {
 try {
   log(`writing ${N4} IPv4 and ${N6} IPv6 static routes into ${work}`);
   writeStaticRoutes(v4File, N4, v6File, N6);
-  const loadStart = loadavg().map((x) => round(x, 2));
-  const runs: RunResult[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    // Rotate the order each round so that no receiver always runs first after a quiet spell.
-    for (let k = 0; k < RECEIVERS.length; k++) {
-      const name = RECEIVERS[(k + i) % RECEIVERS.length] as ReceiverName;
-      log(`run ${i + 1}/${RUNS}: ${name} (load ${loadavg()[0]!.toFixed(2)})`);
-      const r = await oneRun(name, i + 1);
-      runs.push(r);
-      log(
-        r.error
-          ? `  ${name}: FAILED: ${r.error.split("\n")[0]}`
-          : `  ${name}: ${r.seconds} s, ${r.peakRssMB} MB, ${r.cpuSeconds} CPU s (sender loaded in ${r.senderLoadSeconds} s)`,
-      );
-    }
-  }
-  const summaries: Partial<Record<ReceiverName, Summary>> = {};
-  for (const name of RECEIVERS as ReceiverName[])
-    summaries[name] = summarize(runs.filter((r) => r.receiver === name));
-  const ratioTable = {
-    gobgpd: ratios(summaries.kbgpd, summaries.gobgpd),
-    bird: ratios(summaries.kbgpd, summaries.bird),
-  };
+  const loadStart = loadAverages();
+  const runs = await interleaved(RECEIVERS, RUNS, oneRun, log, (r) =>
+    r.error
+      ? `FAILED: ${r.error.split("\n")[0]}`
+      : `${r.seconds} s, ${r.peakRssMB} MB, ${r.cpuSeconds} CPU s (sender loaded in ${r.senderLoadSeconds} s)`,
+  );
+  const summaries = summarize(RECEIVERS, runs);
+  const ratioTable = kbgpdRatios(summaries, INGEST_RATIOS);
   const fullTable = N4 === 1_000_000 && N6 === 200_000;
   const checks = fullTable ? targets(summaries) : [];
-  const loadEnd = loadavg().map((x) => round(x, 2));
-  const header =
-    `Full-table ingest, ${N4} IPv4 + ${N6} IPv6 prefixes, ${RUNS} run(s) per receiver, ` +
-    `${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ` +
-    `load average ${loadStart.join(" ")} at the start and ${loadEnd.join(" ")} at the end`;
-  const md = markdown(summaries, ratioTable, checks, header);
-  writeFileSync(join(root, "bench/results/ingest.md"), md);
-  process.stderr.write(`\n${md}\n`);
-  const result = {
+  const loadEnd = loadAverages();
+  const title = `Full-table ingest, ${N4} IPv4 + ${N6} IPv6 prefixes, ${RUNS} run(s) per receiver`;
+  publish(bench, "ingest", markdown(summaries, ratioTable, checks, header(title, loadStart, loadEnd)), {
     scenario: "full-table ingest: BIRD 2 sender → receiver over loopback, IPv4 + IPv6 on one IPv4 session",
     prefixes: { ipv4: N4, ipv6: N6, total: TOTAL },
     runsPerReceiver: RUNS,
     capSeconds: CAP,
-    probeIntervalMs: INTERVAL_MS,
-    versions,
+    probeIntervalMs: PROBE_INTERVAL_MS,
     loadavg: { start: loadStart, end: loadEnd },
-    benchSeconds: round(now() - started, 1),
     summaries,
-    ratios: { meaning: "kbgpd median / other median (below 1: kbgpd better)", ...ratioTable },
+    ratios: ratioTable,
     targets: fullTable ? checks : "the issue's targets are for the full table (1M IPv4 + 200k IPv6) only",
     runs,
-  };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  });
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -1,11 +1,13 @@
 /**
- * The daemons of the ingest bench on loopback: one BIRD 2 sender holding the full table as static routes
- * (passive, so that the receiver's own connect starts the session at once), and the receiver under test —
- * kbgpd, gobgpd or a second BIRD — taking IPv4 and IPv6 unicast over one IPv4 session. Each receiver has a
- * cheap probe (session state and how many prefixes it holds) that never walks its table: kbgpd's
- * neighbor.get and rib.summary on one persistent control connection, `gobgp neighbor` (about 20 ms), and
- * `birdc show protocols all NAME` (about 4 ms); not `gobgp global rib summary` (1 s at 1M, and it slows
- * gobgpd) nor `birdc show route count` (0.3 s at 1M, during which BIRD does nothing else).
+ * The daemons of the ingest, fan-out and churn benches on loopback: one BIRD 2 sender holding the full
+ * table as static routes (passive, so that the receiver's own connect starts the session at once), and the
+ * receiver under test — kbgpd, gobgpd or a second BIRD — taking IPv4 and IPv6 unicast over one IPv4 session
+ * from it (or from bench/lib/raw-sender.ts, which listens the same way). A receiver may also have
+ * downstream neighbors (the fan-out bench's eight BIRDs): passive eBGP sessions, IPv4 unicast, everything
+ * exported. Each receiver has a cheap probe (session state and how many prefixes it holds) that never walks
+ * its table: kbgpd's neighbor.get and rib.summary on one persistent control connection, `gobgp neighbor`
+ * (about 20 ms), and `birdc show protocols all NAME` (about 4 ms); not `gobgp global rib summary` (1 s at
+ * 1M, and it slows gobgpd) nor `birdc show route count` (0.3 s at 1M, during which BIRD does nothing else).
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,14 +17,28 @@ import { run } from "../../test/interop/harness/proc.js";
 import { waitUntil } from "../../test/interop/harness/wait.js";
 import { BIRD, BIRDC, GOBGP, GOBGPD, type Running, start } from "./peers.js";
 
-const SENDER_AS = 65002;
-const RECEIVER_AS = 65001;
+export const SENDER_AS = 65002;
+export const RECEIVER_AS = 65001;
 /** Next hops the sender puts on its routes (RFC 2544 / RFC 5180 benchmarking space; attributes only). BIRD
  *  would otherwise send its own 127.x address, which gobgpd treats as withdraw (peerlab README). */
-const NEXT_HOP_4 = "198.18.0.2";
+export const NEXT_HOP_4 = "198.18.0.2";
 const NEXT_HOP_6 = "2001:2::2";
 
 export type ReceiverName = "kbgpd" | "gobgpd" | "bird";
+export const RECEIVER_NAMES: readonly ReceiverName[] = ["kbgpd", "gobgpd", "bird"];
+
+/** A downstream eBGP neighbor of the receiver: it connects (the receiver is passive towards it) and takes
+ *  IPv4 unicast. */
+export interface Downstream {
+  endpoint: Endpoint;
+  asn: number;
+}
+
+export interface ReceiverOptions {
+  downstream?: readonly Downstream[];
+  /** kbgpd only: where its metrics listener (docs/metrics.md) answers; off without it. */
+  httpListen?: Endpoint;
+}
 
 export interface Probe {
   established: boolean;
@@ -38,6 +54,10 @@ export interface Probe {
 export interface Receiver extends Running {
   name: ReceiverName;
   probe(): Promise<Probe>;
+  /** kbgpd with `httpListen`: its /metrics address. */
+  metricsUrl?: string;
+  /** BIRD: `birdc show status`, see Sender.wake (it matters where this BIRD sends, as in the fan-out). */
+  wake?(): Promise<void>;
   /** Closes what the probe keeps open (kbgpd's control connection); the daemon itself is stopped apart. */
   close(): void;
 }
@@ -62,8 +82,68 @@ const birdReady = async (name: string, r: Running, socket: string): Promise<void
   );
 };
 
+/** One BGP session of a BIRD configuration, on loopback. */
+export interface BirdSession {
+  name: string;
+  self: Endpoint;
+  localAs: number;
+  peer: Endpoint;
+  peerAs: number;
+  /** Wait for the peer to connect; otherwise connect 1 s after start (BIRD's default waits 5 s) and retry
+   *  every second. */
+  passive: boolean;
+  /** Configured down: it starts with `birdc enable NAME` (so that several BIRDs can start their sessions
+   *  at one moment, whatever their start-up took). */
+  disabled?: boolean;
+  /** Channel statements, e.g. `ipv4 { import all; export none; };` */
+  channels: string[];
+}
+
+export function birdBgp(b: BirdSession): string[] {
+  return [
+    `protocol bgp ${b.name} {`,
+    `  local ${b.self.address} port ${b.self.port} as ${b.localAs};`,
+    `  neighbor ${b.peer.address} port ${b.peer.port} as ${b.peerAs};`,
+    // BIRD ignores host-scope 127/8 neighbors unless multihop; strict bind, else it listens on 0.0.0.0.
+    "  multihop;",
+    "  strict bind yes;",
+    ...(b.passive ? ["  passive on;"] : ["  connect delay time 1;", "  connect retry time 1;"]),
+    ...(b.disabled ? ["  disabled;"] : []),
+    ...b.channels.map((c) => `  ${c}`),
+    "}",
+  ];
+}
+
+/** Writes NAME.conf (router id, warnings to stderr, the device protocol, then `body`), starts BIRD under
+ *  `timeout` with its control socket NAME.ctl, and waits until it answers there. */
+export async function startBird(
+  lab: Lab,
+  name: string,
+  routerId: string,
+  body: string[],
+): Promise<Running & { socket: string }> {
+  const conf = [
+    `# generated by bench/lib/ingest-daemons.ts: ${name}`,
+    `router id ${routerId};`,
+    "log stderr { warning, error, fatal };",
+    "protocol device { }",
+    ...body,
+  ];
+  const config = join(lab.dir, `${name}.conf`);
+  const socket = join(lab.dir, `${name}.ctl`);
+  writeFileSync(config, `${conf.join("\n")}\n`);
+  const r = start(lab, name, BIRD, ["-f", "-c", config, "-s", socket]);
+  await birdReady(`BIRD ${name}`, r, socket);
+  return { ...r, socket };
+}
+
+/** `birdc show status`: see Sender.wake. */
+const birdWake = async (socket: string): Promise<void> => {
+  await run(BIRDC, ["-s", socket, "show", "status"], 5_000).catch(() => undefined);
+};
+
 /** Sum of the `Routes: N imported` lines of `birdc show protocols all` (one per channel). */
-const imported = (text: string): number => {
+export const imported = (text: string): number => {
   let n = 0;
   for (const m of text.matchAll(/Routes:\s+(\d+) imported/g)) n += Number(m[1]);
   return n;
@@ -76,11 +156,7 @@ export async function startSender(
   v4File: string,
   v6File: string,
 ): Promise<Sender> {
-  const conf = [
-    "# generated by bench/lib/ingest-daemons.ts: the ingest bench's sender",
-    `router id ${self.address};`,
-    "log stderr { warning, error, fatal };",
-    "protocol device { }",
+  const r = await startBird(lab, "sender", self.address, [
     // `include` must stand on a line of its own.
     "protocol static static4 {",
     "  ipv4;",
@@ -90,28 +166,23 @@ export async function startSender(
     "  ipv6;",
     `  include "${v6File}";`,
     "}",
-    "protocol bgp receiver {",
-    `  local ${self.address} port ${self.port} as ${SENDER_AS};`,
-    `  neighbor ${receiver.address} port ${receiver.port} as ${RECEIVER_AS};`,
-    // BIRD ignores host-scope 127/8 neighbors unless multihop; strict bind, else it listens on 0.0.0.0.
-    "  multihop;",
-    "  strict bind yes;",
-    "  passive on;",
-    `  ipv4 { import none; export all; next hop address ${NEXT_HOP_4}; };`,
-    `  ipv6 { import none; export all; next hop address ${NEXT_HOP_6}; };`,
-    "}",
-  ];
-  const config = join(lab.dir, "sender.conf");
-  const socket = join(lab.dir, "sender.ctl");
-  writeFileSync(config, `${conf.join("\n")}\n`);
-  const r = start(lab, "sender", BIRD, ["-f", "-c", config, "-s", socket]);
-  await birdReady("the BIRD sender", r, socket);
+    ...birdBgp({
+      name: "receiver",
+      self,
+      localAs: SENDER_AS,
+      peer: receiver,
+      peerAs: RECEIVER_AS,
+      passive: true,
+      channels: [
+        `ipv4 { import none; export all; next hop address ${NEXT_HOP_4}; };`,
+        `ipv6 { import none; export all; next hop address ${NEXT_HOP_6}; };`,
+      ],
+    }),
+  ]);
+  const socket = r.socket;
   return {
     ...r,
-    socket,
-    wake: async () => {
-      await run(BIRDC, ["-s", socket, "show", "status"], 5_000).catch(() => undefined);
-    },
+    wake: () => birdWake(socket),
     loaded: async () => {
       const out = await Promise.all(
         ["static4", "static6"].map((p) => run(BIRDC, ["-s", socket, "show", "protocols", "all", p], 20_000)),
@@ -123,25 +194,43 @@ export async function startSender(
 
 // ---------------------------------------------------------------- receivers
 
+export function startReceiver(
+  name: ReceiverName,
+  lab: Lab,
+  root: string,
+  self: Endpoint,
+  sender: Endpoint,
+  opts: ReceiverOptions = {},
+): Promise<Receiver> {
+  if (name === "kbgpd") return startKbgpd(lab, root, self, sender, opts);
+  if (name === "gobgpd") return startGobgpd(lab, self, sender, opts);
+  return startBirdReceiver(lab, self, sender, opts);
+}
+
 export async function startKbgpd(
   lab: Lab,
   root: string,
   self: Endpoint,
   sender: Endpoint,
+  opts: ReceiverOptions = {},
 ): Promise<Receiver> {
+  const neighbor = (e: Endpoint, asn: number, families: string, passive: boolean): string[] => [
+    `  - address: "${e.address}"`,
+    `    asn: ${asn}`,
+    `    port: ${e.port}`,
+    `    local-address: "${self.address}"`,
+    `    families: [${families}]`,
+    passive ? "    passive: true" : "    connect-retry: 1",
+  ];
   const yaml = [
-    "# generated by bench/lib/ingest-daemons.ts: kbgpd as the ingest bench's receiver",
+    "# generated by bench/lib/ingest-daemons.ts: kbgpd as the receiver",
     "global:",
     `  asn: ${RECEIVER_AS}`,
     `  router-id: ${self.address}`,
     `  listen: { addresses: ["${self.address}"], port: ${self.port} }`,
     "neighbors:",
-    `  - address: "${sender.address}"`,
-    `    asn: ${SENDER_AS}`,
-    `    port: ${sender.port}`,
-    `    local-address: "${self.address}"`,
-    "    families: [ipv4-unicast, ipv6-unicast]",
-    "    connect-retry: 1",
+    ...neighbor(sender, SENDER_AS, "ipv4-unicast, ipv6-unicast", false),
+    ...(opts.downstream ?? []).flatMap((d) => neighbor(d.endpoint, d.asn, "ipv4-unicast", true)),
     "routes: []",
   ];
   const config = join(lab.dir, "kbgpd.yaml");
@@ -149,6 +238,7 @@ export async function startKbgpd(
   writeFileSync(config, `${yaml.join("\n")}\n`);
   // KBGP_BENCH_KBGPD_NODE_ARGS: Node options for profiling (--cpu-prof, --heap-prof and their directories).
   const nodeArgs = process.env.KBGP_BENCH_KBGPD_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const http = opts.httpListen ? `${opts.httpListen.address}:${opts.httpListen.port}` : "off";
   const r = start(lab, "kbgpd", process.execPath, [
     ...nodeArgs,
     // KBGP_BENCH_KBGPD_ROOT: another built checkout's kbgpd (a before/after comparison of a change).
@@ -162,7 +252,7 @@ export async function startKbgpd(
     "--log-level",
     "info",
     "--http-listen",
-    "off",
+    http,
   ]);
   const client = await waitUntil("kbgpd to answer on its control socket", () => Client.connect(socket), {
     timeoutMs: 20_000,
@@ -171,6 +261,7 @@ export async function startKbgpd(
   return {
     ...r,
     name: "kbgpd",
+    ...(http === "off" ? {} : { metricsUrl: `http://${http}/metrics` }),
     probe: async () => {
       // Both requests go out at once on the one connection; kbgpd answers them in order.
       const [n, s] = await Promise.all([
@@ -185,29 +276,39 @@ export async function startKbgpd(
   };
 }
 
-export async function startGobgpd(lab: Lab, self: Endpoint, sender: Endpoint): Promise<Receiver> {
+export async function startGobgpd(
+  lab: Lab,
+  self: Endpoint,
+  sender: Endpoint,
+  opts: ReceiverOptions = {},
+): Promise<Receiver> {
   const q = JSON.stringify;
+  const neighbor = (e: Endpoint, asn: number, families: string[], passive: boolean): string[] => [
+    "[[neighbors]]",
+    "  [neighbors.config]",
+    `    neighbor-address = ${q(e.address)}`,
+    `    peer-as = ${asn}`,
+    "  [neighbors.transport.config]",
+    `    local-address = ${q(self.address)}`,
+    `    remote-port = ${e.port}`,
+    ...(passive ? ["    passive-mode = true"] : []),
+    "  [neighbors.timers.config]",
+    "    connect-retry = 1",
+    ...families.flatMap((f) => [
+      "  [[neighbors.afi-safis]]",
+      "    [neighbors.afi-safis.config]",
+      `      afi-safi-name = ${q(f)}`,
+    ]),
+  ];
   const toml = [
-    "# generated by bench/lib/ingest-daemons.ts: gobgpd as the ingest bench's receiver",
+    "# generated by bench/lib/ingest-daemons.ts: gobgpd as the receiver",
     "[global.config]",
     `  as = ${RECEIVER_AS}`,
     `  router-id = ${q(self.address)}`,
     `  port = ${self.port}`,
     `  local-address-list = [${q(self.address)}]`,
-    "[[neighbors]]",
-    "  [neighbors.config]",
-    `    neighbor-address = ${q(sender.address)}`,
-    `    peer-as = ${SENDER_AS}`,
-    "  [neighbors.transport.config]",
-    `    local-address = ${q(self.address)}`,
-    `    remote-port = ${sender.port}`,
-    "  [neighbors.timers.config]",
-    "    connect-retry = 1",
-    ...["ipv4-unicast", "ipv6-unicast"].flatMap((f) => [
-      "  [[neighbors.afi-safis]]",
-      "    [neighbors.afi-safis.config]",
-      `      afi-safi-name = ${q(f)}`,
-    ]),
+    ...neighbor(sender, SENDER_AS, ["ipv4-unicast", "ipv6-unicast"], false),
+    ...(opts.downstream ?? []).flatMap((d) => neighbor(d.endpoint, d.asn, ["ipv4-unicast"], true)),
   ];
   const config = join(lab.dir, "gobgpd.toml");
   const target = `unix://${join(lab.dir, "gobgpd.sock")}`;
@@ -253,32 +354,39 @@ export function birdSince(text: string, nowMs = Date.now()): number | undefined 
   return d.getTime() > nowMs + 1000 ? d.getTime() - 86_400_000 : d.getTime();
 }
 
-export async function startBirdReceiver(lab: Lab, self: Endpoint, sender: Endpoint): Promise<Receiver> {
-  const conf = [
-    "# generated by bench/lib/ingest-daemons.ts: BIRD as the ingest bench's receiver",
-    `router id ${self.address};`,
-    "log stderr { warning, error, fatal };",
-    "protocol device { }",
-    "protocol bgp sender {",
-    `  local ${self.address} port ${self.port} as ${RECEIVER_AS};`,
-    `  neighbor ${sender.address} port ${sender.port} as ${SENDER_AS};`,
-    "  multihop;",
-    "  strict bind yes;",
-    // BIRD waits 5 s before its first connect by default; the other receivers connect at once.
-    "  connect delay time 1;",
-    "  connect retry time 1;",
-    "  ipv4 { import all; export none; };",
-    "  ipv6 { import all; export none; };",
-    "}",
-  ];
-  const config = join(lab.dir, "receiver.conf");
-  const socket = join(lab.dir, "receiver.ctl");
-  writeFileSync(config, `${conf.join("\n")}\n`);
-  const r = start(lab, "bird", BIRD, ["-f", "-c", config, "-s", socket]);
-  await birdReady("the BIRD receiver", r, socket);
+export async function startBirdReceiver(
+  lab: Lab,
+  self: Endpoint,
+  sender: Endpoint,
+  opts: ReceiverOptions = {},
+): Promise<Receiver> {
+  const r = await startBird(lab, "receiver", self.address, [
+    ...birdBgp({
+      name: "sender",
+      self,
+      localAs: RECEIVER_AS,
+      peer: sender,
+      peerAs: SENDER_AS,
+      passive: false,
+      channels: ["ipv4 { import all; export none; };", "ipv6 { import all; export none; };"],
+    }),
+    ...(opts.downstream ?? []).flatMap((d, i) =>
+      birdBgp({
+        name: `down${i + 1}`,
+        self,
+        localAs: RECEIVER_AS,
+        peer: d.endpoint,
+        peerAs: d.asn,
+        passive: true,
+        channels: ["ipv4 { import none; export all; };"],
+      }),
+    ),
+  ]);
+  const socket = r.socket;
   return {
     ...r,
     name: "bird",
+    wake: () => birdWake(socket),
     probe: async () => {
       const out = (await run(BIRDC, ["-s", socket, "show", "protocols", "all", "sender"], 20_000)).stdout;
       const since = birdSince(out);

@@ -1,6 +1,8 @@
 /**
  * The ingest bench's numbers: per-run results, their median / min / max per receiver, the ratios kbgpd
- * over gobgpd and over BIRD, the issue's targets, and the Markdown table docs/performance.md quotes.
+ * over gobgpd and over BIRD, the issue's targets, and the Markdown table docs/performance.md quotes. The
+ * generic parts (summaries of any numeric fields, ratios, target checks, Markdown cells and tables) serve
+ * the fan-out and churn benches too.
  */
 import { median, round } from "./measure.js";
 
@@ -42,12 +44,30 @@ export interface Stat {
   n: number;
 }
 
-const stat = (xs: (number | null)[]): Stat | null => {
+export const stat = (xs: (number | null)[]): Stat | null => {
   const v = xs.filter((x): x is number => x !== null);
   return v.length
     ? { median: round(median(v)), min: round(Math.min(...v)), max: round(Math.max(...v)), n: v.length }
     : null;
 };
+
+/** Median, min and max of each of `metrics` over the runs (with `doneOnly`, over the completed ones: a
+ *  failed run's figures stop wherever it failed), how many runs there were and how many are `done`
+ *  (completed within the cap, without error). */
+export type SummaryOf<M extends string> = Record<M, Stat | null> & { runs: number; completed: number };
+
+export function summarizeBy<R, M extends keyof R & string>(
+  runs: R[],
+  metrics: readonly M[],
+  done: (r: R) => boolean,
+  doneOnly = false,
+): SummaryOf<M> {
+  const counted = doneOnly ? runs.filter(done) : runs;
+  const s = Object.fromEntries(
+    metrics.map((m) => [m, stat(counted.map((r) => r[m] as number | null))]),
+  ) as Record<M, Stat | null>;
+  return { ...s, runs: runs.length, completed: runs.filter(done).length };
+}
 
 const METRICS = [
   "seconds",
@@ -61,28 +81,87 @@ const METRICS = [
 ] as const;
 type Metric = (typeof METRICS)[number];
 
-export type Summary = Record<Metric, Stat | null> & { runs: number; completed: number };
+export type Summary = SummaryOf<Metric>;
 
-export function summarize(runs: RunResult[]): Summary {
-  const s = Object.fromEntries(METRICS.map((m) => [m, stat(runs.map((r) => r[m]))])) as Record<
-    Metric,
-    Stat | null
-  >;
-  return { ...s, runs: runs.length, completed: runs.filter((r) => r.seconds !== null).length };
-}
+/** Each receiver's summary of its runs. */
+export const summarize = (names: readonly string[], runs: RunResult[]): Partial<Record<string, Summary>> =>
+  summariesOf(
+    names,
+    runs,
+    (r) => r.receiver,
+    METRICS,
+    (r) => r.seconds !== null,
+  );
 
 const ratio = (a: Stat | null, b: Stat | null): number | null =>
   a && b && b.median > 0 ? round(a.median / b.median, 3) : null;
 
-/** kbgpd's median over the other receiver's, for time, peak RSS and CPU (below 1: kbgpd is better). */
-export function ratios(kbgpd: Summary | undefined, other: Summary | undefined) {
+/** kbgpd's median over the other daemon's for each of `metrics` (below 1: kbgpd's is smaller). */
+export function ratiosBy<M extends string>(
+  kbgpd: SummaryOf<M> | undefined,
+  other: SummaryOf<M> | undefined,
+  metrics: readonly M[],
+): Record<M, number | null> | null {
   if (!kbgpd || !other) return null;
+  return Object.fromEntries(metrics.map((m) => [m, ratio(kbgpd[m], other[m])])) as Record<M, number | null>;
+}
+
+/** Each daemon's summary of its runs (`nameOf` says whose a run is). */
+export function summariesOf<N extends string, R, M extends keyof R & string>(
+  names: readonly N[],
+  runs: R[],
+  nameOf: (r: R) => N,
+  metrics: readonly M[],
+  done: (r: R) => boolean,
+  doneOnly = false,
+): Partial<Record<N, SummaryOf<M>>> {
+  const out: Partial<Record<N, SummaryOf<M>>> = {};
+  for (const n of names)
+    out[n] = summarizeBy(
+      runs.filter((r) => nameOf(r) === n),
+      metrics,
+      done,
+      doneOnly,
+    );
+  return out;
+}
+
+export interface KbgpdRatios<M extends string> {
+  meaning: string;
+  gobgpd: Record<M, number | null> | null;
+  bird: Record<M, number | null> | null;
+}
+
+/** kbgpd's medians over gobgpd's and over BIRD's for each of `metrics`. */
+export function kbgpdRatios<M extends string>(
+  s: Partial<Record<string, SummaryOf<M>>>,
+  metrics: readonly M[],
+): KbgpdRatios<M> {
   return {
-    seconds: ratio(kbgpd.seconds, other.seconds),
-    peakRssMB: ratio(kbgpd.peakRssMB, other.peakRssMB),
-    cpuSeconds: ratio(kbgpd.cpuSeconds, other.cpuSeconds),
+    meaning: "kbgpd median / other median (below 1: kbgpd's is smaller)",
+    gobgpd: ratiosBy(s.kbgpd, s.gobgpd, metrics),
+    bird: ratiosBy(s.kbgpd, s.bird, metrics),
   };
 }
+
+/** The ratio table in Markdown: one column per metric, headed by `labels`. */
+export function ratioRows<M extends string>(
+  r: KbgpdRatios<M>,
+  metrics: readonly M[],
+  labels: string[],
+): string[] {
+  const row = (x: Record<M, number | null> | null, name: string): string[] =>
+    x ? [`| kbgpd / ${name} | ${metrics.map((m) => x[m] ?? "–").join(" | ")} |`] : [];
+  return [
+    `| ratio of medians | ${labels.join(" | ")} |`,
+    `|---|${labels.map(() => "---").join("|")}|`,
+    ...row(r.gobgpd, "gobgpd"),
+    ...row(r.bird, "BIRD"),
+  ];
+}
+
+/** kbgpd's median over the other receiver's, for time, peak RSS and CPU (below 1: kbgpd is better). */
+export const INGEST_RATIOS = ["seconds", "peakRssMB", "cpuSeconds"] as const;
 
 export interface TargetCheck {
   what: string;
@@ -91,21 +170,24 @@ export interface TargetCheck {
   met: boolean | null;
 }
 
-/** The issue's targets for a full table (1.2M prefixes); meaningless for a scaled-down run. */
-export function targets(summaries: Partial<Record<string, Summary>>): TargetCheck[] {
-  const k = summaries.kbgpd;
-  const g = summaries.gobgpd;
-  const check = (
-    what: string,
-    target: string,
-    value: number | null | undefined,
-    ok: (x: number) => boolean,
-  ) => ({
+export function check(
+  what: string,
+  target: string,
+  value: number | null | undefined,
+  ok: (x: number) => boolean,
+): TargetCheck {
+  return {
     what,
     target,
     value: value ?? null,
     met: value === null || value === undefined ? null : ok(value),
-  });
+  };
+}
+
+/** The issue's targets for a full table (1.2M prefixes); meaningless for a scaled-down run. */
+export function targets(summaries: Partial<Record<string, Summary>>): TargetCheck[] {
+  const k = summaries.kbgpd;
+  const g = summaries.gobgpd;
   const speedup = k?.seconds && g?.seconds ? round(g.seconds.median / k.seconds.median, 2) : null;
   return [
     check("Established → all prefixes in Loc-RIB, median s", "≤ 3", k?.seconds?.median, (x) => x <= 3),
@@ -115,41 +197,72 @@ export function targets(summaries: Partial<Record<string, Summary>>): TargetChec
   ];
 }
 
-const cell = (s: Stat | null, digits = 2): string =>
+/** The target table's rows. */
+export const targetRows = (checks: TargetCheck[]): string[] => [
+  "| kbgpd target | wanted | measured | met |",
+  "|---|---|---|---|",
+  ...checks.map(
+    (c) => `| ${c.what} | ${c.target} | ${c.value ?? "–"} | ${c.met === null ? "–" : c.met ? "yes" : "no"} |`,
+  ),
+];
+
+/** "median (min–max)", or a dash. */
+export const cell = (s: Stat | null, digits = 2): string =>
   s ? `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})` : "–";
+
+/** A results page: the header line, the table of medians (one row per daemon), the ratio table and the
+ *  targets. */
+export function resultsMarkdown(o: {
+  head: string;
+  columns: string[];
+  rows: string[][];
+  note?: string;
+  ratios: string[];
+  checks: TargetCheck[];
+}): string {
+  return [
+    o.head,
+    "",
+    `| ${o.columns.join(" | ")} |`,
+    `|${o.columns.map(() => "---").join("|")}|`,
+    ...o.rows.map((r) => `| ${r.join(" | ")} |`),
+    "",
+    o.note ?? "median (min–max) over the runs",
+    "",
+    ...o.ratios,
+    "",
+    ...targetRows(o.checks),
+    "",
+  ].join("\n");
+}
 
 export function markdown(
   summaries: Partial<Record<string, Summary>>,
-  r: { gobgpd: ReturnType<typeof ratios>; bird: ReturnType<typeof ratios> },
+  r: KbgpdRatios<(typeof INGEST_RATIOS)[number]>,
   checks: TargetCheck[],
-  header: string,
+  head: string,
 ): string {
-  const rows = Object.entries(summaries).map(
-    ([name, s]) =>
-      `| ${name} | ${s!.completed}/${s!.runs} | ${cell(s!.seconds)} | ${cell(s!.seconds99)} | ${cell(s!.peakRssMB, 0)} | ${cell(s!.cpuSeconds)} | ${cell(s!.load1)} |`,
-  );
-  const rr = (x: ReturnType<typeof ratios>, name: string): string =>
-    x ? `| kbgpd / ${name} | ${x.seconds ?? "–"} | ${x.peakRssMB ?? "–"} | ${x.cpuSeconds ?? "–"} |` : "";
-  return [
-    header,
-    "",
-    "| receiver | runs done | Established → all, s | → 99 %, s | peak RSS, MB | CPU s (ingest) | load (1 min) |",
-    "|---|---|---|---|---|---|---|",
-    ...rows,
-    "",
-    "median (min–max) over the runs",
-    "",
-    "| ratio of medians | time | peak RSS | CPU |",
-    "|---|---|---|---|",
-    rr(r.gobgpd, "gobgpd"),
-    rr(r.bird, "BIRD"),
-    "",
-    "| kbgpd target | wanted | measured | met |",
-    "|---|---|---|---|",
-    ...checks.map(
-      (c) =>
-        `| ${c.what} | ${c.target} | ${c.value ?? "–"} | ${c.met === null ? "–" : c.met ? "yes" : "no"} |`,
-    ),
-    "",
-  ].join("\n");
+  return resultsMarkdown({
+    head,
+    columns: [
+      "receiver",
+      "runs done",
+      "Established → all, s",
+      "→ 99 %, s",
+      "peak RSS, MB",
+      "CPU s (ingest)",
+      "load (1 min)",
+    ],
+    rows: Object.entries(summaries).map(([name, s]) => [
+      name,
+      `${s!.completed}/${s!.runs}`,
+      cell(s!.seconds),
+      cell(s!.seconds99),
+      cell(s!.peakRssMB, 0),
+      cell(s!.cpuSeconds),
+      cell(s!.load1),
+    ]),
+    ratios: ratioRows(r, INGEST_RATIOS, ["time", "peak RSS", "CPU"]),
+    checks,
+  });
 }

@@ -17,7 +17,7 @@ const TIMESTAMP = 1_700_000_000;
 const BASE = 11 << 24;
 
 /** The i-th prefix's network address as a 32-bit number. */
-const network = (i: number): number => (BASE + i * 256) >>> 0;
+export const network = (i: number): number => (BASE + i * 256) >>> 0;
 
 export function prefixText(i: number): string {
   const p = network(i);

@@ -3,7 +3,7 @@
  * listing, a child's peak RSS, and a daemon's RSS over time. Every child has a hard time limit.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { accessSync, closeSync, constants, openSync, readFileSync, rmSync } from "node:fs";
+import { accessSync, closeSync, constants, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 const TIME = "/usr/bin/time";
 
@@ -266,5 +266,87 @@ export class ProcSampler {
 
   stop(): void {
     clearInterval(this.timer);
+  }
+}
+
+/** Resets a process's VmHWM to its current RSS (`5` into /proc/PID/clear_refs, Linux 4.0 and later), so
+ *  that VmHWM read later is the peak since now. False when that is not allowed or the process is gone. */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The value of an unlabelled (or first) sample of `name` in a Prometheus text exposition, or null. */
+export function metricValue(text: string, name: string): number | null {
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+(\\S+)`, "m").exec(text);
+  return m ? Number(m[1]) : null;
+}
+
+/** GET a metrics page (10 s at most). */
+export async function scrape(url: string): Promise<string> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  return res.text();
+}
+
+/**
+ * The largest event-loop delay kbgpd saw while this watch ran, from its own metrics (prom-client's
+ * `nodejs_eventloop_lag_max_seconds`, perf_hooks.monitorEventLoopDelay at 10 ms resolution). prom-client
+ * resets that histogram at every scrape, so the first scrape (at start) clears what came before and each
+ * later one gives the largest delay since the one before. A stall also delays the scrape itself: the
+ * slowest scrape's round trip is kept too.
+ */
+export class LagWatch {
+  maxSeconds = 0;
+  scrapes = 0;
+  failures = 0;
+  slowestScrapeSeconds = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly url: string) {}
+
+  static async start(url: string, intervalMs = 500): Promise<LagWatch> {
+    const w = new LagWatch(url);
+    await w.scrape(false);
+    w.timer = setInterval(() => {
+      w.inFlight = w.inFlight.then(() => w.scrape(true));
+    }, intervalMs);
+    return w;
+  }
+
+  private async scrape(keep: boolean): Promise<void> {
+    const t0 = Number(process.hrtime.bigint()) / 1e9;
+    try {
+      const lag = metricValue(await scrape(this.url), "nodejs_eventloop_lag_max_seconds");
+      if (!keep) return;
+      this.scrapes++;
+      if (lag !== null) this.maxSeconds = Math.max(this.maxSeconds, lag);
+      const took = Number(process.hrtime.bigint()) / 1e9 - t0;
+      this.slowestScrapeSeconds = Math.max(this.slowestScrapeSeconds, took);
+    } catch {
+      if (keep) this.failures++;
+    }
+  }
+
+  /** One last scrape (the delays since the previous one), then the figures. */
+  async stop(): Promise<{
+    maxSeconds: number;
+    scrapes: number;
+    failures: number;
+    slowestScrapeSeconds: number;
+  }> {
+    clearInterval(this.timer);
+    await this.inFlight;
+    await this.scrape(true);
+    return {
+      maxSeconds: round(this.maxSeconds),
+      scrapes: this.scrapes,
+      failures: this.failures,
+      slowestScrapeSeconds: round(this.slowestScrapeSeconds),
+    };
   }
 }
