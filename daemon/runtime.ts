@@ -400,7 +400,11 @@ export class Runtime {
       case "send": {
         const s = this.sockets.get(o.conn);
         if (!s || s.destroyed) return;
-        if (o.notify) s.write(o.data, () => this.dispatch({ kind: "drained", conn: o.conn }));
+        // The callback comes by process.nextTick when the kernel takes the bytes at once, and the next batch
+        // goes out from it: without the hop to setImmediate, sending a full table to fast peers is one long
+        // chain of ticks in which nothing else runs — no OPEN, no timer, no control request, for seconds.
+        if (o.notify)
+          s.write(o.data, () => setImmediate(() => this.dispatch({ kind: "drained", conn: o.conn })));
         else s.write(o.data);
         return;
       }
