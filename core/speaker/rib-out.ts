@@ -42,12 +42,10 @@ export function send(
 
 const NOTHING_SENT: readonly SentPath[] = [];
 
-const withId = (d: Destination, pathId: number): Prefix => ({
-  afi: d.afi,
-  length: d.length,
-  addr: d.addr,
-  pathId,
-});
+/** The prefix to encode for one of `d`'s paths: the destination itself without ADD-PATH (nothing to
+ *  allocate per prefix per peer: encoding reads its `v4`), else a copy with the identifier. */
+const withId = (d: Destination, pathId: number): Prefix =>
+  pathId === 0 ? d : { afi: d.afi, length: d.length, v4: d.v4, addr: d.addr, pathId };
 
 /**
  * Build and send the next batch for an established session, if it is not waiting for the last one. Each
@@ -70,6 +68,7 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
     const table = out.table(family);
     const eligible = (p: Path) => !p.source.onlyTo || p.source.onlyTo.has(peer.id);
     const since = sinceSeconds(ctx.now);
+    let last: SentPath | null = null;
     let estimate = 0;
     if (dirty) {
       for (const d of dirty) {
@@ -78,13 +77,18 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
         const desired: SentPath[] = [];
         for (const p of rankPaths(d, limit, eligible)) {
           const r = conn.exporter!.export(family, p);
-          if (typeof r !== "string")
-            desired.push({
-              pathId: addPath ? sendPathId(d, p) : 0,
-              exported: r.exported,
-              nextHop: r.nextHop,
-              since,
-            });
+          if (typeof r === "string") continue;
+          const pathId = addPath ? sendPathId(d, p) : 0;
+          // One object for a run of prefixes sent alike (the prefixes of one received UPDATE, mostly): the
+          // Adj-RIB-Out holds it per prefix, 56 bytes per prefix per peer otherwise.
+          if (
+            last === null ||
+            last.exported !== r.exported ||
+            last.nextHop !== r.nextHop ||
+            last.pathId !== pathId
+          )
+            last = { pathId, exported: r.exported, nextHop: r.nextHop, since };
+          desired.push(last);
         }
         const sent = out.sent(family, d);
         const old = sent?.paths ?? NOTHING_SENT;

@@ -173,6 +173,9 @@ export const prefixWireSize = (length: number, addPath: boolean): number =>
 
 export function writePrefix(w: ByteWriter, p: Prefix, addPath: boolean): void {
   if (addPath) w.u32(p.pathId ?? 0);
+  const n = (p.length + 7) >>> 3;
   w.u8(p.length);
-  w.bytes(p.addr, 0, (p.length + 7) >>> 3);
+  const v4 = p.afi === Afi.IPV4 ? p.v4 : undefined;
+  if (v4 === undefined) w.bytes(p.addr, 0, n);
+  else for (let i = 0; i < n; i++) w.u8((v4 >>> (24 - 8 * i)) & 0xff);
 }

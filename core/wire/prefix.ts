@@ -13,6 +13,9 @@ export interface Prefix {
   readonly addr: Uint8Array;
   /** RFC 7911 path identifier, when ADD-PATH applies. */
   readonly pathId?: number;
+  /** IPv4: the masked address as a 32-bit number, when the value has it; encoding then reads it rather
+   *  than `addr` (which a RIB entry builds anew on every read). */
+  readonly v4?: number;
 }
 
 export const maxLength = (afi: Afi): number => (afi === Afi.IPV4 ? 32 : 128);
