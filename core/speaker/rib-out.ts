@@ -69,6 +69,7 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
     const eligible = (p: Path) => !p.source.onlyTo || p.source.onlyTo.has(peer.id);
     const since = sinceSeconds(ctx.now);
     let last: SentPath | null = null;
+    let lastGroup: Group | null = null;
     let estimate = 0;
     if (dirty) {
       for (const d of dirty) {
@@ -105,13 +106,18 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
             kept.push(o);
             continue;
           }
-          const nhKey = x.nextHop ? x.nextHop.join(".") : "";
-          let byNh = groups.get(x.exported);
-          if (!byNh) groups.set(x.exported, (byNh = new Map()));
-          let g = byNh.get(nhKey);
-          if (!g) {
-            byNh.set(nhKey, (g = { exported: x.exported, nextHop: x.nextHop, prefixes: [] }));
-            estimate += x.exported.bytes.length + 30;
+          // Runs of prefixes go to the same group: ask the maps only when the group changes.
+          let g: Group | null = lastGroup;
+          if (g === null || g.exported !== x.exported || g.nextHop !== x.nextHop) {
+            const nhKey = x.nextHop ? x.nextHop.join(".") : "";
+            let byNh = groups.get(x.exported);
+            if (!byNh) groups.set(x.exported, (byNh = new Map()));
+            g = byNh.get(nhKey) ?? null;
+            if (!g) {
+              byNh.set(nhKey, (g = { exported: x.exported, nextHop: x.nextHop, prefixes: [] }));
+              estimate += x.exported.bytes.length + 30;
+            }
+            lastGroup = g;
           }
           g.prefixes.push(withId(d, x.pathId));
           estimate += d.afi === Afi.IPV4 ? 9 : 21;
