@@ -1,7 +1,7 @@
 /**
  * Scenario 2, real-table ingest (`node bench/run.mjs real`, issue 8): the UPDATEs of a real Internet table
  * (RIPE's updates.et-header.2015.gz under KBGP_DATA, default ../shared/data: one collector peer's full IPv4
- * table, 577,703 prefixes in the end (577,704 with the sentinel below) under 88,774 distinct attribute sets as sent) replayed over one
+ * table, 577,699 prefixes in the end (577,700 with the sentinel below) under 88,770 distinct attribute sets as sent) replayed over one
  * loopback session by the raw sender (bench/lib/raw-sender.ts) into the receiver under test — kbgpd, gobgpd
  * 3.10, BIRD 2 — one at a time, fresh daemons every run, runs interleaved round by round.
  *
@@ -176,7 +176,7 @@ const RATIO_METRICS = ["seconds", "peakRssMB", "cpuSeconds"] as const;
 const loadStart = loadAverages();
 log(
   `${table.updatesRead} UPDATEs read from ${FILE} (peer AS ${table.peerAs}): ${table.announced} prefixes ` +
-    `announced, ${table.withdrawn} withdrawn, ${TOTAL} held in the end, ${table.attributeSets} attribute sets; ` +
+    `announced, ${table.withdrawn} withdrawn, ${table.asZeroPrefixes} left out (AS 0 in the AS_PATH), ${TOTAL} held in the end, ${table.attributeSets} attribute sets; ` +
     `sent as ${table.messageCount} UPDATEs, ${round(table.messages.length / 1e6, 2)} MB (encoded in ${encodeSeconds} s)`,
 );
 const runs = await interleaved(RECEIVERS, RUNS, oneRun, log, (x) =>
@@ -244,6 +244,7 @@ publish(bench, "real", md, {
     withdrawn: table.withdrawn,
     finalPrefixes: TOTAL,
     peakBeforeSentinel: table.peakBeforeSentinel,
+    asZeroPrefixes: table.asZeroPrefixes,
     attributeSets: table.attributeSets,
     updatesSent: table.messageCount,
     bytesSent: table.messages.length,

@@ -4,7 +4,9 @@
  * with the project's own MRT reader (core/mrt), and those UPDATEs re-encoded in file order for an eBGP
  * session of the raw sender (raw-sender.ts): the sender's AS put in front of every AS_PATH (the receivers'
  * first-AS check), next hop 198.18.0.2, the attributes that do not cross an AS boundary (LOCAL_PREF,
- * ORIGINATOR_ID, CLUSTER_LIST; the collector's session is iBGP) left out, everything else kept. The prefixes
+ * ORIGINATOR_ID, CLUSTER_LIST; the collector's session is iBGP) left out, everything else kept, except what
+ * RFC 7607 forbids (AS 0): an AGGREGATOR with AS 0 is left out, an announcement with AS 0 in its AS_PATH is
+ * not sent (counted) — kbgpd follows RFC 7607, gobgpd 3.10 and BIRD 2.0.12 do not. The prefixes
  * a receiver must hold in the end are counted exactly by applying the same UPDATEs, withdrawals too, to a
  * set of prefixes.
  */
@@ -21,6 +23,7 @@ import {
   encodeWithdrawals,
   IPV4_UNICAST,
   NlriCursor,
+  type PathAttributes,
   SegmentType,
   UpdateAction,
 } from "../../core/wire/index.js";
@@ -59,6 +62,8 @@ export interface RealTable {
   /** The most prefixes held at any point of the replay before the sentinel: when it is below
    *  `finalPrefixes`, a receiver holding `finalPrefixes` has taken every UPDATE. */
   peakBeforeSentinel: number;
+  /** Prefixes announced with AS 0 in their AS_PATH, left out (see encodeRealTable). */
+  asZeroPrefixes: number;
   /** UPDATEs with anything else (IPv6 MP_REACH / MP_UNREACH, a faulty one): not sent, counted. */
   skipped: number;
   /** The UPDATEs to send, in file order, concatenated (each at most 4096 bytes). */
@@ -81,7 +86,7 @@ export function encodeRealTable(
   const ctx = codecContext({ as4: true, extendedMessage: true });
   const interner = new AttrInterner();
   const opts = { maxLength: 4096, addPath: false };
-  const rewritten = new Map<AttrSet, Uint8Array>();
+  const rewritten = new Map<AttrSet, Uint8Array | null>();
   const distinct = new Set<string>();
   const asns = new Set<number>();
   const held = new Set<number>();
@@ -93,6 +98,7 @@ export function encodeRealTable(
   let withdrawn = 0;
   let skipped = 0;
   let peak = 0;
+  let asZeroPrefixes = 0;
   for (const body of bodies) {
     const u = decodeUpdate(body, ctx, interner);
     if (u.action !== UpdateAction.NONE || u.mpReach || u.mpUnreach || (u.nlri && !u.attrs)) {
@@ -109,18 +115,31 @@ export function encodeRealTable(
     }
     if (u.nlri && u.attrs) {
       let attrs = rewritten.get(u.attrs);
-      if (!attrs) {
-        const { localPref, originatorId, clusterList, ...a } = u.attrs.decoded();
+      if (attrs === undefined) {
+        const { localPref, originatorId, clusterList, aggregator, ...rest } = u.attrs.decoded();
+        const a: PathAttributes = rest;
+        // AGGREGATOR with AS 0: RFC 7607 says to discard it (kbgpd does, gobgpd and BIRD keep it).
+        if (aggregator && aggregator.asn !== 0) a.aggregator = aggregator;
         const path = a.asPath ?? [];
         a.asPath =
           path[0]?.type === SegmentType.AS_SEQUENCE && path[0].asns.length < 255
             ? [{ type: SegmentType.AS_SEQUENCE, asns: [senderAs, ...path[0].asns] }, ...path.slice(1)]
             : [{ type: SegmentType.AS_SEQUENCE, asns: [senderAs] }, ...path];
         a.nextHop = nextHop;
-        for (const s of a.asPath) for (const n of s.asns) asns.add(n);
-        attrs = encodeAttributes(a);
+        // AS 0 in an AS_PATH: RFC 7607 makes the UPDATE treat-as-withdraw (kbgpd does so; gobgpd and BIRD
+        // accept it), so such announcements are left out and counted, for one workload and one count for all.
+        if (a.asPath.some((s) => s.asns.includes(0))) attrs = null;
+        else {
+          for (const s of a.asPath) for (const n of s.asns) asns.add(n);
+          attrs = encodeAttributes(a);
+          distinct.add(Buffer.from(attrs).toString("latin1"));
+        }
         rewritten.set(u.attrs, attrs);
-        distinct.add(Buffer.from(attrs).toString("latin1"));
+      }
+      if (attrs === null) {
+        cursor.reset(u.nlri);
+        while (cursor.next()) asZeroPrefixes++;
+        continue;
       }
       cursor.reset(u.nlri);
       while (cursor.next()) {
@@ -139,7 +158,7 @@ export function encodeRealTable(
   const sentinel = SENTINEL_V4 * 64 + 24;
   if (held.has(sentinel)) throw new Error("real table: the sentinel prefix is in the table");
   held.add(sentinel);
-  const last = [...rewritten.values()].at(-1);
+  const last = [...rewritten.values()].filter((a) => a !== null).at(-1);
   if (!last) throw new Error("real table: no announcements");
   const nlri = Uint8Array.of(24, SENTINEL_V4 >>> 24, (SENTINEL_V4 >>> 16) & 255, (SENTINEL_V4 >>> 8) & 255);
   out.push(
@@ -159,6 +178,7 @@ export function encodeRealTable(
     attributeSets: distinct.size,
     finalPrefixes: held.size,
     peakBeforeSentinel: peak,
+    asZeroPrefixes,
     skipped,
     messages: Buffer.concat(out),
     messageCount: out.length,
