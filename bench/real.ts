@@ -39,11 +39,10 @@ import {
 } from "./lib/bench-run.js";
 import { NEXT_HOP_4, type ReceiverName } from "./lib/ingest-daemons.js";
 import {
-  cell,
   check,
+  INGEST_RATIOS,
   kbgpdRatios,
-  ratioRows,
-  resultsMarkdown,
+  markdown,
   type SummaryOf,
   summariesOf,
 } from "./lib/ingest-report.js";
@@ -171,7 +170,6 @@ const METRICS = [
   "load1",
 ] as const;
 type Summary = SummaryOf<(typeof METRICS)[number]>;
-const RATIO_METRICS = ["seconds", "peakRssMB", "cpuSeconds"] as const;
 
 const loadStart = loadAverages();
 log(
@@ -192,7 +190,7 @@ const summaries = summariesOf(
   (x) => x.seconds !== null && x.error === undefined,
   true,
 ) as Partial<Record<ReceiverName, Summary>>;
-const ratios = kbgpdRatios(summaries, RATIO_METRICS);
+const ratios = kbgpdRatios(summaries, INGEST_RATIOS);
 const k = summaries.kbgpd;
 const g = summaries.gobgpd;
 const speedup = k?.seconds && g?.seconds ? round(g.seconds.median / k.seconds.median, 2) : null;
@@ -207,31 +205,9 @@ const loadEnd = loadAverages();
 const title =
   `Real-table ingest, ${table.updatesRead} UPDATEs of updates.et-header.2015.gz (${TOTAL} prefixes held in the end, ` +
   `${table.attributeSets} attribute sets), ${RUNS} run(s) per receiver`;
-const md = resultsMarkdown({
-  head: header(title, loadStart, loadEnd),
-  columns: [
-    "receiver",
-    "runs done",
-    "first UPDATE → all, s",
-    "→ 99 %, s",
-    "writing, s",
-    "peak RSS, MB",
-    "CPU s (ingest)",
-    "load (1 min)",
-  ],
-  rows: Object.entries(summaries).map(([name, s]) => [
-    name,
-    `${s!.completed}/${s!.runs}`,
-    cell(s!.seconds),
-    cell(s!.seconds99),
-    cell(s!.writeSeconds),
-    cell(s!.peakRssMB, 0),
-    cell(s!.cpuSeconds),
-    cell(s!.load1),
-  ]),
+const md = markdown(summaries, ratios, checks, header(title, loadStart, loadEnd), {
+  timeLabel: "first UPDATE → all, s",
   note: "median (min–max) over the completed runs (a run not done is in the JSON, with the count it reached)",
-  ratios: ratioRows(ratios, RATIO_METRICS, ["time", "peak RSS", "CPU"]),
-  checks,
 });
 publish(bench, "real", md, {
   scenario:
