@@ -5,32 +5,21 @@
  * `--observer` to attach a monitor observer that does nothing, which prices the monitoring hooks; without
  * it, nobody monitors and the hooks must cost nothing noticeable. Prints one JSON object.
  */
-import { readFileSync } from "node:fs";
 import { PerformanceObserver } from "node:perf_hooks";
-import { gunzipSync } from "node:zlib";
-import { decodeBgp4mp, MrtRecordFramer } from "../core/mrt/index.js";
 import { Peer } from "../core/speaker/peer.js";
 import { applyUpdate, purgePaths } from "../core/speaker/rib-in.js";
 import { Speaker } from "../core/speaker/speaker.js";
 import { codecContext, decodeUpdate, IPV4_UNICAST } from "../core/wire/index.js";
 import { neighbor, speakerConfig } from "../test/helpers/speaker-config.js";
+import { firstPeerUpdates } from "./lib/mrt-table.js";
 
 const file = process.argv[2];
 if (!file) throw new Error("usage: rib-update <updates.et-header.2015.gz> [--observer]");
 const observe = process.argv.includes("--observer");
-const bytes = gunzipSync(readFileSync(file));
 const ctx = codecContext({ as4: true, extendedMessage: true });
 
 // The UPDATE bodies a collector received from its first peer, found before timing starts.
-const bodies: Uint8Array[] = [];
-let peerAs = 0;
-new MrtRecordFramer().push(bytes, (r) => {
-  if (r.type !== 16 && r.type !== 17) return;
-  const m = decodeBgp4mp(r.subtype, r.body);
-  if (typeof m === "string" || m.kind !== "message" || m.message[18] !== 2) return;
-  peerAs ||= m.peerAs;
-  if (m.peerAs === peerAs) bodies.push(m.message.subarray(19));
-});
+const { peerAs, bodies } = firstPeerUpdates(file);
 
 interface Pass {
   applySeconds: number;

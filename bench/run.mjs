@@ -1,6 +1,6 @@
 // `npm run bench`: runs each benchmark in its own Node process (a clean heap each), compares with the
 // peer tools in the same run where one exists, and writes bench/results/<name>.json.
-// `node bench/run.mjs [codec] [rib-update] [cli] [shell] [ingest] [fanout] [churn]` runs only the sections named (default: all of them).
+// `node bench/run.mjs [codec] [rib-update] [cli] [shell] [ingest] [real] [fanout] [churn]` runs only the sections named (default: all of them).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -41,7 +41,7 @@ function wall(cmd, args, runs = 5) {
   return Number(times[Math.floor(runs / 2)].toFixed(3));
 }
 
-const SECTIONS = ["codec", "rib-update", "cli", "shell", "ingest", "fanout", "churn"];
+const SECTIONS = ["codec", "rib-update", "cli", "shell", "ingest", "real", "fanout", "churn"];
 const wanted = process.argv.slice(2);
 for (const s of wanted)
   if (!SECTIONS.includes(s))
@@ -107,6 +107,10 @@ const shellSection = () => bundledSection("shell", 10);
 // Its cap per run bounds it: 3 receivers × runs × (sender load + cap + teardown).
 const ingestSection = () => bundledSection("ingest", 60);
 
+// Real-table ingest: the UPDATEs of updates.et-header.2015.gz from a raw sender into kbgpd, gobgpd and BIRD
+// (bench/real.ts; needs gobgpd, bird2). Bounded by its cap per run.
+const realSection = () => bundledSection("real", 45);
+
 // Fan-out of a full table from the daemon in the middle to eight BIRD peers (bench/fanout.ts) and churn on
 // one session (bench/churn.ts); both need gobgpd and bird2. Each run is bounded by its cap.
 const fanoutSection = () => bundledSection("fanout", 90);
@@ -136,5 +140,6 @@ if (sections.includes("rib-update")) await ribUpdateSection();
 if (sections.includes("cli")) await cliSection();
 if (sections.includes("shell")) await shellSection();
 if (sections.includes("ingest")) await ingestSection();
+if (sections.includes("real")) await realSection();
 if (sections.includes("fanout")) await fanoutSection();
 if (sections.includes("churn")) await churnSection();

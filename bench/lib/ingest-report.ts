@@ -236,18 +236,23 @@ export function resultsMarkdown(o: {
   ].join("\n");
 }
 
+/** The ingest table: one row per receiver (time to all and to 99 %, peak RSS, CPU, load), the ratios and
+ *  the targets. Scenario 2 (bench/real.ts) times from its first UPDATE: `timeLabel` says so. */
 export function markdown(
-  summaries: Partial<Record<string, Summary>>,
+  summaries: Partial<
+    Record<string, SummaryOf<"seconds" | "seconds99" | "peakRssMB" | "cpuSeconds" | "load1">>
+  >,
   r: KbgpdRatios<(typeof INGEST_RATIOS)[number]>,
   checks: TargetCheck[],
   head: string,
+  o: { timeLabel?: string; note?: string } = {},
 ): string {
   return resultsMarkdown({
     head,
     columns: [
       "receiver",
       "runs done",
-      "Established → all, s",
+      o.timeLabel ?? "Established → all, s",
       "→ 99 %, s",
       "peak RSS, MB",
       "CPU s (ingest)",
@@ -262,6 +267,7 @@ export function markdown(
       cell(s!.cpuSeconds),
       cell(s!.load1),
     ]),
+    ...(o.note ? { note: o.note } : {}),
     ratios: ratioRows(r, INGEST_RATIOS, ["time", "peak RSS", "CPU"]),
     checks,
   });

@@ -42,15 +42,15 @@ export async function startFed(
   name: ReceiverName,
   lab: Lab,
   root: string,
-  opts: { downstream?: ReceiverOptions["downstream"]; metrics?: boolean },
+  opts: Pick<ReceiverOptions, "downstream" | "asn" | "senderAs"> & { metrics?: boolean },
   onStarted: (f: Partial<Fed>) => void,
 ): Promise<Fed> {
   const senderAt = await lab.endpoint();
   const receiverAt = await lab.endpoint();
-  const ropts: ReceiverOptions = { ...(opts.downstream ? { downstream: opts.downstream } : {}) };
-  if (opts.metrics && name === "kbgpd")
+  const { metrics, ...ropts }: ReceiverOptions & { metrics?: boolean } = { ...opts };
+  if (metrics && name === "kbgpd")
     ropts.httpListen = { address: receiverAt.address, port: await lab.port(receiverAt.address) };
-  const sender = await RawSender.listen(senderAt, receiverAt.address, { asn: SENDER_AS });
+  const sender = await RawSender.listen(senderAt, receiverAt.address, { asn: opts.senderAs ?? SENDER_AS });
   onStarted({ sender });
   const receiver = await startReceiver(name, lab, root, receiverAt, senderAt, ropts);
   onStarted({ sender, receiver });
