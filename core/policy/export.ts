@@ -142,26 +142,11 @@ function exportAttributes(t: ExportTarget, path: Path): PathAttributes {
 /** Exports for one target, with the attribute encodings cached. */
 export class Exporter {
   private cache = new WeakMap<AttrSet, Map<string, Exported>>();
-  /** The last answer: the prefixes of one UPDATE share their path object and are sent one after the other,
-   *  so a table's worth of exports is mostly this one comparison. */
-  private lastPath: Path | null = null;
-  private lastFamily = 0;
-  private lastResult: ExportResult | string = "";
 
   constructor(readonly target: ExportTarget) {}
 
-  /** The route to send for `path`, or the reason it is not sent (the same for the same path and family:
-   *  paths are immutable but for `stale`, which export does not read). */
+  /** The route to send for `path`, or the reason it is not sent. */
   export(family: number, path: Path): ExportResult | string {
-    if (path === this.lastPath && family === this.lastFamily) return this.lastResult;
-    const r = this.compute(family, path);
-    this.lastPath = path;
-    this.lastFamily = family;
-    this.lastResult = r;
-    return r;
-  }
-
-  private compute(family: number, path: Path): ExportResult | string {
     const blocked = exportBlocked(this.target, path);
     if (blocked) return blocked;
     const nh = chooseNextHop(this.target, family, path);

@@ -5,6 +5,8 @@
  * in flight at a time: the next is built when the daemon reports the last one written, so a slow peer
  * holds back only its own queue.
  */
+
+import type { Exporter } from "../policy/export.js";
 import { type Exported, type SentPath, SentRoute } from "../rib/adj-rib-out.js";
 import { type Destination, rankPaths, sendPathId } from "../rib/loc-rib.js";
 import { type Path, sinceSeconds } from "../rib/path.js";
@@ -70,6 +72,8 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
     const since = sinceSeconds(ctx.now);
     let last: SentPath | null = null;
     let lastGroup: Group | null = null;
+    let exportedPath: Path | null = null;
+    let exportedAs: ReturnType<Exporter["export"]> = "";
     let estimate = 0;
     if (dirty) {
       for (const d of dirty) {
@@ -77,7 +81,10 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
         dirty.delete(d);
         const desired: SentPath[] = [];
         for (const p of rankPaths(d, limit, eligible)) {
-          const r = conn.exporter!.export(family, p);
+          // The prefixes of one received UPDATE share their path and come one after another: export each
+          // path once per run (within this synchronous batch, where neither policy nor path can change).
+          if (p !== exportedPath) exportedAs = conn.exporter!.export(family, (exportedPath = p));
+          const r = exportedAs;
           if (typeof r === "string") continue;
           const pathId = addPath ? sendPathId(d, p) : 0;
           // One object for a run of prefixes sent alike (the prefixes of one received UPDATE, mostly): the
