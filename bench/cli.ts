@@ -22,6 +22,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { Lab } from "../test/interop/harness/lab.js";
 import { run } from "../test/interop/harness/proc.js";
+import { gobgpMrtInject, gobgpRibCount } from "./lib/gobgp-inject.js";
 import { prefixText, writeExabgpLines, writeGobgpWords, writeTableDump } from "./lib/inputs.js";
 import {
   haveTime,
@@ -366,52 +367,24 @@ try {
   stops.push(gobgpd);
   await waitEstablished(birdG2);
 
-  // gobgp 3.10's `mrt inject` streams the paths but exits without waiting for the server to take the last
-  // ones, which are silently lost (peerlab/bench/gobgp_inject.py). As the peer lab does, the file carries
-  // PAD copies of its first records at the end, so that what gets lost is padding; should routes still be
-  // missing once BIRD stops growing, the missing tail is injected again (`COUNT SKIP`), on the same clock.
-  const gobgpRibCount = async (): Promise<number> => {
-    const out = (await run(...gobgp("global", "rib", "summary", "-a", "ipv4"), 120_000)).stdout;
-    return Number(/Destination: (\d+)/.exec(out)?.[1] ?? 0);
-  };
+  // gobgp 3.10's `mrt inject` loses the tail of what it streams: the file carries PAD copies of its first
+  // records at the end, and the missing tail is injected again (bench/lib/gobgp-inject.ts).
   log(`gobgp mrt inject: ${N} routes (+${PAD} padding records)`);
   const gSampler = new RssSampler(gobgpd.pid, 200);
   const g0 = now();
-  const passes: { args: string; seconds: number; exit: number | null; gobgpdHas?: number }[] = [];
   let gSeen: Awaited<ReturnType<typeof waitBirdCount>> = { at: null, imported: 0 };
-  let skip = 0;
-  for (let pass = 0; pass < 5 && now() < g0 + CAP; pass++) {
-    const args = [
-      "mrt",
-      "inject",
-      "global",
-      files.mrtPadded,
-      ...(skip ? [String(paddedRecords - skip), String(skip)] : []),
-    ];
-    let exited: TimedRun | undefined;
-    const p0 = now();
-    const child = timedRun(...gobgp(...args), { timeoutMs: CAP * 1000 }).then((r) => (exited = r));
-    let last = -1;
-    let lastChange = now();
-    gSeen = await waitBirdCount(birdG2, N, g0 + CAP, now, (imported) => {
-      if (imported !== last) [last, lastChange] = [imported, now()];
-      return exited && now() - lastChange > 3 ? "BIRD stopped growing after gobgp exited" : undefined;
-    });
-    const done = await child;
-    passes.push({
-      args: args.slice(3).join(" ").replaceAll(`${lab.dir}/`, ""),
-      seconds: round(now() - p0, 2),
-      exit: done.exitCode,
-    });
-    if (gSeen.at !== null || !gSeen.gaveUp) break;
-    const have = await gobgpRibCount();
-    passes[passes.length - 1]!.gobgpdHas = have;
-    if (have >= N) {
-      gSeen = await waitBirdCount(birdG2, N, g0 + CAP, now);
-      break;
-    }
-    skip = have;
-  }
+  const { passes } = await gobgpMrtInject({
+    target: gobgpd.target,
+    file: files.mrtPadded,
+    records: paddedRecords,
+    prefixes: N,
+    deadline: g0 + CAP,
+    label: (x) => x.replaceAll(`${lab.dir}/`, ""),
+    wait: async (stalled) => {
+      gSeen = await waitBirdCount(birdG2, N, g0 + CAP, now, stalled);
+      return gSeen.at !== null ? "done" : gSeen.gaveUp ? "stalled" : "deadline";
+    },
+  });
   const gRss = gSampler.stop();
   const gobgpInject = {
     command: `gobgp mrt inject global FILE.mrt (TABLE_DUMP_V2, ${N} records + ${PAD} padding)`,
@@ -451,7 +424,7 @@ try {
   }
 
   // ---------------------------------------------------------------------------------------- 3. listing (gobgp)
-  const gobgpHeld = await gobgpRibCount();
+  const gobgpHeld = await gobgpRibCount(gobgpd.target);
   log(`gobgp global rib: one run over ${gobgpHeld} routes (capped at ${GOBGP_LISTING_CAP} s)`);
   const gListSampler = new RssSampler(gobgpd.pid, 50);
   const gList = await timedRun(...gobgp("global", "rib"), {

@@ -1,6 +1,7 @@
 // `npm run bench`: runs each benchmark in its own Node process (a clean heap each), compares with the
 // peer tools in the same run where one exists, and writes bench/results/<name>.json.
-// `node bench/run.mjs [codec] [rib-update] [cli] [shell] [ingest] [real] [fanout] [churn]` runs only the sections named (default: all of them).
+// `node bench/run.mjs [codec] [rib-update] [cli] [shell] [ingest] [real] [fanout] [churn] [sessions] [origination]`
+// runs only the sections named (default: all of them).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -41,7 +42,18 @@ function wall(cmd, args, runs = 5) {
   return Number(times[Math.floor(runs / 2)].toFixed(3));
 }
 
-const SECTIONS = ["codec", "rib-update", "cli", "shell", "ingest", "real", "fanout", "churn"];
+const SECTIONS = [
+  "codec",
+  "rib-update",
+  "cli",
+  "shell",
+  "ingest",
+  "real",
+  "fanout",
+  "churn",
+  "sessions",
+  "origination",
+];
 const wanted = process.argv.slice(2);
 for (const s of wanted)
   if (!SECTIONS.includes(s))
@@ -116,6 +128,11 @@ const realSection = () => bundledSection("real", 45);
 const fanoutSection = () => bundledSection("fanout", 90);
 const churnSection = () => bundledSection("churn", 30);
 
+// Scale of sessions (bench/sessions.ts: 200 peers at once) and routes added through each daemon's API while 50
+// peers are up (bench/origination.ts); both need gobgpd and bird2, and each run is bounded by its cap.
+const sessionsSection = () => bundledSection("sessions", 30);
+const originationSection = () => bundledSection("origination", 30);
+
 // The receive path into Adj-RIB-In and Loc-RIB, with nobody monitoring and with a monitor's observer
 // attached (a no-op): monitoring off must cost nothing noticeable.
 async function ribUpdateSection() {
@@ -143,3 +160,5 @@ if (sections.includes("ingest")) await ingestSection();
 if (sections.includes("real")) await realSection();
 if (sections.includes("fanout")) await fanoutSection();
 if (sections.includes("churn")) await churnSection();
+if (sections.includes("sessions")) await sessionsSection();
+if (sections.includes("origination")) await originationSection();

@@ -50,8 +50,8 @@ export function exitOnSignals(): void {
   process.once("SIGTERM", () => process.exit(143));
 }
 
-/** Thins [t, value] samples to at most `max` points, keeping the first and the last. */
-export const thin = (xs: [number, number][], max = 40): [number, number][] =>
+/** Thins samples ([t, value, …]) to at most `max` points, keeping the first and the last. */
+export const thin = <T>(xs: T[], max = 40): T[] =>
   xs.length <= max ? xs : xs.filter((_, i) => i === xs.length - 1 || i % Math.ceil(xs.length / max) === 0);
 
 export const load1 = (): number => round(loadavg()[0]!, 2);

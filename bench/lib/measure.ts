@@ -297,7 +297,9 @@ export async function scrape(url: string): Promise<string> {
  * `nodejs_eventloop_lag_max_seconds`, perf_hooks.monitorEventLoopDelay at 10 ms resolution). prom-client
  * resets that histogram at every scrape, so the first scrape (at start) clears what came before and each
  * later one gives the largest delay since the one before. A stall also delays the scrape itself: the
- * slowest scrape's round trip is kept too.
+ * slowest scrape's round trip is kept too. A scrape given up on (no answer in 10 s) loses the stall it
+ * would have reported: kbgpd still answers it once free, resetting the histogram, to nobody. So the time a
+ * failed scrape waited counts as a delay of at least that long.
  */
 export class LagWatch {
   maxSeconds = 0;
@@ -328,7 +330,9 @@ export class LagWatch {
       const took = Number(process.hrtime.bigint()) / 1e9 - t0;
       this.slowestScrapeSeconds = Math.max(this.slowestScrapeSeconds, took);
     } catch {
-      if (keep) this.failures++;
+      if (!keep) return;
+      this.failures++;
+      this.maxSeconds = Math.max(this.maxSeconds, Number(process.hrtime.bigint()) / 1e9 - t0);
     }
   }
 

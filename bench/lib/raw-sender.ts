@@ -52,12 +52,18 @@ export class RawSender {
   bytesSent = 0;
 
   private constructor(
-    private readonly server: net.Server,
+    private readonly server: net.Server | undefined,
     private readonly peer: string,
     private readonly opts: RawSenderOptions,
     private readonly bgpId: number,
   ) {
-    server.on("connection", (s) => this.accept(s));
+    server?.on("connection", (s) => this.accept(s));
+  }
+
+  private static bgpId(address: string): number {
+    const id = parseIpv4Number(address);
+    if (id === null) throw new Error(`raw sender: ${address} is not an IPv4 address (BGP identifier)`);
+    return id;
   }
 
   /** Listens on `self` for the one peer at `peerAddress`; connections from elsewhere are closed. */
@@ -67,9 +73,17 @@ export class RawSender {
       server.once("error", reject);
       server.listen({ host: self.address, port: self.port }, () => resolve());
     });
-    const id = parseIpv4Number(self.address);
-    if (id === null) throw new Error(`raw sender: ${self.address} is not an IPv4 address (BGP identifier)`);
-    return new RawSender(server, peerAddress, opts, id);
+    return new RawSender(server, peerAddress, opts, RawSender.bgpId(self.address));
+  }
+
+  /** Connects from `selfAddress` (any port) to the peer at `peer`, which must be listening. The session
+   *  then runs as a listening sender's does; `down` tells a refused connection. */
+  static connect(selfAddress: string, peer: Endpoint, opts: RawSenderOptions): RawSender {
+    const r = new RawSender(undefined, peer.address, opts, RawSender.bgpId(selfAddress));
+    const s = net.connect({ host: peer.address, port: peer.port, localAddress: selfAddress });
+    s.once("connect", () => r.accept(s));
+    s.once("error", (e) => r.end(`cannot connect: ${e.message}`));
+    return r;
   }
 
   private accept(s: net.Socket): void {
@@ -170,7 +184,7 @@ export class RawSender {
 
   close(): void {
     this.end("closed by the bench");
-    this.server.close();
+    this.server?.close();
   }
 }
 
@@ -194,14 +208,22 @@ function v4Nlri(first: number, n: number): NlriList {
 }
 
 /** Announcements and withdrawals of `n` IPv4 /24s from prefix `first` on, attributes ORIGIN IGP,
- *  AS_PATH `asn`, NEXT_HOP `nextHop`, encoded once for a session without ADD-PATH or Extended Messages. */
-export function encodeV4Routes(first: number, n: number, asn: number, nextHop: string): V4Routes {
+ *  AS_PATH `asn`, NEXT_HOP `nextHop` (and LOCAL_PREF `localPref` when given: over iBGP), encoded once for a
+ *  session without ADD-PATH or Extended Messages. */
+export function encodeV4Routes(
+  first: number,
+  n: number,
+  asn: number,
+  nextHop: string,
+  localPref?: number,
+): V4Routes {
   const nlri = v4Nlri(first, n);
   const opts = { maxLength: 4096, addPath: false };
   const attrs = encodeAttributes({
     origin: Origin.IGP,
     asPath: [{ type: SegmentType.AS_SEQUENCE, asns: [asn] }],
     nextHop,
+    ...(localPref === undefined ? {} : { localPref }),
   });
   const ann = encodeAnnouncements(IPV4_UNICAST, attrs, null, nlri, opts).messages;
   const wd = encodeWithdrawals(IPV4_UNICAST, nlri, opts);

@@ -15,7 +15,7 @@ export function prefix6Text(i: number): string {
 }
 
 /** Writes `n` `route PREFIX blackhole;` lines in large chunks. */
-function writeRoutes(path: string, n: number, prefix: (i: number) => string): void {
+export function writeRoutes(path: string, n: number, prefix: (i: number) => string): void {
   const fd = openSync(path, "w");
   try {
     for (let start = 0; start < n; start += 50_000) {
