@@ -130,7 +130,7 @@ const churnSection = () => bundledSection("churn", 30);
 
 // Scale of sessions (bench/sessions.ts: 200 peers at once) and routes added through each daemon's API while 50
 // peers are up (bench/origination.ts); both need gobgpd and bird2, and each run is bounded by its cap.
-const sessionsSection = () => bundledSection("sessions", 30);
+const sessionsSection = () => bundledSection("sessions", 45);
 const originationSection = () => bundledSection("origination", 30);
 
 // The receive path into Adj-RIB-In and Loc-RIB, with nobody monitoring and with a monitor's observer
