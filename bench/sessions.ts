@@ -58,13 +58,13 @@ import {
 } from "./lib/ingest-daemons.js";
 import {
   cell,
-  check,
+  daemonTable,
   type KbgpdRatios,
-  kbgpdRatios,
   ratioRows,
   resultsMarkdown,
   type SummaryOf,
-  summariesOf,
+  scaleChecks,
+  summariesAndRatios,
 } from "./lib/ingest-report.js";
 import { cpuSeconds, LagWatch, mb, round, statusKB } from "./lib/measure.js";
 import { PROBE_INTERVAL_MS } from "./lib/raw-feed.js";
@@ -326,58 +326,24 @@ function markdown(
   head: string,
 ): string {
   const k = summaries.kbgpd;
-  const g = summaries.gobgpd;
-  const over = (m: (typeof RATIO_METRICS)[number]) => ratios.gobgpd?.[m];
   return resultsMarkdown({
     head,
-    columns: [
-      "daemon",
-      "runs done",
-      `start → all ${PEERS} up and ${TOTAL} held, s`,
-      "→ last Established, s",
-      "→ all held, s",
-      "peak RSS, MB",
-      "RSS before the peers, MB",
-      "CPU s",
-      "bench's CPU s (senders, probes)",
-      "event-loop lag max, ms",
-      "daemon start-up, s",
-      "load (1 min)",
-    ],
-    rows: Object.entries(summaries).map(([name, s]) => [
-      name,
-      `${s!.completed}/${s!.runs}`,
-      cell(s!.seconds),
-      cell(s!.allEstablishedSeconds),
-      cell(s!.heldSeconds),
-      cell(s!.peakRssMB, 0),
-      cell(s!.rssReadyMB, 0),
-      cell(s!.cpuSeconds),
-      cell(s!.benchCpuSeconds),
-      name === "kbgpd" ? cell(s!.lagMaxMs, 0) : "–",
-      cell(s!.startSeconds),
-      cell(s!.load1),
+    ...daemonTable(summaries, [
+      [`start → all ${PEERS} up and ${TOTAL} held, s`, (s) => cell(s.seconds)],
+      ["→ last Established, s", (s) => cell(s.allEstablishedSeconds)],
+      ["→ all held, s", (s) => cell(s.heldSeconds)],
+      ["peak RSS, MB", (s) => cell(s.peakRssMB, 0)],
+      ["RSS before the peers, MB", (s) => cell(s.rssReadyMB, 0)],
+      ["CPU s", (s) => cell(s.cpuSeconds)],
+      ["bench's CPU s (senders, probes)", (s) => cell(s.benchCpuSeconds)],
+      ["event-loop lag max, ms", (s, name) => (name === "kbgpd" ? cell(s.lagMaxMs, 0) : "–")],
+      ["daemon start-up, s", (s) => cell(s.startSeconds)],
     ]),
     note:
       "median (min–max) over the completed runs (a failed run's figures are in the JSON); a run completes " +
       `when every session stood and every prefix was held ${SETTLE} s after done, by both ends' account`,
     ratios: ratioRows(ratios, RATIO_METRICS, ["time", "peak RSS", "CPU"]),
-    checks: [
-      check(
-        "runs without an error or a session drop",
-        `${k?.runs ?? "–"}`,
-        k?.completed,
-        (x) => x === k?.runs,
-      ),
-      check("largest event-loop delay, ms (worst run)", "≤ 200", k?.lagMaxMs?.max, (x) => x <= 200),
-      ...(g
-        ? [
-            check("time, kbgpd over gobgpd (medians)", "≤ 1", over("seconds"), (x) => x <= 1),
-            check("peak RSS, kbgpd over gobgpd", "≤ 1", over("peakRssMB"), (x) => x <= 1),
-            check("CPU, kbgpd over gobgpd", "≤ 1", over("cpuSeconds"), (x) => x <= 1),
-          ]
-        : []),
-    ],
+    checks: scaleChecks(k, ratios.gobgpd, "runs without an error or a session drop"),
   });
 }
 
@@ -391,15 +357,7 @@ const runs = await interleaved(DAEMONS, RUNS, oneRun, log, (x) =>
       (x.lagMaxMs === null ? "" : `, lag max ${x.lagMaxMs} ms`) +
       `; bench ${x.benchCpuSeconds} CPU s, ${x.retries} retries`,
 );
-const summaries = summariesOf(
-  DAEMONS,
-  runs,
-  (x) => x.daemon,
-  METRICS,
-  (x) => x.seconds !== null && x.error === undefined,
-  true,
-);
-const ratios = kbgpdRatios(summaries, RATIO_METRICS);
+const { summaries, ratios } = summariesAndRatios(DAEMONS, runs, (x) => x.daemon, METRICS, RATIO_METRICS);
 const loadEnd = loadAverages();
 const title = `Sessions, ${PEERS} iBGP peers × ${K} IPv4 prefixes each, ${RUNS} run(s) per daemon`;
 publish(bench, "sessions", markdown(summaries, ratios, header(title, loadStart, loadEnd)), {

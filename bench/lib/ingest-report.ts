@@ -272,3 +272,59 @@ export function markdown(
     checks,
   });
 }
+
+/** Each daemon's summary over its completed runs (a time, and no error) and kbgpd's ratios. */
+export function summariesAndRatios<
+  N extends string,
+  R extends { seconds: number | null; error?: string },
+  M extends keyof R & string,
+  Q extends M,
+>(names: readonly N[], runs: R[], nameOf: (r: R) => N, metrics: readonly M[], ratioMetrics: readonly Q[]) {
+  const summaries = summariesOf(
+    names,
+    runs,
+    nameOf,
+    metrics,
+    (x) => x.seconds !== null && x.error === undefined,
+    true,
+  );
+  return { summaries, ratios: kbgpdRatios(summaries, ratioMetrics) };
+}
+
+/** kbgpd's checks in the scale scenarios (sessions, origination): every run completed (`runsWhat`: without
+ *  an error or a session drop), the worst run's event-loop delay within 200 ms, and — when gobgpd ran — each
+ *  median at least as good as gobgpd's. */
+export function scaleChecks(
+  k: SummaryOf<"lagMaxMs"> | undefined,
+  overGobgpd: Record<"seconds" | "peakRssMB" | "cpuSeconds", number | null> | null,
+  runsWhat: string,
+): TargetCheck[] {
+  return [
+    check(runsWhat, `${k?.runs ?? "–"}`, k?.completed, (x) => x === k?.runs),
+    check("largest event-loop delay, ms (worst run)", "≤ 200", k?.lagMaxMs?.max, (x) => x <= 200),
+    ...(overGobgpd
+      ? [
+          check("time, kbgpd over gobgpd (medians)", "≤ 1", overGobgpd.seconds, (x) => x <= 1),
+          check("peak RSS, kbgpd over gobgpd", "≤ 1", overGobgpd.peakRssMB, (x) => x <= 1),
+          check("CPU, kbgpd over gobgpd", "≤ 1", overGobgpd.cpuSeconds, (x) => x <= 1),
+        ]
+      : []),
+  ];
+}
+
+/** The columns and rows of a per-daemon results table: the daemon, its runs done, then `columns` (a header
+ *  and the cell of each daemon's summary), then the load. */
+export function daemonTable<S extends { runs: number; completed: number; load1: Stat | null }>(
+  summaries: Partial<Record<string, S>>,
+  columns: [header: string, cellOf: (s: S, name: string) => string][],
+): { columns: string[]; rows: string[][] } {
+  return {
+    columns: ["daemon", "runs done", ...columns.map(([h]) => h), "load (1 min)"],
+    rows: Object.entries(summaries).map(([name, s]) => [
+      name,
+      `${s!.completed}/${s!.runs}`,
+      ...columns.map(([, f]) => f(s!, name)),
+      cell(s!.load1),
+    ]),
+  };
+}
