@@ -77,6 +77,9 @@ const PEERS = envInt("KBGP_BENCH_SESSIONS_PEERS", 200);
 const K = envInt("KBGP_BENCH_SESSIONS_PREFIXES", 1000);
 const CAP = envInt("KBGP_BENCH_SESSIONS_CAP", 300);
 const SETTLE = envInt("KBGP_BENCH_SESSIONS_SETTLE", 3);
+/** The peers' connects spread evenly over this many ms ("0": all in the same instant). */
+const SPREAD_MS =
+  process.env.KBGP_BENCH_SESSIONS_SPREAD_MS === "0" ? 0 : envInt("KBGP_BENCH_SESSIONS_SPREAD_MS", 1000);
 const TOTAL = PEERS * K;
 if (TOTAL > 1 << 20) throw new Error("at most 2^20 prefixes in all (inputs.ts's /24s from 11.0.0.0)");
 /** BIRD receives only here; its probe is per protocol, so not every 50 ms. */
@@ -112,8 +115,9 @@ interface SessionsRun {
    *  unanswered for 10 s counts as a delay that long: measure.ts's LagWatch), and the scrapes that failed. */
   lagMaxMs: number | null;
   lagScrapeFailures: number | null;
-  /** Connections refused (the daemon not listening yet) and tried again. */
+  /** Sessions that failed before Established and were tried again 1 s later (sender-pool.ts), and why. */
   retries: number;
+  retryReasons: Record<string, number>;
   /** After the settle: sessions the daemon counts Established, and prefixes it holds. */
   upAtEnd: number | null;
   heldAtEnd: number | null;
@@ -191,6 +195,7 @@ async function oneRun(name: ReceiverName, index: number): Promise<SessionsRun> {
     lagMaxMs: null,
     lagScrapeFailures: null,
     retries: 0,
+    retryReasons: {},
     upAtEnd: null,
     heldAtEnd: null,
     progress: [],
@@ -235,6 +240,7 @@ async function oneRun(name: ReceiverName, index: number): Promise<SessionsRun> {
       self,
       { asn: RECEIVER_AS },
       t0ms + CAP * 1000,
+      SPREAD_MS,
     );
     pool = p;
     const progress: [number, number, number][] = [];
@@ -261,6 +267,7 @@ async function oneRun(name: ReceiverName, index: number): Promise<SessionsRun> {
     r.cpuSeconds = cpu0 === null || cpu1 === null ? null : round(cpu1 - cpu0, 2);
     r.benchCpuSeconds = round((benchCpu.user + benchCpu.system) / 1e6, 2);
     r.retries = p.retries;
+    r.retryReasons = Object.fromEntries(p.retryReasons);
     const ests = p.establishedAt.filter((x): x is number => x !== undefined);
     if (ests.length) {
       r.firstEstablishedSeconds = round((Math.min(...ests) - t0ms) / 1000);
@@ -337,6 +344,7 @@ function markdown(
       ["CPU s", (s) => cell(s.cpuSeconds)],
       ["bench's CPU s (senders, probes)", (s) => cell(s.benchCpuSeconds)],
       ["event-loop lag max, ms", (s, name) => (name === "kbgpd" ? cell(s.lagMaxMs, 0) : "–")],
+      ["sessions retried", (s) => cell(s.retries, 0)],
       ["daemon start-up, s", (s) => cell(s.startSeconds)],
     ]),
     note:
@@ -370,6 +378,7 @@ publish(bench, "sessions", markdown(summaries, ratios, header(title, loadStart, 
   runsPerDaemon: RUNS,
   capSeconds: CAP,
   settleSeconds: SETTLE,
+  connectSpreadMs: SPREAD_MS,
   probeIntervalMs: PROBE_MS,
   loadavg: { start: loadStart, end: loadEnd },
   summaries,

@@ -5,12 +5,17 @@
  * session's whole life here is an OPEN, a KEEPALIVE and a few 4096-byte UPDATEs, so even a few hundred of
  * them cost this process a fraction of a CPU second (the bench reports its own CPU beside the daemon's).
  *
- * A connection refused (the daemon not listening yet) is tried again every 100 ms until the deadline, and
- * counted; any other end of a session before `close` is a drop, kept with its reason.
+ * A session that fails before it is Established (the connection refused, reset or closed: BIRD listens with a
+ * backlog of 8, and SYNs beyond what its queue holds are dropped or answered with a reset) is tried again
+ * 1 s later, as a BGP speaker's connect-retry timer would (set to 1 s, as the benches set the daemons'), and
+ * counted; any end of a session after Established, before `close`, is a drop, kept with its reason.
  */
 import type { Endpoint } from "../../test/interop/harness/lab.js";
 import { sleep } from "../../test/interop/harness/wait.js";
 import { RawSender, type RawSenderOptions } from "./raw-sender.js";
+
+/** A BGP speaker's connect-retry timer, as the benches configure the daemons' (1 s). */
+const RETRY_MS = 1000;
 
 export interface PoolMember {
   /** Loopback address to connect from (also its BGP identifier). */
@@ -24,8 +29,9 @@ export class SenderPool {
   readonly establishedAt: (number | undefined)[];
   /** When each member's last UPDATE was handed to the kernel (ms since the epoch), by index. */
   readonly sentAt: (number | undefined)[];
-  /** Connections refused and tried again. */
+  /** Sessions that failed before Established and were tried again, and why (how many times each). */
   retries = 0;
+  readonly retryReasons = new Map<string, number>();
   private readonly senders: (RawSender | undefined)[];
   private readonly failures: string[] = [];
   private closed = false;
@@ -40,32 +46,37 @@ export class SenderPool {
     this.senders = members.map(() => undefined);
   }
 
-  /** Starts every member's connection at once; each runs until `close` or `deadlineMs` (epoch ms). */
+  /** Starts the members' connections, spread evenly over `spreadMs` (0: all at once); each runs until `close`
+   *  or `deadlineMs` (epoch ms). */
   static start(
     members: readonly PoolMember[],
     peer: Endpoint,
     opts: RawSenderOptions,
     deadlineMs: number,
+    spreadMs = 0,
   ): SenderPool {
     const pool = new SenderPool(members, peer, opts);
     members.forEach((_, i) => {
-      pool.run(i, deadlineMs).catch((e: Error) => pool.failures.push(`${members[i]!.address}: ${e.message}`));
+      pool
+        .run(i, deadlineMs, members.length > 1 ? (spreadMs * i) / (members.length - 1) : 0)
+        .catch((e: Error) => pool.failures.push(`${members[i]!.address}: ${e.message}`));
     });
     return pool;
   }
 
-  private async run(i: number, deadlineMs: number): Promise<void> {
+  private async run(i: number, deadlineMs: number, delayMs: number): Promise<void> {
     const m = this.members[i]!;
+    if (delayMs > 0) await sleep(delayMs);
     for (let attempt = 0; !this.closed; attempt++) {
       const s = RawSender.connect(m.address, this.peer, this.opts);
       this.senders[i] = s;
       try {
         await s.established(Math.max(0, deadlineMs - Date.now()));
       } catch (e) {
-        // Refused before a session existed: the daemon is not listening yet (or not for this address).
-        if (/ECONNREFUSED/.test(s.down ?? "") && Date.now() < deadlineMs && attempt < 1000) {
+        if (s.down !== undefined && Date.now() + RETRY_MS < deadlineMs && attempt < 1000) {
           this.retries++;
-          await sleep(100);
+          this.retryReasons.set(s.down, (this.retryReasons.get(s.down) ?? 0) + 1);
+          await sleep(RETRY_MS);
           continue;
         }
         throw e;
