@@ -1,8 +1,10 @@
 /**
  * Scenario 5, scale of sessions (`node bench/run.mjs sessions`, issue 8): P peers (default 200), each from
- * its own loopback address, connect at once to the daemon under test — kbgpd, gobgpd 3.10 or BIRD 2, fresh
- * every run, runs interleaved round by round — and each announces K prefixes of its own (default 1,000:
- * peer i sends /24s i·K … i·K + K − 1). Measured from the moment the peers start connecting until every
+ * its own loopback address, connect within a second (evenly spread; KBGP_BENCH_SESSIONS_SPREAD_MS=0 for all
+ * in one instant, where BIRD's listen backlog of 8 makes the kernel drop SYNs that TCP retries after 1, 3,
+ * 7 … s) to the daemon under test — kbgpd, gobgpd 3.10 or BIRD 2, fresh every run, runs interleaved round by
+ * round — and each announces K prefixes of its own (default 1,000: peer i sends /24s i·K … i·K + K − 1).
+ * Measured from the moment the peers start connecting until every
  * session is Established and the daemon holds all P·K prefixes: wall time, the daemon's CPU (utime + stime
  * from /proc), its peak RSS (VmHWM; the daemon is fresh, so that is its peak over start-up and the run), for
  * kbgpd the largest event-loop delay (its metrics listener), and that no session dropped (none of the peers
@@ -27,8 +29,9 @@
  * Usage: node sessions.mjs REPO_ROOT. Progress on stderr, one JSON object on stdout; writes
  * bench/results/sessions.md. Environment: KBGP_BENCH_RUNS (3), KBGP_BENCH_SESSIONS_PEERS (200),
  * KBGP_BENCH_SESSIONS_PREFIXES (per peer, 1000), KBGP_BENCH_SESSIONS_CAP (seconds per run, 300),
- * KBGP_BENCH_SESSIONS_SETTLE (seconds watched after done, 3), KBGP_BENCH_SESSIONS_DAEMONS (comma list,
- * default kbgpd,gobgpd,bird), and the kbgpd knobs of the ingest bench.
+ * KBGP_BENCH_SESSIONS_SETTLE (seconds watched after done, 3), KBGP_BENCH_SESSIONS_SPREAD_MS (1000),
+ * KBGP_BENCH_SESSIONS_DAEMONS (comma list, default kbgpd,gobgpd,bird), and the kbgpd knobs of the ingest
+ * bench.
  */
 import type { Endpoint } from "../test/interop/harness/lab.js";
 import { Lab } from "../test/interop/harness/lab.js";

@@ -8,6 +8,8 @@
  * its table: kbgpd's neighbor.get and rib.summary on one persistent control connection, `gobgp neighbor`
  * (about 20 ms), and `birdc show protocols all NAME` (about 4 ms); not `gobgp global rib summary` (1 s at
  * 1M, and it slows gobgpd) nor `birdc show route count` (0.3 s at 1M, during which BIRD does nothing else).
+ * Underneath, startDaemon runs any of the three with any list of neighbors (the sessions and origination
+ * benches: 200 passive iBGP peers, or 50 eBGP peers it connects to).
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
