@@ -8,7 +8,7 @@
 
 import type { Exported } from "../rib/adj-rib-out.js";
 import { DEFAULT_LOCAL_PREF } from "../rib/best-path.js";
-import type { Path } from "../rib/path.js";
+import type { Path, PathSource } from "../rib/path.js";
 import type { AttrSet } from "../wire/attr-set.js";
 import type { AsPathSegment } from "../wire/attributes/as-path.js";
 import {
@@ -61,14 +61,18 @@ export function exportBlocked(t: ExportTarget, path: Path): string | null {
       return comms.includes(COMMUNITY_NO_EXPORT) ? "NO_EXPORT" : "NO_EXPORT_SUBCONFED";
     }
   }
-  if (t.ebgp && path.source.learnedToEbgp === false)
-    return "learned from a neighbor whose routes stay off eBGP";
-  const ibgpLearned = !path.source.local && !path.source.ebgp;
-  if (ibgpLearned && !t.ebgp) {
-    // RFC 4456 §6: a reflector passes client routes to everyone and non-client routes to clients only;
-    // without reflection, iBGP-learned routes never go to iBGP peers (RFC 4271 §9.2.1).
-    if (!path.source.rrClient && !t.rrClient) return "iBGP-learned route to an iBGP peer";
-  }
+  return sourceBlocked(t, path.source);
+}
+
+/** Why no path from `source` goes to this peer whatever its attributes, or null. The speaker asks this
+ *  before marking a change for a session: iBGP peers without reflection skip each other's tables. */
+export function sourceBlocked(t: Pick<ExportTarget, "id" | "ebgp" | "rrClient">, source: PathSource) {
+  if (source.id === t.id) return "learned from this peer";
+  if (t.ebgp && source.learnedToEbgp === false) return "learned from a neighbor whose routes stay off eBGP";
+  // RFC 4456 §6: a reflector passes client routes to everyone and non-client routes to clients only;
+  // without reflection, iBGP-learned routes never go to iBGP peers (RFC 4271 §9.2.1).
+  if (!t.ebgp && !source.local && !source.ebgp && !source.rrClient && !t.rrClient)
+    return "iBGP-learned route to an iBGP peer";
   return null;
 }
 

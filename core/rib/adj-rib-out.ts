@@ -1,7 +1,8 @@
 /**
- * Adj-RIB-Out of one session: exactly what was sent on the wire (not recomputed on demand), and the
- * destinations whose best path changed since, waiting to be reconciled. Reconciling compares what export
- * would send now with what was sent, and only differences become UPDATEs.
+ * Adj-RIB-Out of one session: exactly what was sent on the wire (not recomputed on demand), and what is
+ * waiting to be reconciled: the destinations whose best path changed since, and per family a walk over
+ * Loc-RIB (a new session's initial table, a route refresh). Reconciling compares what export would send
+ * now with what was sent, and only differences become UPDATEs.
  */
 import type { Afi, FamilyKey } from "../wire/constants.js";
 import type { Destination } from "./loc-rib.js";
@@ -26,10 +27,25 @@ export interface SentPath {
 /** A prefix as sent: one path, or several with ADD-PATH. */
 export class SentRoute extends PrefixPaths<SentPath> {}
 
+/**
+ * A walk over a family's Loc-RIB, reconciling each destination in turn. It iterates the live table, not a
+ * copy: a session's initial table then costs no entry per destination (a million-route table to eight
+ * new peers made eight million-entry Sets). A destination that changes while the walk is under way is
+ * marked dirty as usual, so the walk only has to reach those present when it started; reconciling one
+ * twice sends nothing the second time.
+ */
+export interface Walk {
+  readonly destinations: Iterator<Destination>;
+  /** Announce again what was sent unchanged (route refresh, soft reset out); withdrawals still go out for
+   *  what is no longer to be sent. */
+  readonly resend: boolean;
+}
+
 export class AdjRibOut {
   private readonly tables = new Map<FamilyKey, PrefixMap<SentRoute>>();
   /** Destinations to reconcile, per family, in the order they changed. */
   readonly dirty = new Map<FamilyKey, Set<Destination>>();
+  private readonly walks = new Map<FamilyKey, Walk>();
 
   table(family: FamilyKey): PrefixMap<SentRoute> {
     let t = this.tables.get(family);
@@ -43,9 +59,22 @@ export class AdjRibOut {
     s.add(d);
   }
 
-  hasDirty(): boolean {
-    for (const s of this.dirty.values()) if (s.size > 0) return true;
-    return false;
+  /** Start walking the family's Loc-RIB (`destinations`: a live iteration of it), replacing any walk. */
+  walk(family: FamilyKey, destinations: Iterator<Destination>, resend: boolean): void {
+    this.walks.set(family, { destinations, resend });
+  }
+
+  walking(family: FamilyKey): Walk | undefined {
+    return this.walks.get(family);
+  }
+
+  endWalk(family: FamilyKey): void {
+    this.walks.delete(family);
+  }
+
+  /** Whether anything of the family is left to reconcile. */
+  pending(family: FamilyKey): boolean {
+    return (this.dirty.get(family)?.size ?? 0) > 0 || this.walks.has(family);
   }
 
   sent(family: FamilyKey, key: Keyed): SentRoute | undefined {
@@ -75,5 +104,6 @@ export class AdjRibOut {
   clear(): void {
     this.tables.clear();
     this.dirty.clear();
+    this.walks.clear();
   }
 }

@@ -49,12 +49,19 @@ const NOTHING_SENT: readonly SentPath[] = [];
 const withId = (d: Destination, pathId: number): Prefix =>
   pathId === 0 ? d : { afi: d.afi, length: d.length, v4: d.v4, addr: d.addr, pathId };
 
+/** What one round of pumping may still reconcile, over every session: see `Speaker.pumpAll`. */
+export interface PumpBudget {
+  visits: number;
+}
+
 /**
- * Build and send the next batch for an established session, if it is not waiting for the last one. Each
- * dirty destination is reconciled path by path: without ADD-PATH that is the best path alone; with it,
- * up to the configured number of paths, best first, each with its identifier (RFC 7911).
+ * Build and send the next batch for an established session, if it is not waiting for the last one. The
+ * dirty destinations go first, then the family's walk over Loc-RIB, if one is under way. Each is reconciled
+ * path by path: without ADD-PATH that is the best path alone; with it, up to the configured number of paths,
+ * best first, each with its identifier (RFC 7911). A batch ends at BATCH_BYTES of UPDATEs or when the
+ * budget is spent.
  */
-export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
+export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection, budget: PumpBudget): void {
   const out = conn.ribOut;
   const neg = conn.negotiated;
   if (!out || !neg || conn.awaitingDrain || conn.state !== "established") return;
@@ -75,70 +82,88 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
     let exportedPath: Path | null = null;
     let exportedAs: ReturnType<Exporter["export"]> = "";
     let estimate = 0;
-    if (dirty) {
-      for (const d of dirty) {
-        if (bytes + estimate > BATCH_BYTES) break;
-        dirty.delete(d);
-        const desired: SentPath[] = [];
-        for (const p of rankPaths(d, limit, eligible)) {
-          // The prefixes of one received UPDATE share their path and come one after another: export each
-          // path once per run (within this synchronous batch, where neither policy nor path can change).
-          if (p !== exportedPath) exportedAs = conn.exporter!.export(family, (exportedPath = p));
-          const r = exportedAs;
-          if (typeof r === "string") continue;
-          const pathId = addPath ? sendPathId(d, p) : 0;
-          // One object for a run of prefixes sent alike (the prefixes of one received UPDATE, mostly): the
-          // Adj-RIB-Out holds it per prefix, 56 bytes per prefix per peer otherwise.
-          if (
-            last === null ||
-            last.exported !== r.exported ||
-            last.nextHop !== r.nextHop ||
-            last.pathId !== pathId
-          )
-            last = { pathId, exported: r.exported, nextHop: r.nextHop, since };
-          desired.push(last);
-        }
-        const sent = out.sent(family, d);
-        const old = sent?.paths ?? NOTHING_SENT;
-        for (const o of old) {
-          if (!desired.some((x) => x.pathId === o.pathId)) {
-            withdrawn.push(withId(d, o.pathId));
-            estimate += 10;
-          }
-        }
-        const kept: SentPath[] = [];
-        for (const x of desired) {
-          const o = old.find((y) => y.pathId === x.pathId);
-          if (o && o.exported === x.exported && sameBytes(o.nextHop, x.nextHop)) {
-            kept.push(o);
-            continue;
-          }
-          // Runs of prefixes go to the same group: ask the maps only when the group changes.
-          let g: Group | null = lastGroup;
-          if (g === null || g.exported !== x.exported || g.nextHop !== x.nextHop) {
-            const nhKey = x.nextHop ? x.nextHop.join(".") : "";
-            let byNh = groups.get(x.exported);
-            if (!byNh) groups.set(x.exported, (byNh = new Map()));
-            g = byNh.get(nhKey) ?? null;
-            if (!g) {
-              byNh.set(nhKey, (g = { exported: x.exported, nextHop: x.nextHop, prefixes: [] }));
-              estimate += x.exported.bytes.length + 30;
-            }
-            lastGroup = g;
-          }
-          g.prefixes.push(withId(d, x.pathId));
-          estimate += d.afi === Afi.IPV4 ? 9 : 21;
-          kept.push(x);
-        }
-        if (kept.length > 0) {
-          if (sent) sent.replaceAll(kept);
-          else {
-            const route = new SentRoute(family, d, kept[0]);
-            if (kept.length > 1) route.replaceAll(kept);
-            table.set(route);
-          }
-        } else if (sent) table.delete(sent);
+    let fromDirty = dirty && dirty.size > 0 ? dirty.values() : null;
+    let walk = out.walking(family);
+    for (;;) {
+      if (bytes + estimate > BATCH_BYTES || budget.visits <= 0) break;
+      let d: Destination | undefined;
+      let resend = false;
+      if (fromDirty) {
+        const r = fromDirty.next();
+        if (r.done) fromDirty = null;
+        else dirty!.delete((d = r.value));
       }
+      if (d === undefined && walk !== undefined) {
+        const r = walk.destinations.next();
+        if (r.done) {
+          out.endWalk(family);
+          walk = undefined;
+        } else {
+          d = r.value;
+          resend = walk.resend;
+        }
+      }
+      if (d === undefined) break;
+      budget.visits--;
+      const desired: SentPath[] = [];
+      for (const p of rankPaths(d, limit, eligible)) {
+        // The prefixes of one received UPDATE share their path and come one after another: export each
+        // path once per run (within this synchronous batch, where neither policy nor path can change).
+        if (p !== exportedPath) exportedAs = conn.exporter!.export(family, (exportedPath = p));
+        const r = exportedAs;
+        if (typeof r === "string") continue;
+        const pathId = addPath ? sendPathId(d, p) : 0;
+        // One object for a run of prefixes sent alike (the prefixes of one received UPDATE, mostly): the
+        // Adj-RIB-Out holds it per prefix, 56 bytes per prefix per peer otherwise.
+        if (
+          last === null ||
+          last.exported !== r.exported ||
+          last.nextHop !== r.nextHop ||
+          last.pathId !== pathId
+        )
+          last = { pathId, exported: r.exported, nextHop: r.nextHop, since };
+        desired.push(last);
+      }
+      const sent = out.sent(family, d);
+      const old = sent?.paths ?? NOTHING_SENT;
+      for (const o of old) {
+        if (!desired.some((x) => x.pathId === o.pathId)) {
+          withdrawn.push(withId(d, o.pathId));
+          estimate += 10;
+        }
+      }
+      const kept: SentPath[] = [];
+      for (const x of desired) {
+        const o = old.find((y) => y.pathId === x.pathId);
+        if (o && !resend && o.exported === x.exported && sameBytes(o.nextHop, x.nextHop)) {
+          kept.push(o);
+          continue;
+        }
+        // Runs of prefixes go to the same group: ask the maps only when the group changes.
+        let g: Group | null = lastGroup;
+        if (g === null || g.exported !== x.exported || g.nextHop !== x.nextHop) {
+          const nhKey = x.nextHop ? x.nextHop.join(".") : "";
+          let byNh = groups.get(x.exported);
+          if (!byNh) groups.set(x.exported, (byNh = new Map()));
+          g = byNh.get(nhKey) ?? null;
+          if (!g) {
+            byNh.set(nhKey, (g = { exported: x.exported, nextHop: x.nextHop, prefixes: [] }));
+            estimate += x.exported.bytes.length + 30;
+          }
+          lastGroup = g;
+        }
+        g.prefixes.push(withId(d, x.pathId));
+        estimate += d.afi === Afi.IPV4 ? 9 : 21;
+        kept.push(x);
+      }
+      if (kept.length > 0) {
+        if (sent) sent.replaceAll(kept);
+        else {
+          const route = new SentRoute(family, d, kept[0]);
+          if (kept.length > 1) route.replaceAll(kept);
+          table.set(route);
+        }
+      } else if (sent) table.delete(sent);
     }
     for (const m of encodeWithdrawals(family, withdrawn, opts)) messages.push(m);
     for (const byNh of groups.values()) {
@@ -161,7 +186,7 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection): void {
       }
     }
     bytes += estimate;
-    if (!dirty || dirty.size === 0) {
+    if (!out.pending(family)) {
       // RFC 4724 §4: End-of-RIB once the initial table is out; RFC 7313 §4: EoRR after a refresh.
       if (!conn.endOfRibSent.has(family)) {
         conn.endOfRibSent.add(family);

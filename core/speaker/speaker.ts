@@ -8,7 +8,7 @@
  * that carries their family; then each session not waiting on its socket sends its next batch.
  */
 import { maxRoutesOf, type NeighborConfig, type SpeakerConfig } from "../config/types.js";
-import { Exporter, type ExportTarget } from "../policy/export.js";
+import { Exporter, type ExportTarget, sourceBlocked } from "../policy/export.js";
 import type { RibInTally } from "../rib/adj-rib-in.js";
 import { AdjRibOut } from "../rib/adj-rib-out.js";
 import type { Destination } from "../rib/loc-rib.js";
@@ -40,11 +40,13 @@ import { checkRemoteOpen, localOpen } from "./open.js";
 import { Originator } from "./origination.js";
 import { countNotification, Peer, type PeerState } from "./peer.js";
 import { applyUpdate, markStale, purgePaths, reimport } from "./rib-in.js";
-import { pump, send } from "./rib-out.js";
+import { type PumpBudget, pump, send } from "./rib-out.js";
 import { SelectionDeferral } from "./selection-deferral.js";
 
 /** RFC 4271 §8.2.2: the hold timer in OpenSent is "a large value"; 4 minutes is suggested. */
 const OPEN_HOLD_SECONDS = 240;
+/** Destinations reconciled per input over all sessions (see `pumpAll`): tens of milliseconds at most. */
+const PUMP_VISITS = 32_768;
 /** Incoming connections one neighbor may have waiting for the OPEN exchange at once (a new one replaces
  *  the oldest): one, and a second from a peer that restarted before the first was given up. */
 const MAX_WAITING_IN = 2;
@@ -108,6 +110,8 @@ export class Speaker implements SpeakerContext {
   /** The monitor's observer while anybody subscribes (observer.ts). */
   private observer: SpeakerObserver | null = null;
   now = 0;
+  /** Where the next `pumpAll` starts, after a round that spent its budget. */
+  private pumpFrom = 0;
 
   constructor(config: SpeakerConfig, options: SpeakerOptions = {}) {
     this.config = config;
@@ -206,20 +210,40 @@ export class Speaker implements SpeakerContext {
       const neg = s.negotiated!;
       if (!neg.families.includes(d.family)) continue;
       if (!d.bestChanged && !neg.addPathSend.has(d.family)) continue;
-      // Reconciling would change nothing when the peer is to get no path here and has none: the destination
-      // has no path left, or only the peer's own (never sent back to it: `exportBlocked`), and nothing was
-      // sent to it for the prefix. Skipping it spares a session a million no-op entries when its peer
-      // sends a full table. When the peer's path displaces another's that was sent to it, `holds` is true
-      // and the withdrawal goes out as before.
-      const n = d.count;
-      if ((n === 0 || (n === 1 && d.at(0).source === p)) && !s.ribOut.holds(d)) continue;
+      // Reconciling would change nothing when none of the destination's paths may go to the peer for where
+      // they came from (its own, iBGP-learned to an iBGP peer without reflection, originated for other
+      // neighbors) and nothing was sent to it for the prefix. Skipping spares a session a million no-op
+      // entries when its peer sends a full table, and 200 iBGP sessions each other's tables. When such a
+      // path displaces one that was sent, `holds` is true and the withdrawal goes out as before.
+      if (noneFor(d, s.exporter!.target) && !s.ribOut.holds(d)) continue;
       s.ribOut.markDirty(d);
     }
   }
 
+  /**
+   * Reconcile what is pending in every session, at most PUMP_VISITS destinations in all. A new session's
+   * table (or a refresh) is walked in slices: when the budget runs out, a timer due at once brings the next
+   * slice after the daemon has served its other events, starting with the session after the one that
+   * spent it (so a small change to one peer does not wait behind another's whole table).
+   */
   private pumpAll(): void {
     if (this.deferral) return;
-    for (const p of this.peers.values()) if (p.session) pump(this, p, p.session);
+    const budget: PumpBudget = { visits: PUMP_VISITS };
+    const n = this.peers.size;
+    const from = n === 0 ? 0 : this.pumpFrom % n;
+    let i = 0;
+    for (const round of [0, 1]) {
+      i = 0;
+      for (const p of this.peers.values()) {
+        if (round === 0 ? i++ < from : i++ >= from) continue;
+        if (p.session) pump(this, p, p.session, budget);
+        if (budget.visits <= 0) {
+          this.pumpFrom = i;
+          this.timers.set("pump", this.now, () => {});
+          return;
+        }
+      }
+    }
   }
 
   // --- lifecycle -----------------------------------------------------------------------------------------
@@ -709,8 +733,7 @@ export class Speaker implements SpeakerContext {
     this.checkDeferral();
     c.ribOut = new AdjRibOut();
     c.exporter = new Exporter(this.exportTarget(p, c));
-    for (const f of neg.families)
-      for (const d of this.locRib.table(f).values((f >>> 8) as Afi)) c.ribOut.markDirty(d);
+    for (const f of neg.families) c.ribOut.walk(f, this.locRib.table(f).values((f >>> 8) as Afi), false);
   }
 
   private exportTarget(p: Peer, c: Connection): ExportTarget {
@@ -795,8 +818,8 @@ export class Speaker implements SpeakerContext {
       send(this, p, c, encodeRouteRefresh(family >>> 8, family & 0xff, RefreshSubtype.BORR));
       c.refreshing.add(family);
     }
-    c.ribOut.table(family).clear();
-    for (const d of this.locRib.table(family).values((family >>> 8) as Afi)) c.ribOut.markDirty(d);
+    // Not a cleared Adj-RIB-Out: what is no longer to be sent (an export setting changed) is withdrawn.
+    c.ribOut.walk(family, this.locRib.table(family).values((family >>> 8) as Afi), true);
   }
 
   // --- session loss, graceful restart, limits -----------------------------------------------------------
@@ -1049,8 +1072,10 @@ export class Speaker implements SpeakerContext {
         } else {
           const exportChanged = settings(p.config, EXPORT_KEYS) !== settings(n, EXPORT_KEYS);
           const importChanged = JSON.stringify(p.config.importReject) !== JSON.stringify(n.importReject);
+          const reflection = p.config.routeReflectorClient !== n.routeReflectorClient;
           p.config = n;
           if (importChanged) reimport(this, p);
+          if (reflection) this.reflectionChanged(p);
           if (n.shutdown !== p.adminDown) this.admin(n.address, n.shutdown ? "shutdown" : "enable");
           if (p.session && exportChanged) {
             p.session.exporter = new Exporter(this.exportTarget(p, p.session));
@@ -1060,6 +1085,24 @@ export class Speaker implements SpeakerContext {
       }
     }
     this.originator.replace("config", next.routes);
+  }
+
+  /**
+   * RFC 4456 §6: whether `p`'s routes go to the other iBGP peers depends on whether it is a reflector
+   * client. When that changes, each of them reconciles every destination holding one of its paths (its own
+   * session is re-sent whole: the setting changes what it is sent too).
+   */
+  private reflectionChanged(p: Peer): void {
+    const others = [...this.peers.values()].filter((o) => o !== p && !o.ebgp && o.session?.ribOut);
+    if (others.length === 0) return;
+    for (const f of p.ribIn.families()) {
+      const sessions = others.filter((o) => o.session!.negotiated!.families.includes(f));
+      for (const d of this.locRib.table(f).values((f >>> 8) as Afi)) {
+        let held = false;
+        for (let i = 0; i < d.count && !held; i++) held = d.at(i).source === p;
+        if (held) for (const o of sessions) o.session!.ribOut!.markDirty(d);
+      }
+    }
   }
 
   private removePeer(p: Peer, subcode: number): void {
@@ -1076,6 +1119,15 @@ export class Speaker implements SpeakerContext {
 }
 
 const connPeer = new WeakMap<Connection, Peer>();
+
+/** Whether every path of `d` is one the peer never gets for where it came from (true with no path). */
+function noneFor(d: Destination, t: ExportTarget): boolean {
+  for (let i = 0; i < d.count; i++) {
+    const source = d.at(i).source;
+    if (!sourceBlocked(t, source) && (!source.onlyTo || source.onlyTo.has(t.id))) return false;
+  }
+  return true;
+}
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 

@@ -75,6 +75,55 @@ describe("iBGP and route reflection (RFC 4456)", () => {
     expect([...bPaths.values(1)][0].paths.map((p) => p.source.id)).toEqual([E]);
   });
 
+  it("re-evaluates the other iBGP peers when a reload makes a neighbor a client or not (RFC 4456 §6)", () => {
+    const net = network(nodes(false));
+    const a = net.speaker(A);
+    const reload = (bClient: boolean) =>
+      net.input(A, {
+        kind: "reconfigure",
+        config: speakerConfig(65000, A, [
+          neighbor(B, "internal", { routeReflectorClient: bClient }),
+          neighbor(C, "internal"),
+        ]),
+      });
+    expect(locRib(net.speaker(C))).toEqual([]);
+    // B's routes are client routes now: reflected to every iBGP peer, C included.
+    reload(true);
+    net.advance(100);
+    expect(locRib(net.speaker(C))).toMatchObject([{ prefix: "198.51.100.0/24", from: A, originatorId: B }]);
+    // And no longer: C must lose the route, without any session reset.
+    const cUp = a.peers.get(C)!.establishedCount;
+    reload(false);
+    net.advance(100);
+    expect(locRib(net.speaker(C))).toEqual([]);
+    expect(a.peers.get(C)!.establishedCount).toBe(cUp);
+  });
+
+  it("withdraws what it reflected to a neighbor that stops being a client, also to a peer without Enhanced Route Refresh", () => {
+    const net = network([
+      {
+        ...nodes(false)[0],
+        neighbors: [neighbor(B, "internal"), neighbor(C, "internal", { routeReflectorClient: true })],
+      },
+      ...nodes(false).slice(1),
+    ]);
+    const a = net.speaker(A);
+    expect(locRib(net.speaker(C))).toMatchObject([{ prefix: "198.51.100.0/24", from: A, originatorId: B }]);
+    // As with a peer that lacks the capability: no BoRR/EoRR, so C purges nothing by itself (RFC 7313 §4);
+    // only a withdrawal on the wire removes the route.
+    const negotiated = a.peers.get(C)!.session!.negotiated! as { enhancedRouteRefresh: boolean };
+    negotiated.enhancedRouteRefresh = false;
+    const eorrBefore = a.peers.get(C)!.sent[5];
+    net.input(A, {
+      kind: "reconfigure",
+      config: speakerConfig(65000, A, [neighbor(B, "internal"), neighbor(C, "internal")]),
+    });
+    net.advance(100);
+    expect(a.peers.get(C)!.sent[5]).toBe(eorrBefore);
+    expect(locRib(net.speaker(C))).toEqual([]);
+    expect(a.peers.get(C)!.session!.ribOut!.count(IPV4_UNICAST)).toBe(0);
+  });
+
   it("withdraws everywhere when the external peer shuts the session down (a Hard Reset, RFC 8538 §5.1)", () => {
     const net = network(nodes(true));
     net.input(E, { kind: "admin", neighbor: B, action: "shutdown" });
@@ -486,5 +535,48 @@ describe("split horizon and the Adj-RIB-Out", () => {
     net.advance(100);
     expect(locRib(net.speaker(A))).toMatchObject([{ prefix, from: C, paths: 1 }]);
     expect([toB(), fromA()]).toEqual([1, 1]);
+  });
+});
+
+describe("sending a large table", () => {
+  const A = "10.0.0.1";
+  const B = "10.0.0.2";
+  const C = "10.0.0.3";
+
+  it("walks it to a new session in slices, the daemon getting control back between them", () => {
+    const n = 100_000;
+    // Routes for C only: B's walk visits each and sends none, so only the visit budget ends a slice.
+    const forC = Array.from({ length: n }, (_, i) =>
+      route(`${10 + (i >>> 16)}.${(i >>> 8) & 255}.${i & 255}.0/24`, { neighbors: [C] }),
+    );
+    const net = new VirtualNet();
+    net.add(
+      "a",
+      A,
+      speakerConfig(65001, A, [neighbor(B, 65002), neighbor(C, 65003)], [...forC, route("192.0.2.0/24")]),
+    );
+    net.add("b", B, speakerConfig(65002, B, [neighbor(A, 65001)]));
+    net.add("c", C, speakerConfig(65003, C, [neighbor(A, 65001)]));
+    for (const x of [A, C]) net.input(x, { kind: "start" });
+    net.until(() => locRib(net.speaker(C)).length === n + 1);
+    net.input(B, { kind: "start" });
+    net.until(() => net.speaker(A).peers.get(B)!.session?.endOfRibSent.has(IPV4_UNICAST) === true);
+    expect(locRib(net.speaker(B)).map((r) => r.prefix)).toEqual(["192.0.2.0/24"]);
+    // In A's recording: the input that established B, then the inputs until the one whose outputs carry
+    // B's End-of-RIB; each handled a slice of at most 32,768 destinations.
+    const { inputs, outputs } = net.recording(A);
+    const up = outputs.findIndex((o) =>
+      o.some((x) => x.kind === "log" && x.neighbor === B && x.msg.startsWith("established")),
+    );
+    const toB = net.speaker(A).peers.get(B)!.session!.id;
+    const eor = outputs.findIndex((o) =>
+      o.some((x) => x.kind === "send" && x.conn === toB && x.data.length === 23 && x.data[18] === 2),
+    );
+    expect(up).toBeGreaterThan(0);
+    const between = inputs.slice(up + 1, eor + 1);
+    // The walk did not finish in the input that established B, nor in the next few (B's own messages):
+    // its last slice came from a tick due at once, set when a slice spent the budget.
+    expect(between.length).toBeGreaterThanOrEqual(Math.floor(n / 32_768));
+    expect(between.at(-1)).toMatchObject({ at: inputs[up].at, input: { kind: "tick" } });
   });
 });
