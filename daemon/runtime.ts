@@ -69,7 +69,8 @@ export class Runtime {
   private nextIn = 2;
   /** When a refusal from each source address was last logged. */
   private readonly refusedLogged = new Map<string, number>();
-  private wake: NodeJS.Timeout | null = null;
+  /** The pending wake: a timer, or an immediate for a deadline already due. */
+  private wake: { cancel(): void } | null = null;
   private wakeAt: number | null = null;
   constructor(
     private readonly speaker: Speaker,
@@ -145,18 +146,25 @@ export class Runtime {
   private schedule(): void {
     const next = this.speaker.nextWake();
     if (next === this.wakeAt) return;
-    if (this.wake) clearTimeout(this.wake);
+    this.wake?.cancel();
     this.wake = null;
     this.wakeAt = next;
     if (next === null) return;
-    this.wake = setTimeout(
-      () => {
-        this.wake = null;
-        this.wakeAt = null;
-        this.dispatch({ kind: "tick" });
-      },
-      Math.max(0, next - this.now()),
-    );
+    const fire = () => {
+      this.wake = null;
+      this.wakeAt = null;
+      this.dispatch({ kind: "tick" });
+    };
+    const delay = next - this.now();
+    // A deadline already due (the speaker's next slice of work: Speaker.pumpAll) runs after this turn's
+    // I/O, without the millisecond a zero timeout waits.
+    if (delay <= 0) {
+      const i = setImmediate(fire);
+      this.wake = { cancel: () => clearImmediate(i) };
+    } else {
+      const t = setTimeout(fire, delay);
+      this.wake = { cancel: () => clearTimeout(t) };
+    }
   }
 
   /**
@@ -426,7 +434,7 @@ export class Runtime {
   /** Stop listening and wait (bounded) for sockets to finish closing. */
   async close(timeoutMs = 3000): Promise<void> {
     const listening = this.listeners.close();
-    if (this.wake) clearTimeout(this.wake);
+    this.wake?.cancel();
     const open = [...this.sockets.values()];
     await Promise.race([
       Promise.all(open.map((s) => new Promise((r) => (s.closed ? r(null) : s.once("close", r))))),

@@ -107,9 +107,18 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection, budget: 
       budget.visits--;
       const desired: SentPath[] = [];
       for (const p of rankPaths(d, limit, eligible)) {
-        // The prefixes of one received UPDATE share their path and come one after another: export each
-        // path once per run (within this synchronous batch, where neither policy nor path can change).
-        if (p !== exportedPath) exportedAs = conn.exporter!.export(family, (exportedPath = p));
+        // The prefixes of one received UPDATE share their path, and routes originated alike share
+        // attributes, and they come one after another: export once per run of paths alike — export reads
+        // only a path's source, attributes and next hop (within this synchronous batch, where neither
+        // policy nor path can change).
+        if (
+          exportedPath === null ||
+          (p !== exportedPath &&
+            (p.attrs !== exportedPath.attrs ||
+              p.source !== exportedPath.source ||
+              p.nextHop !== exportedPath.nextHop))
+        )
+          exportedAs = conn.exporter!.export(family, (exportedPath = p));
         const r = exportedAs;
         if (typeof r === "string") continue;
         const pathId = addPath ? sendPathId(d, p) : 0;

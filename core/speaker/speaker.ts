@@ -45,8 +45,8 @@ import { SelectionDeferral } from "./selection-deferral.js";
 
 /** RFC 4271 §8.2.2: the hold timer in OpenSent is "a large value"; 4 minutes is suggested. */
 const OPEN_HOLD_SECONDS = 240;
-/** Destinations reconciled per input over all sessions (see `pumpAll`): tens of milliseconds at most. */
-const PUMP_VISITS = 32_768;
+/** Destinations reconciled between ticks over all sessions (see `pumpAll`): tens of milliseconds. */
+const PUMP_VISITS = 16_384;
 /** Incoming connections one neighbor may have waiting for the OPEN exchange at once (a new one replaces
  *  the oldest): one, and a second from a peer that restarted before the first was given up. */
 const MAX_WAITING_IN = 2;
@@ -110,7 +110,8 @@ export class Speaker implements SpeakerContext {
   /** The monitor's observer while anybody subscribes (observer.ts). */
   private observer: SpeakerObserver | null = null;
   now = 0;
-  /** Where the next `pumpAll` starts, after a round that spent its budget. */
+  /** What pumping may still reconcile until the next tick, and where it starts (`pumpAll`). */
+  private readonly pumpBudget: PumpBudget = { visits: PUMP_VISITS };
   private pumpFrom = 0;
 
   constructor(config: SpeakerConfig, options: SpeakerOptions = {}) {
@@ -132,6 +133,7 @@ export class Speaker implements SpeakerContext {
         this.start();
         break;
       case "tick":
+        this.pumpBudget.visits = PUMP_VISITS;
         this.timers.runDue(now);
         break;
       case "accepted":
@@ -221,29 +223,27 @@ export class Speaker implements SpeakerContext {
   }
 
   /**
-   * Reconcile what is pending in every session, at most PUMP_VISITS destinations in all. A new session's
-   * table (or a refresh) is walked in slices: when the budget runs out, a timer due at once brings the next
-   * slice after the daemon has served its other events, starting with the session after the one that
-   * spent it (so a small change to one peer does not wait behind another's whole table).
+   * Reconcile what is pending in every session, from a budget of PUMP_VISITS destinations that only a
+   * tick refills. A new session's table (or a refresh) is walked in slices: when the budget is spent, a
+   * timer due at once brings the next slice after the daemon has served its other events. Inputs between
+   * two ticks share one budget, so one turn of the daemon's event loop — where fifty sessions' write
+   * callbacks may each bring an input — does one slice, not fifty. The next round starts with the session
+   * after the one that spent the budget: a small change to one peer does not wait behind another's table.
    */
   private pumpAll(): void {
     if (this.deferral) return;
-    const budget: PumpBudget = { visits: PUMP_VISITS };
-    const n = this.peers.size;
-    const from = n === 0 ? 0 : this.pumpFrom % n;
-    let i = 0;
-    for (const round of [0, 1]) {
-      i = 0;
-      for (const p of this.peers.values()) {
-        if (round === 0 ? i++ < from : i++ >= from) continue;
-        if (p.session) pump(this, p, p.session, budget);
-        if (budget.visits <= 0) {
-          this.pumpFrom = i;
-          this.timers.set("pump", this.now, () => {});
-          return;
-        }
+    const budget = this.pumpBudget;
+    if (budget.visits > 0) {
+      const peers = [...this.peers.values()];
+      const n = peers.length;
+      for (let k = 0; k < n && budget.visits > 0; k++) {
+        const i = (this.pumpFrom + k) % n;
+        const s = peers[i].session;
+        if (s) pump(this, peers[i], s, budget);
+        if (budget.visits <= 0) this.pumpFrom = (i + 1) % n;
       }
     }
+    if (budget.visits <= 0 && !this.timers.has("pump")) this.timers.set("pump", this.now, () => {});
   }
 
   // --- lifecycle -----------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
  * state directory (store.ts) so they survive a restart or a crash. A request is acknowledged only once its
  * routes are durable; at start-up they are back in the Loc-RIB before the first session comes up.
  */
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { RouteText } from "../../core/api/route-text.js";
 import { routeKey } from "../../core/config/route-key.js";
 import type { RouteConfig } from "../../core/config/types.js";
@@ -15,6 +16,10 @@ import { type RawIssue, resolveRoute } from "../config/index.js";
 import type { Logger } from "../log.js";
 import { routeToText } from "./route-to-text.js";
 import { RouteStore } from "./store.js";
+
+/** Routes applied per turn of the event loop: a request of thousands goes to the speaker (and its fan-out
+ *  to every session) in slices, so sessions and other clients are served between them. */
+const SLICE = 500;
 
 export const SOURCE = "api";
 /** Compact the journal once it holds this much; it is replayed at every start until then. */
@@ -72,15 +77,29 @@ function resolveOne(r: unknown): RouteConfig | string {
 
 /** `routes` as route configurations, and the ones refused. */
 export function resolveRoutes(routes: unknown): { routes: RouteConfig[]; refused: RefusedRoute[] } {
+  const list = routeList(routes);
+  return resolveSlice(list, 0, list.length);
+}
+
+function routeList(routes: unknown): unknown[] {
   if (!Array.isArray(routes) || routes.length === 0)
     throw new RouteError("routes must be a non-empty list of routes (docs/api.md)");
+  return routes;
+}
+
+/** Routes `from` to `to` of a request, resolved; refused ones by their index in the whole request. */
+function resolveSlice(
+  routes: readonly unknown[],
+  from: number,
+  to: number,
+): { routes: RouteConfig[]; refused: RefusedRoute[] } {
   const resolved: RouteConfig[] = [];
   const refused: RefusedRoute[] = [];
-  routes.forEach((r, index) => {
-    const x = resolveOne(r);
+  for (let index = from; index < to; index++) {
+    const x = resolveOne(routes[index]);
     if (typeof x === "string") refused.push({ index, message: x });
     else resolved.push(x);
-  });
+  }
   return { routes: resolved, refused };
 }
 
@@ -125,26 +144,51 @@ export class ApiRoutes {
 
   /** Announce (or replace) the valid routes, once they are durable; the others are listed, not applied. */
   async add(texts: unknown): Promise<{ added: number; refused: RefusedRoute[] }> {
-    const { routes, refused } = resolveRoutes(texts);
-    if (routes.length) {
-      // The speaker and the journal change in one step (the store's rule): a compaction sees both or neither.
+    let added = 0;
+    const refused = await this.inSlices(texts, (routes) => {
+      added += routes.length;
       this.dispatch({ kind: "routes", source: SOURCE, op: "add", routes });
-      await this.store.put(routes.map((r) => [keyOf(r), routeToText(r)]));
-      this.maybeCompact();
-    }
-    return { added: routes.length, refused };
+      return this.store.put(routes.map((r) => [keyOf(r), routeToText(r)]));
+    });
+    return { added, refused };
   }
 
   /** Withdraw routes (named by prefix, identifier and neighbors; other attributes are ignored). */
   async delete(texts: unknown): Promise<{ deleted: number; refused: RefusedRoute[] }> {
-    const { routes, refused } = resolveRoutes(texts);
     const before = this.originator.count(SOURCE);
-    if (routes.length) {
+    const refused = await this.inSlices(texts, (routes) => {
       this.dispatch({ kind: "routes", source: SOURCE, op: "remove", routes });
-      await this.store.delete(routes.map(keyOf));
-      this.maybeCompact();
-    }
+      return this.store.delete(routes.map(keyOf));
+    });
     return { deleted: before - this.originator.count(SOURCE), refused };
+  }
+
+  /**
+   * Resolve and apply a request SLICE routes per turn of the event loop; resolves once every slice is
+   * durable, with the refused routes. `apply` changes the speaker and the journal in one step (the store's
+   * rule: a compaction sees both or neither). Requests on one control connection are handled one at a time,
+   * so an add and a later delete of the same route still apply in that order.
+   */
+  private async inSlices(
+    texts: unknown,
+    apply: (routes: RouteConfig[]) => Promise<void>,
+  ): Promise<RefusedRoute[]> {
+    const list = routeList(texts);
+    const refused: RefusedRoute[] = [];
+    const durable: Promise<void>[] = [];
+    for (let from = 0; from < list.length; from += SLICE) {
+      if (from > 0) await nextTurn();
+      const slice = resolveSlice(list, from, Math.min(list.length, from + SLICE));
+      for (const r of slice.refused) refused.push(r);
+      if (slice.routes.length === 0) continue;
+      const written = apply(slice.routes);
+      // Awaited below, with the other slices; until then a failed write must not count as unhandled.
+      written.catch(() => {});
+      durable.push(written);
+    }
+    await Promise.all(durable);
+    if (durable.length > 0) this.maybeCompact();
+    return refused;
   }
 
   /** Withdraw every route added through the API. */
