@@ -7,6 +7,7 @@
 import { findAttribute } from "../wire/attr-set.js";
 import { neighborAs } from "../wire/attributes/as-path.js";
 import { AttrType, type FamilyKey } from "../wire/constants.js";
+import type { SentSlot } from "./adj-rib-out.js";
 import { type BestReason, NO_MULTIPATH, BestReason as R, type Selection, selectBest } from "./best-path.js";
 import type { Path, PathSource } from "./path.js";
 import { type PrefixKey, PrefixMap } from "./prefix-map.js";
@@ -22,6 +23,8 @@ export class Destination extends PrefixPaths<Path> {
    * several paths (ADD-PATH) care.
    */
   bestChanged = false;
+  /** What each session sent for this prefix, by its slot (`AdjRibOut.slot`); undefined until one did. */
+  out: (SentSlot | undefined)[] | undefined = undefined;
 
   /** The best path: the lone one, or the decision process's pick. */
   get best(): Path | null {

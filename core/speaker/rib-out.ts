@@ -7,7 +7,7 @@
  */
 
 import type { Exporter } from "../policy/export.js";
-import { type Exported, type SentPath, SentRoute } from "../rib/adj-rib-out.js";
+import { type Exported, type SentPath, slotAt, slotCount } from "../rib/adj-rib-out.js";
 import { type Destination, rankPaths, sendPathId } from "../rib/loc-rib.js";
 import { type Path, sinceSeconds } from "../rib/path.js";
 import { Afi, familyName } from "../wire/constants.js";
@@ -28,6 +28,8 @@ interface Group {
   readonly exported: Exported;
   readonly nextHop: Uint8Array | null;
   readonly prefixes: Prefix[];
+  /** Each prefix's destination, for the one too large to send (its path is taken back out). */
+  readonly dests: Destination[];
 }
 
 export function send(
@@ -41,8 +43,6 @@ export function send(
   ctx.emit({ kind: "send", conn: conn.id, data, notify });
   if (notify && conn.unwritten++ === 0 && conn.state === "established") ctx.watchSending(conn);
 }
-
-const NOTHING_SENT: readonly SentPath[] = [];
 
 /** The prefix to encode for one of `d`'s paths: the destination itself without ADD-PATH (nothing to
  *  allocate per prefix per peer: encoding reads its `v4`), else a copy with the identifier. */
@@ -74,7 +74,6 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection, budget: 
     const groups = new Map<Exported, Map<string, Group>>();
     const withdrawn: Prefix[] = [];
     const opts = { maxLength: neg.maxSendLength, addPath };
-    const table = out.table(family);
     const eligible = (p: Path) => !p.source.onlyTo || p.source.onlyTo.has(peer.id);
     const since = sinceSeconds(ctx.now);
     let last: SentPath | null = null;
@@ -130,12 +129,13 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection, budget: 
           last.nextHop !== r.nextHop ||
           last.pathId !== pathId
         )
-          last = { pathId, exported: r.exported, nextHop: r.nextHop, since };
+          last = { pathId, exported: r.exported, nextHop: r.nextHop, since, owner: out };
         desired.push(last);
       }
-      const sent = out.sent(family, d);
-      const old = sent?.paths ?? NOTHING_SENT;
-      for (const o of old) {
+      const sent = out.sent(d);
+      const nSent = slotCount(sent);
+      for (let i = 0; i < nSent; i++) {
+        const o = slotAt(sent!, i);
         if (!desired.some((x) => x.pathId === o.pathId)) {
           withdrawn.push(withId(d, o.pathId));
           estimate += 10;
@@ -143,7 +143,9 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection, budget: 
       }
       const kept: SentPath[] = [];
       for (const x of desired) {
-        const o = old.find((y) => y.pathId === x.pathId);
+        let o: SentPath | undefined;
+        for (let i = 0; i < nSent && o === undefined; i++)
+          if (slotAt(sent!, i).pathId === x.pathId) o = slotAt(sent!, i);
         if (o && !resend && o.exported === x.exported && sameBytes(o.nextHop, x.nextHop)) {
           kept.push(o);
           continue;
@@ -156,23 +158,18 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection, budget: 
           if (!byNh) groups.set(x.exported, (byNh = new Map()));
           g = byNh.get(nhKey) ?? null;
           if (!g) {
-            byNh.set(nhKey, (g = { exported: x.exported, nextHop: x.nextHop, prefixes: [] }));
+            byNh.set(nhKey, (g = { exported: x.exported, nextHop: x.nextHop, prefixes: [], dests: [] }));
             estimate += x.exported.bytes.length + 30;
           }
           lastGroup = g;
         }
         g.prefixes.push(withId(d, x.pathId));
+        g.dests.push(d);
         estimate += d.afi === Afi.IPV4 ? 9 : 21;
         kept.push(x);
       }
-      if (kept.length > 0) {
-        if (sent) sent.replaceAll(kept);
-        else {
-          const route = new SentRoute(family, d, kept[0]);
-          if (kept.length > 1) route.replaceAll(kept);
-          table.set(route);
-        }
-      } else if (sent) table.delete(sent);
+      if (kept.length > 0) out.put(d, kept);
+      else if (sent) out.remove(d);
     }
     for (const m of encodeWithdrawals(family, withdrawn, opts)) messages.push(m);
     for (const byNh of groups.values()) {
@@ -181,11 +178,14 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection, budget: 
         for (const m of enc.messages) messages.push(m);
         for (const i of enc.unsent) {
           // RFC 4271 §9.2: a route that does not fit in one UPDATE is not advertised.
-          const p = g.prefixes[i];
-          const entry = table.get(p.afi, entryV4(p), p.addr, p.length);
-          const left = entry?.paths.filter((x) => x.pathId !== (p.pathId ?? 0));
-          if (entry && left?.length) entry.replaceAll(left);
-          else if (entry) table.delete(entry);
+          const d = g.dests[i];
+          const pathId = g.prefixes[i].pathId ?? 0;
+          const had = out.sent(d);
+          const left: SentPath[] = [];
+          for (let j = 0; j < slotCount(had); j++)
+            if (slotAt(had!, j).pathId !== pathId) left.push(slotAt(had!, j));
+          if (left.length > 0) out.put(d, left);
+          else out.remove(d);
           ctx.log(
             "warn",
             `route too large to send: a ${familyName(family)} prefix was not advertised`,
@@ -207,6 +207,3 @@ export function pump(ctx: SpeakerContext, peer: Peer, conn: Connection, budget: 
   }
   for (let i = 0; i < messages.length; i++) send(ctx, peer, conn, messages[i], i === messages.length - 1);
 }
-
-const entryV4 = (p: Prefix) =>
-  p.afi === Afi.IPV4 ? ((p.addr[0] << 24) | (p.addr[1] << 16) | (p.addr[2] << 8) | p.addr[3]) >>> 0 : 0;

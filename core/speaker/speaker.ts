@@ -10,7 +10,7 @@
 import { maxRoutesOf, type NeighborConfig, type SpeakerConfig } from "../config/types.js";
 import { Exporter, type ExportTarget, sourceBlocked } from "../policy/export.js";
 import type { RibInTally } from "../rib/adj-rib-in.js";
-import { AdjRibOut } from "../rib/adj-rib-out.js";
+import { AdjRibOut, OutSlots } from "../rib/adj-rib-out.js";
 import type { Destination } from "../rib/loc-rib.js";
 import { LocRib } from "../rib/loc-rib.js";
 import { AttrInterner } from "../wire/attr-set.js";
@@ -89,6 +89,8 @@ export class Speaker implements SpeakerContext {
   global: SpeakerConfig["global"];
   private config: SpeakerConfig;
   readonly locRib = new LocRib();
+  /** The sessions' slots in every destination's record of what was sent (`AdjRibOut`). */
+  readonly outSlots = new OutSlots();
   readonly interner = new AttrInterner();
   readonly timers = new Deadlines();
   readonly peers = new Map<string, Peer>();
@@ -570,6 +572,7 @@ export class Speaker implements SpeakerContext {
   private dropConn(c: Connection): void {
     c.state = "closed";
     this.conns.delete(c.id);
+    c.ribOut?.end();
     this.peerOf(c).connections.delete(c);
     this.timers.clearAll(`conn:${c.id}:`);
   }
@@ -731,7 +734,7 @@ export class Speaker implements SpeakerContext {
     const notAwaited = this.deferral?.established(p, c);
     if (notAwaited) this.log("info", `graceful restart: not waiting for End-of-RIB: ${notAwaited}`, p.id);
     this.checkDeferral();
-    c.ribOut = new AdjRibOut();
+    c.ribOut = new AdjRibOut(this.outSlots);
     c.exporter = new Exporter(this.exportTarget(p, c));
     for (const f of neg.families) c.ribOut.walk(f, this.locRib.table(f).values((f >>> 8) as Afi), false);
   }

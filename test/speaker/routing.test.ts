@@ -536,6 +536,41 @@ describe("split horizon and the Adj-RIB-Out", () => {
     expect(locRib(net.speaker(A))).toMatchObject([{ prefix, from: C, paths: 1 }]);
     expect([toB(), fromA()]).toEqual([1, 1]);
   });
+
+  it("gives a session's slot to the next one, which gets the whole table while the others keep theirs", () => {
+    const net = network([
+      {
+        name: "a",
+        address: A,
+        asn: 65000,
+        neighbors: [neighbor(B, 65001), neighbor(C, 65002)],
+        routes: [route("192.0.2.0/24"), route("198.51.100.0/24")],
+      },
+      { name: "b", address: B, asn: 65001, neighbors: [neighbor(A, 65000)] },
+      { name: "c", address: C, asn: 65002, neighbors: [neighbor(A, 65000)] },
+    ]);
+    net.advance(100);
+    const a = net.speaker(A);
+    const out = (x: string) => a.peers.get(x)!.session!.ribOut!;
+    const slotOfB = out(B).slot;
+    expect([out(B).count(IPV4_UNICAST), out(C).count(IPV4_UNICAST)]).toEqual([2, 2]);
+    net.input(A, { kind: "admin", neighbor: B, action: "shutdown" });
+    net.advance(100);
+    // While B is down, what was sent to it stays in the destinations, marked as an ended session's.
+    net.input(A, { kind: "routes", source: "api", op: "add", routes: [route("203.0.113.0/24")] });
+    net.advance(100);
+    net.input(A, { kind: "admin", neighbor: B, action: "enable" });
+    net.until(() => state(a, B) === "established");
+    net.advance(100);
+    expect(out(B).slot).toBe(slotOfB);
+    expect([out(B).count(IPV4_UNICAST), out(C).count(IPV4_UNICAST)]).toEqual([3, 3]);
+    expect(locRib(net.speaker(B)).map((r) => r.prefix)).toEqual([
+      "192.0.2.0/24",
+      "198.51.100.0/24",
+      "203.0.113.0/24",
+    ]);
+    expect(locRib(net.speaker(C)).map((r) => r.prefix)).toEqual(locRib(net.speaker(B)).map((r) => r.prefix));
+  });
 });
 
 describe("sending a large table", () => {

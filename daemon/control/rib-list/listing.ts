@@ -5,7 +5,7 @@
  * agree on which rows and in what order by construction, and skipping (`offset`) or counting (`total`)
  * builds nothing.
  */
-import type { SentPath, SentRoute } from "../../../core/rib/adj-rib-out.js";
+import { type SentPath, slotAt, slotCount } from "../../../core/rib/adj-rib-out.js";
 import type { Destination } from "../../../core/rib/loc-rib.js";
 import type { Path } from "../../../core/rib/path.js";
 import type { Keyed } from "../../../core/rib/prefix-map.js";
@@ -124,21 +124,28 @@ function inTable(sp: Speaker, r: RibListRequest, from: Peer): Table<PathCursor<P
   };
 }
 
-/** What was sent to a neighbor, one row per path; the filters read the attributes as sent. */
-function outTable(r: RibListRequest, to: Peer): Table<PathCursor<SentRoute, SentPath>> {
+/**
+ * What was sent to a neighbor, one row per path; the filters read the attributes as sent. What was sent is
+ * kept on the Loc-RIB destinations, so a prefix gone from Loc-RIB whose withdrawal is still queued is not
+ * listed.
+ */
+function outTable(sp: Speaker, r: RibListRequest, to: Peer): Table<PathCursor<Destination, SentPath>> {
   const { filter } = r;
   const afi = (r.family >>> 8) as Afi;
   const s = to.session;
   const asSize = s?.negotiated?.as4 === false ? 2 : 4;
   function* items() {
     if (!s?.ribOut) return;
-    const c = new PathCursor<SentRoute, SentPath>();
-    for (const e of select(s.ribOut.table(r.family), afi, r.query))
-      for (const p of e.paths) {
-        c.entry = e;
-        c.path = p;
+    const out = s.ribOut;
+    const c = new PathCursor<Destination, SentPath>();
+    for (const d of select(sp.locRib.table(r.family), afi, r.query)) {
+      const sent = out.sent(d);
+      for (let i = 0; i < slotCount(sent); i++) {
+        c.entry = d;
+        c.path = slotAt(sent!, i);
         yield c;
       }
+    }
   }
   return {
     items: items(),
@@ -166,6 +173,6 @@ export function ribList(sp: Speaker, r: RibListRequest): Stream {
     case "filtered":
       return stream(inTable(sp, r, n!), r);
     case "out":
-      return stream(outTable(r, n!), r);
+      return stream(outTable(sp, r, n!), r);
   }
 }
