@@ -19,7 +19,7 @@
  * Usage: node churn.mjs REPO_ROOT. Progress on stderr, one JSON object on stdout; writes
  * bench/results/churn.md. Environment: KBGP_BENCH_RUNS (3), KBGP_BENCH_CHURN_PREFIXES (100000),
  * KBGP_BENCH_CHURN_ROUNDS (10), KBGP_BENCH_CHURN_CAP (seconds per phase, 120), KBGP_BENCH_CHURN_IDLE
- * (seconds before each RSS reading, 3), KBGP_BENCH_CHURN_RECEIVERS (comma list, default kbgpd,gobgpd,bird),
+ * (seconds before each RSS reading, 10), KBGP_BENCH_CHURN_RECEIVERS (comma list, default kbgpd,gobgpd,bird),
  * and the kbgpd knobs of the ingest bench (KBGP_BENCH_KBGPD_NODE_ARGS, KBGP_BENCH_KBGPD_ROOT).
  */
 import { Lab } from "../test/interop/harness/lab.js";
@@ -64,7 +64,9 @@ const { root, log, runs: RUNS, daemons: RECEIVERS } = bench;
 const N = envInt("KBGP_BENCH_CHURN_PREFIXES", 100_000);
 const ROUNDS = envInt("KBGP_BENCH_CHURN_ROUNDS", 10);
 const CAP = envInt("KBGP_BENCH_CHURN_CAP", 120);
-const IDLE = envInt("KBGP_BENCH_CHURN_IDLE", 3);
+// Long enough for a daemon to hand back what a burst grew its heap by: kbgpd collects at idle, the second
+// time about 6 s after the burst (daemon/idle-collect.ts); at 3 s its ratio read 1.25–1.48.
+const IDLE = envInt("KBGP_BENCH_CHURN_IDLE", 10);
 
 const table = senderRoutes(0, N);
 const announce = chunks(table.announce);

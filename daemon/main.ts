@@ -31,6 +31,7 @@ import { DEMO_MAIN, DEMO_PEER } from "./demo.js";
 import { Healthchecks } from "./health/healthchecks.js";
 import { Health } from "./http/health.js";
 import { formatListen, HttpEndpoints, parseHttpListen } from "./http/server.js";
+import { collectWhenIdle } from "./idle-collect.js";
 import { K8sSync } from "./k8s/sync.js";
 import { describeFailure } from "./listeners.js";
 import { createLogger } from "./log.js";
@@ -193,6 +194,8 @@ const runtime = new Runtime(speaker, logger, {
   onListenStatus: ({ failed }) =>
     health.set("bgp-listener", failed.length === 0 ? null : failed.map(describeFailure).join("; ")),
 });
+// Memory a burst of work grew the heap by goes back to the OS once kbgpd is idle (daemon/idle-collect.ts).
+const stopIdleCollect = collectWhenIdle(logger);
 // Metrics and health, served from the start so a probe sees a live kbgpd that is not ready yet.
 const metrics = new DaemonMetrics(speaker, VERSION);
 /** The speaker's timers are overdue by this much: nothing serves them (hold timers would expire unnoticed). */
@@ -377,6 +380,7 @@ process.on("SIGHUP", () => {
 async function stop(signal: NodeJS.Signals): Promise<void> {
   if (stopping) return;
   stopping = true;
+  stopIdleCollect();
   health.set("running", `stopping (${signal})`);
   // SIGTERM (a restart by systemd or Kubernetes) keeps our routes at graceful-restart peers; an operator's
   // SIGINT withdraws them.
