@@ -18,6 +18,9 @@ import type { SpeakerContext } from "./context.js";
 import type { Peer } from "./peer.js";
 
 const cursor = new NlriCursor();
+/** The cursor's address as IPv4 bytes: the cursor writes every prefix into the same array, so one view
+ *  serves them all (a `subarray` per prefix was an object per prefix for the collector). */
+const cursorV4 = cursor.addr.subarray(0, 4);
 /** The prefix being processed, as a key (reused: PrefixMap and RIBs copy what they keep). `v6`: its IPv6
  *  key string, built once here for the two to four lookups and inserts of the prefix in Adj-RIB-In and
  *  Loc-RIB rather than by each. */
@@ -33,7 +36,7 @@ function keyFromCursor(afi: Afi): PrefixKey {
   key.afi = afi;
   key.length = cursor.length;
   key.v4 = cursor.v4;
-  key.addr = afi === 1 ? cursor.addr.subarray(0, 4) : cursor.addr;
+  key.addr = afi === 1 ? cursorV4 : cursor.addr;
   key.v6 = afi === 1 ? undefined : v6Key(cursor.addr, cursor.length);
   return key;
 }
