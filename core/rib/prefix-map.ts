@@ -5,6 +5,7 @@
  * iteration needs no key decoding.
  */
 import { Afi, type FamilyKey } from "../wire/constants.js";
+import { IntMap } from "./int-map.js";
 
 export interface Keyed {
   readonly afi: Afi;
@@ -85,13 +86,14 @@ export function v6Key(addr: Uint8Array, length: number): string {
   return s;
 }
 
-/** Stands for every prefix length's table until a value of that length arrives: a map holding a few
- *  prefixes (a session's Adj-RIB-Out, a speaker in a test) then costs two small arrays instead of 162 Maps.
- *  Only `set` writes, and it replaces this before writing. */
+/** Stand for every prefix length's table until a value of that length arrives: a map holding a few
+ *  prefixes (a peer's rejected routes, a speaker in a test) then costs two small arrays instead of 162
+ *  tables. Only `set` writes, and it replaces these before writing. */
 const UNUSED = new Map<never, never>();
+const UNUSED_V4 = new IntMap<never>();
 
 export class PrefixMap<V extends Keyed> {
-  private readonly v4: Map<number, V>[] = new Array(33).fill(UNUSED);
+  private readonly v4: IntMap<V>[] = new Array(33).fill(UNUSED_V4);
   private readonly v6: Map<string, V>[] = new Array(129).fill(UNUSED);
   size = 0;
 
@@ -119,7 +121,7 @@ export class PrefixMap<V extends Keyed> {
    *  caller has it (IPv6 only). */
   set(value: V, v6?: string): void {
     const l = value.length;
-    if (value.afi === Afi.IPV4 && this.v4[l] === UNUSED) this.v4[l] = new Map();
+    if (value.afi === Afi.IPV4 && this.v4[l] === UNUSED_V4) this.v4[l] = new IntMap();
     else if (value.afi !== Afi.IPV4 && this.v6[l] === UNUSED) this.v6[l] = new Map();
     const before = value.afi === Afi.IPV4 ? this.v4[l].size : this.v6[l].size;
     if (value.afi === Afi.IPV4) this.v4[l].set(value.v4 | 0, value);
@@ -139,8 +141,9 @@ export class PrefixMap<V extends Keyed> {
 
   /** Values of one family, shortest prefixes first. */
   *values(afi: Afi): IterableIterator<V> {
-    const tables = afi === Afi.IPV4 ? this.v4 : this.v6;
-    for (const t of tables) if (t !== UNUSED) yield* t.values();
+    if (afi === Afi.IPV4) {
+      for (const t of this.v4) if (t !== UNUSED_V4) yield* t.values();
+    } else for (const t of this.v6) if (t !== UNUSED) yield* t.values();
   }
 
   /**
@@ -192,7 +195,7 @@ export class PrefixMap<V extends Keyed> {
   }
 
   clear(): void {
-    for (const t of this.v4) t.clear();
+    for (const t of this.v4) if (t !== UNUSED_V4) t.clear();
     for (const t of this.v6) t.clear();
     this.size = 0;
   }
