@@ -10,41 +10,41 @@ describe("IdleCollectPolicy", () => {
 
   it("waits for the heap to grow and the event loop to stay idle for two checks", () => {
     const p = new IdleCollectPolicy(options);
-    expect(p.check({ heapBytes: 100 * MB, utilization: 0.01 })).toBe(false); // the baseline
-    expect(p.check({ heapBytes: 200 * MB, utilization: 0.9 })).toBe(false); // busy
-    expect(p.check({ heapBytes: 200 * MB, utilization: 0.01 })).toBe(false); // idle once
-    expect(p.check({ heapBytes: 200 * MB, utilization: 0.5 })).toBe(false); // a second burst
-    expect(p.check({ heapBytes: 200 * MB, utilization: 0.01 })).toBe(false);
-    expect(p.check({ heapBytes: 200 * MB, utilization: 0.01 })).toBe(true);
+    expect(p.check({ rssBytes: 100 * MB, utilization: 0.01 })).toBe(false); // the baseline
+    expect(p.check({ rssBytes: 200 * MB, utilization: 0.9 })).toBe(false); // busy
+    expect(p.check({ rssBytes: 200 * MB, utilization: 0.01 })).toBe(false); // idle once
+    expect(p.check({ rssBytes: 200 * MB, utilization: 0.5 })).toBe(false); // a second burst
+    expect(p.check({ rssBytes: 200 * MB, utilization: 0.01 })).toBe(false);
+    expect(p.check({ rssBytes: 200 * MB, utilization: 0.01 })).toBe(true);
   });
 
   it("collects a second time after more idle checks, then waits for growth again", () => {
     const p = new IdleCollectPolicy(options);
-    p.check({ heapBytes: 100 * MB, utilization: 0 });
-    p.check({ heapBytes: 200 * MB, utilization: 0 });
-    expect(p.check({ heapBytes: 200 * MB, utilization: 0 })).toBe(true);
+    p.check({ rssBytes: 100 * MB, utilization: 0 });
+    p.check({ rssBytes: 200 * MB, utilization: 0 });
+    expect(p.check({ rssBytes: 200 * MB, utilization: 0 })).toBe(true);
     p.collected(150 * MB);
-    expect(p.check({ heapBytes: 150 * MB, utilization: 0 })).toBe(false);
-    expect(p.check({ heapBytes: 150 * MB, utilization: 0 })).toBe(false);
-    expect(p.check({ heapBytes: 150 * MB, utilization: 0.3 })).toBe(false); // busy: the count starts over
-    for (let i = 0; i < 2; i++) expect(p.check({ heapBytes: 150 * MB, utilization: 0 })).toBe(false);
-    expect(p.check({ heapBytes: 150 * MB, utilization: 0 })).toBe(true);
+    expect(p.check({ rssBytes: 150 * MB, utilization: 0 })).toBe(false);
+    expect(p.check({ rssBytes: 150 * MB, utilization: 0 })).toBe(false);
+    expect(p.check({ rssBytes: 150 * MB, utilization: 0.3 })).toBe(false); // busy: the count starts over
+    for (let i = 0; i < 2; i++) expect(p.check({ rssBytes: 150 * MB, utilization: 0 })).toBe(false);
+    expect(p.check({ rssBytes: 150 * MB, utilization: 0 })).toBe(true);
     p.collected(130 * MB);
-    for (let i = 0; i < 5; i++) expect(p.check({ heapBytes: 140 * MB, utilization: 0 })).toBe(false);
-    expect(p.check({ heapBytes: 170 * MB, utilization: 0 })).toBe(true); // 40 MB over 130
+    for (let i = 0; i < 5; i++) expect(p.check({ rssBytes: 140 * MB, utilization: 0 })).toBe(false);
+    expect(p.check({ rssBytes: 170 * MB, utilization: 0 })).toBe(true); // 40 MB over 130
   });
 
   it("counts growth from the last collection, and from below when V8 shrank the heap itself", () => {
     const p = new IdleCollectPolicy(options);
-    p.check({ heapBytes: 100 * MB, utilization: 0 });
+    p.check({ rssBytes: 100 * MB, utilization: 0 });
     p.collected(120 * MB);
-    for (let i = 0; i < 2; i++) p.check({ heapBytes: 120 * MB, utilization: 0 });
-    expect(p.check({ heapBytes: 120 * MB, utilization: 0 })).toBe(true); // the second collection
+    for (let i = 0; i < 2; i++) p.check({ rssBytes: 120 * MB, utilization: 0 });
+    expect(p.check({ rssBytes: 120 * MB, utilization: 0 })).toBe(true); // the second collection
     p.collected(120 * MB);
-    expect(p.check({ heapBytes: 140 * MB, utilization: 0 })).toBe(false);
-    expect(p.check({ heapBytes: 150 * MB, utilization: 0 })).toBe(false); // 30 MB over 120: not enough
-    expect(p.check({ heapBytes: 60 * MB, utilization: 0 })).toBe(false);
-    expect(p.check({ heapBytes: 95 * MB, utilization: 0 })).toBe(true); // 35 MB over 60
+    expect(p.check({ rssBytes: 140 * MB, utilization: 0 })).toBe(false);
+    expect(p.check({ rssBytes: 150 * MB, utilization: 0 })).toBe(false); // 30 MB over 120: not enough
+    expect(p.check({ rssBytes: 60 * MB, utilization: 0 })).toBe(false);
+    expect(p.check({ rssBytes: 95 * MB, utilization: 0 })).toBe(true); // 35 MB over 60
   });
 });
 
@@ -76,7 +76,7 @@ describe("collectWhenIdle", () => {
     }
     const line = logs.find((l) => l.startsWith("idle collection:"));
     expect(line, logs.join("\n")).toBeDefined();
-    const [, before, after] = /heap (\d+) → (\d+) MB/.exec(line!)!.map(Number);
+    const [, before, after] = /heap in use (\d+) → (\d+) MB/.exec(line!)!.map(Number);
     expect(after).toBeLessThan(before);
   });
 });

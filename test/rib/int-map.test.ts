@@ -82,17 +82,22 @@ describe("IntMap", () => {
     );
   });
 
-  it("keeps a million keys, gives the room back when emptied, and a walk open meanwhile sees each once", () => {
+  it("keeps a million keys, and a walk open while most go and others come sees each once", () => {
     const map = new IntMap<{ k: number }>();
     const n = 1_000_000;
     for (let i = 0; i < n; i++) map.set((0x0b000000 + i * 256) | 0, { k: i });
     const walk = map.values();
     for (let i = 0; i < 10; i++) expect(walk.next().value).toEqual({ k: i });
-    // Delete all but every 1000th: the table shrinks several times under the open walk.
+    // Delete all but every 1000th, then add as many new ones as it takes to compact twice under the walk.
     for (let i = 0; i < n; i++) if (i % 1000 !== 0) map.delete((0x0b000000 + i * 256) | 0);
     expect(map.size).toBe(n / 1000);
+    for (let i = n; i < 4 * n; i++) {
+      map.set((0x0b000000 + i * 256) | 0, { k: i });
+      map.delete((0x0b000000 + i * 256) | 0);
+    }
+    map.set(7, { k: -1 });
     const rest = [...(walk as IterableIterator<{ k: number }>)].map((x) => x.k);
-    expect(rest).toEqual(Array.from({ length: n / 1000 - 1 }, (_, i) => (i + 1) * 1000));
+    expect(rest).toEqual([...Array.from({ length: n / 1000 - 1 }, (_, i) => (i + 1) * 1000), -1]);
     for (let i = 0; i < n; i += 1000) expect(map.get((0x0b000000 + i * 256) | 0)).toEqual({ k: i });
     expect(map.get(0x0b000100)).toBeUndefined();
   });
