@@ -33,6 +33,14 @@ export function importReason(
   attrs: AttrSet,
   nextHop: Uint8Array | null,
 ): string | null {
+  return pathReason(peer, attrs, nextHop) ?? prefixReason(peer, key);
+}
+
+/**
+ * The checks that read the path alone — the same for every prefix of an UPDATE, so a caller holding many
+ * prefixes with one path asks once (`importReason` is this, then `prefixReason`).
+ */
+export function pathReason(peer: ImportPeer, attrs: AttrSet, nextHop: Uint8Array | null): string | null {
   const b = attrs.bytes;
   const path = findAttribute(b, AttrType.AS_PATH);
   // RFC 4271 §9.1.2: a path that already contains our AS is a loop.
@@ -61,6 +69,12 @@ export function importReason(
         : -1;
   if (nh >= 0 && (nh === 0 || nh >>> 28 === 0xe || nh >>> 28 === 0xf))
     return `unusable next hop ${formatIpv4Number(nh)}`;
+  return null;
+}
+
+/** The check that reads the prefix alone: the neighbor's reject list. */
+export function prefixReason(peer: ImportPeer, key: Keyed): string | null {
+  if (peer.importReject.length === 0) return null;
   const reject = firstMatch(peer.importReject, key);
   if (reject) {
     const range =

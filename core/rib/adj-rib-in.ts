@@ -57,9 +57,14 @@ export class AdjRibIn {
 
   /** Count a path received (`by` 1) or gone (-1). */
   count(family: FamilyKey, p: Path, by: 1 | -1): void {
-    this.received.set(family, (this.received.get(family) ?? 0) + by);
-    this.tally.paths += by;
-    if (p.filtered === null) this.accepted.set(family, (this.accepted.get(family) ?? 0) + by);
+    this.countBy(family, by, p.filtered === null ? by : 0);
+  }
+
+  /** Count paths received and accepted, more or fewer: a whole UPDATE's at once. */
+  countBy(family: FamilyKey, received: number, accepted: number): void {
+    if (received !== 0) this.received.set(family, (this.received.get(family) ?? 0) + received);
+    this.tally.paths += received;
+    if (accepted !== 0) this.accepted.set(family, (this.accepted.get(family) ?? 0) + accepted);
   }
 
   /** This peer's accepted path (prefix, pathId) at Loc-RIB's destination `d` (looked up by the caller). */

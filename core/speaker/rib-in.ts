@@ -5,7 +5,7 @@
  * counted by the Adj-RIB-In paths that hold them.
  */
 
-import { type ImportPeer, importReason } from "../policy/import.js";
+import { type ImportPeer, importReason, pathReason, prefixReason } from "../policy/import.js";
 import type { Destination } from "../rib/loc-rib.js";
 import { newPath, type Path, refiltered } from "../rib/path.js";
 import { type Keyed, type PrefixKey, v6Key } from "../rib/prefix-map.js";
@@ -93,10 +93,14 @@ function announce(
   // `stale`, the one field ever written, is set for all of a peer's paths of a family at once. A full table
   // then costs one path object per UPDATE, not per prefix (80 bytes per prefix).
   let shared: Path | null = null;
+  const byPath = pathReason(policy, attrs, nextHop);
+  // Counted for the whole UPDATE at the end: nothing reads the counts until it is applied.
+  let receivedBy = 0;
+  let acceptedBy = 0;
   cursor.reset(list);
   while (cursor.next()) {
     const k = keyFromCursor(list.afi as Afi);
-    const filtered = importReason(policy, k, attrs, nextHop);
+    const filtered = byPath ?? prefixReason(policy, k);
     let path: Path;
     if (filtered !== null) path = newPath(peer, cursor.pathId, attrs, nextHop, ctx.now, filtered);
     else if (shared !== null && shared.pathId === cursor.pathId) path = shared;
@@ -107,10 +111,12 @@ function announce(
     const old = accepted ?? peer.ribIn.takeRejected(family, k, cursor.pathId);
     ctx.interner.retain(attrs);
     if (old) {
-      peer.ribIn.count(family, old, -1);
+      receivedBy--;
+      if (old.filtered === null) acceptedBy--;
       ctx.interner.release(old.attrs);
     }
-    peer.ribIn.count(family, path, 1);
+    receivedBy++;
+    if (filtered === null) acceptedBy++;
     if (filtered === null) {
       // Replaces the accepted one, if any.
       const d = ctx.locRib.upsertAt(family, k, path, found);
@@ -123,6 +129,7 @@ function announce(
       }
     }
   }
+  peer.ribIn.countBy(family, receivedBy, acceptedBy);
 }
 
 /** Remove the peer's paths of `family` (all, or only the stale ones). */
